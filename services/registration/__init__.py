@@ -1,0 +1,1 @@
+"""The registration service: ceremonies, guest registration with capacity and waitlist."""

@@ -1,0 +1,48 @@
+"""The registration service's app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from shared.config import load_settings
+from shared.web import init_service_app, service_context
+
+from .links import Links
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the registration app; ``config`` overrides settings read from the environment."""
+    settings = load_settings("registration")
+    if config:
+        settings = settings.with_overrides(**config)
+    app = Flask(__name__)
+    api = init_service_app(app, settings, title="Ceremony registration", version="1")
+    context = service_context_of(app)
+    app.extensions["registration.links"] = Links(
+        signer=context.signer,
+        public_url=settings.public_url,
+        ttl_seconds=settings.capability_ttl_days * 86400,
+    )
+
+    from . import api_ceremonies, api_registrations, pages
+
+    api.register_blueprint(api_ceremonies.blp)
+    api.register_blueprint(api_registrations.blp)
+    app.register_blueprint(pages.bp)
+    return app
+
+
+def service_context_of(app: Flask):
+    """The shared context of ``app`` (outside a request)."""
+    with app.app_context():
+        return service_context()
+
+
+def links() -> Links:
+    """The guest links of the running app."""
+    from flask import current_app
+
+    return current_app.extensions["registration.links"]

@@ -1,0 +1,144 @@
+"""Rules for ceremonies: create, change, list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shared.errors import DomainError, not_found
+from shared.outbox import publish_event
+
+from .models import Ceremony, Registration, outbox
+
+#: Fields an organiser may set, and the model attribute each lands in.
+_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "capacity",
+    "default_language",
+    "languages",
+    "protocol_contact_email",
+)
+
+
+def create_ceremony(session: Session, fields: dict[str, Any]) -> Ceremony:
+    """Create a ceremony and announce it as ``ceremony.created``."""
+    ceremony = Ceremony(id=uuid.uuid4(), sequence=0)
+    _apply(ceremony, fields)
+    session.add(ceremony)
+    session.flush()
+    publish_event(session, outbox, "ceremony.created", ceremony_data(ceremony), "registration")
+    return ceremony
+
+
+def update_ceremony(session: Session, ceremony_id: uuid.UUID, changes: dict[str, Any]) -> Ceremony:
+    """Change a ceremony (locked); a capacity below the seats already taken is refused.
+
+    The caller then promotes waitlisted guests if seats were added.
+    """
+    ceremony = lock_ceremony(session, ceremony_id)
+    if "capacity" in changes:
+        taken = seats_taken(session, ceremony.id)
+        if changes["capacity"] < taken:
+            raise DomainError(
+                "capacity_below_confirmed",
+                f"{taken} guests are confirmed; the capacity cannot be lower.",
+                errors={"capacity": [f"Must be at least {taken}."]},
+            )
+    _apply(ceremony, changes)
+    if ceremony.ends_at <= ceremony.starts_at:
+        raise DomainError(
+            "invalid_dates",
+            "The ceremony must end after it starts.",
+            kind="invalid",
+            errors={"ends_at": ["Must be after starts_at."]},
+        )
+    ceremony.sequence += 1
+    ceremony.updated_at = datetime.now(UTC)
+    session.flush()
+    publish_event(session, outbox, "ceremony.updated", ceremony_data(ceremony), "registration")
+    return ceremony
+
+
+def _apply(ceremony: Ceremony, fields: dict[str, Any]) -> None:
+    for name in _FIELDS:
+        if name in fields:
+            setattr(ceremony, name, fields[name])
+    if "programme" in fields:
+        # Stored as JSON: times as ISO 8601 text.
+        ceremony.programme = [
+            {**item, "starts_at": item["starts_at"].isoformat() if item.get("starts_at") else None}
+            for item in fields["programme"]
+        ]
+    if "venue" in fields:
+        ceremony.venue_name = fields["venue"]["name"]
+        ceremony.venue_address = fields["venue"].get("address")
+    if ceremony.default_language and ceremony.default_language not in (ceremony.languages or []):
+        ceremony.languages = [ceremony.default_language, *(ceremony.languages or [])]
+
+
+def get_ceremony(session: Session, ceremony_id: uuid.UUID) -> Ceremony:
+    """One ceremony, or a ``ceremony_not_found`` error."""
+    ceremony = session.get(Ceremony, ceremony_id)
+    if ceremony is None:
+        raise not_found("ceremony", ceremony_id)
+    return ceremony
+
+
+def lock_ceremony(session: Session, ceremony_id: uuid.UUID) -> Ceremony:
+    """The ceremony row, locked until the transaction ends: seat counting is serialised on it."""
+    ceremony = session.get(Ceremony, ceremony_id, with_for_update=True, populate_existing=True)
+    if ceremony is None:
+        raise not_found("ceremony", ceremony_id)
+    return ceremony
+
+
+def list_ceremonies(session: Session) -> list[Ceremony]:
+    """Every ceremony, soonest first."""
+    return list(session.scalars(select(Ceremony).order_by(Ceremony.starts_at, Ceremony.title)))
+
+
+def seats_taken(session: Session, ceremony_id: uuid.UUID) -> int:
+    """Confirmed guests on public seats."""
+    query = select(func.count()).where(
+        Registration.ceremony_id == ceremony_id,
+        Registration.status == "confirmed",
+        Registration.reserved.is_(False),
+    )
+    return session.execute(query).scalar_one()
+
+
+def ceremony_data(ceremony: Ceremony) -> dict[str, Any]:
+    """The ceremony as the ``ceremony.*`` events carry it."""
+    return {
+        "ceremony_id": ceremony.id,
+        "title": ceremony.title,
+        "starts_at": ceremony.starts_at,
+        "ends_at": ceremony.ends_at,
+        "timezone": ceremony.timezone,
+        "venue": {"name": ceremony.venue_name, "address": ceremony.venue_address},
+        "capacity": ceremony.capacity,
+        "default_language": ceremony.default_language,
+        "languages": list(ceremony.languages or []),
+        "protocol_contact_email": ceremony.protocol_contact_email,
+        "programme": [_programme_item(item) for item in ceremony.programme or []],
+        "sequence": ceremony.sequence,
+    }
+
+
+def _programme_item(item: dict[str, Any]) -> dict[str, Any]:
+    starts_at = item.get("starts_at")
+    if isinstance(starts_at, str):
+        starts_at = datetime.fromisoformat(starts_at)
+    return {
+        "title": item["title"],
+        "speaker": item.get("speaker"),
+        "role": item.get("role"),
+        "starts_at": starts_at,
+    }

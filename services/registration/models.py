@@ -1,0 +1,98 @@
+"""Tables of the registration service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UTCDateTime, service_metadata
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = service_metadata()
+
+
+outbox = outbox_table(Base.metadata)
+inbox = inbox_table(Base.metadata)
+
+
+class Ceremony(Base):
+    __tablename__ = "ceremonies"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: IANA zone the ceremony happens in; times are stored in UTC and shown in this zone.
+    timezone: Mapped[str] = mapped_column(String(64))
+    venue_name: Mapped[str] = mapped_column(String(200))
+    venue_address: Mapped[str | None] = mapped_column(String(500))
+    #: Public seats; protocol seats (dignitaries, speakers) are outside it.
+    capacity: Mapped[int] = mapped_column(Integer)
+    default_language: Mapped[str] = mapped_column(String(35), default="en")
+    #: Languages the ceremony's pages and emails are offered in, e.g. ["en", "fr", "zh"].
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    protocol_contact_email: Mapped[str | None] = mapped_column(String(254))
+    #: [{title, speaker?, role?, starts_at?}] in running order.
+    programme: Mapped[list] = mapped_column(JSON, default=list)
+    #: Grows with each change; calendar updates carry it as SEQUENCE.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One live registration per email and ceremony; a cancelled guest may register again.
+        Index(
+            "uq_registrations_live_email",
+            "ceremony_id",
+            "email_key",
+            unique=True,
+            postgresql_where=text("status <> 'cancelled'"),
+            sqlite_where=text("status <> 'cancelled'"),
+        ),
+        Index("ix_registrations_queue", "ceremony_id", "status", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    #: The email folded to lower case: the key for "already registered".
+    email_key: Mapped[str] = mapped_column(String(254))
+    honorific: Mapped[str | None] = mapped_column(String(50))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(35))
+    category: Mapped[str] = mapped_column(String(20))
+    #: Accessibility or dietary needs, free text.
+    needs: Mapped[str | None] = mapped_column(Text)
+    #: Protocol order: lower comes first; None for the public.
+    precedence: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    #: A protocol seat outside the public capacity.
+    reserved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

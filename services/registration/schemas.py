@@ -1,0 +1,137 @@
+"""Request and response schemas of the registration API."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import available_timezones
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from shared.events import CATEGORIES, REGISTRATION_STATUSES, Line
+
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_ZONES = frozenset(available_timezones())
+
+
+def _timezone(value: str) -> None:
+    if value not in _ZONES:
+        raise ValidationError("Not a known IANA time zone, e.g. Europe/Paris.")
+
+
+def _language(value: str) -> None:
+    if not LANGUAGE_TAG.match(value):
+        raise ValidationError("Not a language tag, e.g. en, fr, zh.")
+
+
+def Language(**kwargs) -> fields.String:
+    """A language tag field (``en``, ``fr-CA``, ``zh``)."""
+    return fields.String(validate=[validate.Length(max=35), _language], **kwargs)
+
+
+class VenueSchema(Schema):
+    name = Line(required=True)
+    address = Line(max_len=500)
+
+
+class ProgrammeItemSchema(Schema):
+    title = Line(required=True)
+    speaker = Line()
+    role = Line()
+    starts_at = fields.AwareDateTime(allow_none=True, load_default=None)
+
+
+class CeremonyInSchema(Schema):
+    """A new ceremony, as an organiser describes it."""
+
+    title = Line(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    timezone = fields.String(required=True, validate=_timezone)
+    venue = fields.Nested(VenueSchema, required=True)
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000))
+    default_language = Language(load_default="en")
+    languages = fields.List(Language(), validate=validate.Length(max=20), load_default=list)
+    protocol_contact_email = fields.Email(allow_none=True, load_default=None)
+    programme = fields.List(
+        fields.Nested(ProgrammeItemSchema), validate=validate.Length(max=100), load_default=list
+    )
+
+    @validates_schema
+    def _ends_after_start(self, data, **kwargs):
+        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("Must be after starts_at.", field_name="ends_at")
+
+
+class CeremonyPatchSchema(CeremonyInSchema):
+    """Changes to a ceremony: any subset of its fields (load it with ``partial=True``)."""
+
+
+class CeremonySchema(Schema):
+    """A ceremony as the API shows it."""
+
+    id = fields.UUID()
+    title = fields.String()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    timezone = fields.String()
+    venue = fields.Method("_venue")
+    capacity = fields.Integer()
+    seats_taken = fields.Integer()
+    default_language = fields.String()
+    languages = fields.List(fields.String())
+    protocol_contact_email = fields.String(allow_none=True)
+    programme = fields.List(fields.Dict())
+    sequence = fields.Integer()
+    registration_url = fields.String()
+
+    def _venue(self, ceremony):
+        return {"name": ceremony.venue_name, "address": ceremony.venue_address}
+
+
+class RegistrationInSchema(Schema):
+    """A guest's registration form."""
+
+    full_name = Line(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    honorific = Line(max_len=50)
+    organisation = Line()
+    job_title = Line()
+    language = Language(allow_none=True, load_default=None)
+    category = fields.String(validate=validate.OneOf(CATEGORIES), load_default="guest")
+    needs = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+    #: Protocol order; only organisers may set it.
+    precedence = fields.Integer(strict=True, allow_none=True, load_default=None)
+
+
+class RegistrationSchema(Schema):
+    """A registration as the API shows it."""
+
+    id = fields.UUID()
+    ceremony_id = fields.UUID()
+    status = fields.String()
+    full_name = fields.String()
+    email = fields.String()
+    honorific = fields.String(allow_none=True)
+    organisation = fields.String(allow_none=True)
+    job_title = fields.String(allow_none=True)
+    language = fields.String()
+    category = fields.String()
+    needs = fields.String(allow_none=True)
+    precedence = fields.Integer(allow_none=True)
+    reserved = fields.Boolean()
+    created_at = fields.AwareDateTime()
+    confirmed_at = fields.AwareDateTime(allow_none=True)
+    cancelled_at = fields.AwareDateTime(allow_none=True)
+
+
+class RegistrationCreatedSchema(RegistrationSchema):
+    """The answer to a registration: the guest's own link comes with it."""
+
+    manage_url = fields.String()
+
+
+class RegistrationQuerySchema(Schema):
+    """Filters of the organiser's registration list."""
+
+    status = fields.String(validate=validate.OneOf(REGISTRATION_STATUSES))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))

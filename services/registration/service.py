@@ -1,0 +1,20 @@
+"""The registration service's descriptor for the ``ceremony`` command and the worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.service import Service
+
+from .models import Base, inbox, outbox
+
+SERVICE = Service(
+    name="registration",
+    app_factory="services.registration.app:create_app",
+    metadata=Base.metadata,
+    outbox=outbox,
+    inbox=inbox,
+    migrations=Path(__file__).parent / "migrations",
+    # Registration publishes; it handles no events yet.
+    build_handlers=lambda settings, database: {},
+)

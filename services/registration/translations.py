@@ -1,0 +1,121 @@
+"""Words of the guest pages in each offered language (English is the fallback)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "register_title": "Register",
+        "full_name": "Full name",
+        "email": "Email",
+        "honorific": "Honorific (e.g. Dr, H.E.)",
+        "organisation": "Organisation",
+        "job_title": "Job title",
+        "category": "I attend as",
+        "needs": "Accessibility or dietary needs",
+        "submit": "Register",
+        "guest": "Guest",
+        "participant": "Participant",
+        "press": "Press",
+        "when": "When",
+        "where": "Where",
+        "seats_left": "Seats left",
+        "full_waitlist": "The ceremony is full: you will be placed on the waitlist.",
+        "fix_errors": "Please correct the fields marked below.",
+        "required": "This field is required.",
+        "invalid": "This value is not valid.",
+        "already_registered": "This email address is already registered for this ceremony.",
+        "registration_closed": "Registration is closed: the ceremony has already started.",
+        "your_registration": "Your registration",
+        "status_confirmed": "Confirmed: your seat is reserved.",
+        "status_waitlisted": "On the waitlist: we will write to you if a seat frees up.",
+        "status_cancelled": "Cancelled.",
+        "cancel": "Cancel my registration",
+        "cancel_confirm": "Do you really want to cancel? Your seat will go to someone else.",
+        "link_invalid": "This link is not valid or has expired.",
+        "keep_link": "Keep this page's address: it is your link to manage your registration.",
+        "ceremonies": "Ceremonies",
+        "not_found": "This page does not exist.",
+    },
+    "fr": {
+        "register_title": "Inscription",
+        "full_name": "Nom complet",
+        "email": "Courriel",
+        "honorific": "Titre (p. ex. Dr, S.E.)",
+        "organisation": "Organisation",
+        "job_title": "Fonction",
+        "category": "Je participe en tant que",
+        "needs": "Besoins d'accessibilité ou alimentaires",
+        "submit": "S'inscrire",
+        "guest": "Invité",
+        "participant": "Participant",
+        "press": "Presse",
+        "when": "Date",
+        "where": "Lieu",
+        "seats_left": "Places restantes",
+        "full_waitlist": "La cérémonie est complète : vous serez inscrit sur la liste d'attente.",
+        "fix_errors": "Veuillez corriger les champs signalés ci-dessous.",
+        "required": "Ce champ est obligatoire.",
+        "invalid": "Cette valeur n'est pas valide.",
+        "already_registered": "Cette adresse est déjà inscrite à cette cérémonie.",
+        "registration_closed": "Les inscriptions sont closes : la cérémonie a commencé.",
+        "your_registration": "Votre inscription",
+        "status_confirmed": "Confirmée : votre place est réservée.",
+        "status_waitlisted": "Sur liste d'attente : nous vous écrirons si une place se libère.",
+        "status_cancelled": "Annulée.",
+        "cancel": "Annuler mon inscription",
+        "cancel_confirm": "Voulez-vous vraiment annuler ? Votre place ira à une autre personne.",
+        "link_invalid": "Ce lien n'est pas valide ou a expiré.",
+        "keep_link": "Conservez l'adresse de cette page : elle permet de gérer votre inscription.",
+        "ceremonies": "Cérémonies",
+        "not_found": "Cette page n'existe pas.",
+    },
+    "zh": {
+        "register_title": "报名",
+        "full_name": "姓名",
+        "email": "电子邮箱",
+        "honorific": "尊称（如 博士、阁下）",
+        "organisation": "单位",
+        "job_title": "职务",
+        "category": "参加身份",
+        "needs": "无障碍或饮食需求",
+        "submit": "提交报名",
+        "guest": "嘉宾",
+        "participant": "学员",
+        "press": "媒体",
+        "when": "时间",
+        "where": "地点",
+        "seats_left": "剩余席位",
+        "full_waitlist": "仪式名额已满：您将进入候补名单。",
+        "fix_errors": "请更正下方标出的字段。",
+        "required": "此项为必填项。",
+        "invalid": "此项内容无效。",
+        "already_registered": "该电子邮箱已报名参加本次仪式。",
+        "registration_closed": "报名已截止：仪式已经开始。",
+        "your_registration": "您的报名",
+        "status_confirmed": "已确认：已为您保留席位。",
+        "status_waitlisted": "候补中：如有空位，我们将通知您。",
+        "status_cancelled": "已取消。",
+        "cancel": "取消报名",
+        "cancel_confirm": "确定要取消吗？您的席位将让给他人。",
+        "link_invalid": "此链接无效或已过期。",
+        "keep_link": "请保存本页地址：可通过它管理您的报名。",
+        "ceremonies": "仪式",
+        "not_found": "页面不存在。",
+    },
+}
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "zh": "中文"}
+
+
+def strings_for(language: str | None) -> dict[str, str]:
+    """The page words in ``language`` (its primary subtag), falling back to English."""
+    primary = (language or "en").split("-")[0].lower()
+    return {**STRINGS["en"], **STRINGS.get(primary, {})}
+
+
+def pick_language(requested: str | None, offered: list[str], default: str) -> str:
+    """The requested language if the ceremony offers it and we have its words; else the default."""
+    choices = [lang for lang in offered if lang.split("-")[0] in STRINGS] or ["en"]
+    if requested and requested in choices:
+        return requested
+    return default if default in choices else choices[0]

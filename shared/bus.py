@@ -1,0 +1,148 @@
+"""Connections to the bus and a publisher that waits for the broker's confirms.
+
+RabbitMQ (``amqp://``) is the production bus. ``filesystem://`` keeps messages as files under
+``var/bus/`` for the embedded run, and ``memory://`` serves unit tests; neither of these has
+confirms, dead-lettering or message TTLs, so the worker does those parts itself (see ``worker``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kombu import Connection, Producer
+
+from . import topology
+from .config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def is_amqp(url: str) -> bool:
+    """Whether the URL names a real AMQP broker (RabbitMQ)."""
+    return url.split("://", 1)[0] in ("amqp", "amqps", "pyamqp")
+
+
+def connect(settings: Settings, **kwargs) -> Connection:
+    """A kombu connection for the configured bus (not opened until first use)."""
+    url = settings.broker_url
+    if url.startswith("filesystem://"):
+        root = settings.var_dir / "bus"
+        for folder in ("queue", "control", "processed"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        options = {
+            "data_folder_in": str(root / "queue"),
+            "data_folder_out": str(root / "queue"),
+            "control_folder": str(root / "control"),
+            "processed_folder": str(root / "processed"),
+            "store_processed": False,
+        }
+        return Connection(
+            transport="filesystem", hostname="localhost", transport_options=options, **kwargs
+        )
+    kwargs.setdefault("heartbeat", 30)
+    kwargs.setdefault("connect_timeout", 5)
+    return Connection(url, **kwargs)
+
+
+def declare_topology(connection: Connection, settings: Settings) -> None:
+    """Declare every exchange, queue and binding (idempotent)."""
+    amqp = is_amqp(settings.broker_url)
+    channel = connection.default_channel
+    for exchange in (topology.EVENTS, topology.DEAD):
+        exchange(channel).declare()
+    for queue in topology.all_queues(settings.retry_delay_seconds, amqp=amqp):
+        queue(channel).declare()
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to publish: a JSON body, where to, and its headers."""
+
+    body: str
+    routing_key: str
+    message_id: str
+    exchange: str = topology.EVENTS.name
+    headers: dict | None = None
+
+
+class PublishNotConfirmed(RuntimeError):
+    """The broker refused (nacked) a message or did not confirm it in time."""
+
+
+class ConfirmingPublisher:
+    """Publishes batches and returns only once the broker has confirmed every message.
+
+    On RabbitMQ the channel is in confirm mode and a batch is pipelined: all messages are sent,
+    then the confirms are awaited together, which is what makes the outbox relay fast. On the
+    file and memory transports a publish returns when the message is stored.
+    """
+
+    def __init__(self, connection: Connection, *, timeout: float = 10.0):
+        self.connection = connection
+        self.timeout = timeout
+        self.channel = connection.channel()
+        self.producer = Producer(self.channel)
+        self._amqp = connection.transport.driver_type == "amqp"
+        self._acked = 0
+        self._nacked: list[int] = []
+        self._sent = 0
+        if self._amqp:
+            self.channel.confirm_select()
+            self.channel.events["basic_ack"].add(self._on_ack)
+            self.channel.events["basic_nack"].add(self._on_nack)
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        self._acked = max(self._acked, delivery_tag) if multiple else self._acked + 1
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._nacked.append(delivery_tag)
+
+    def publish_batch(self, messages: Iterable[Outgoing]) -> int:
+        """Publish ``messages`` and wait for their confirms; returns how many were sent."""
+        count = 0
+        for message in messages:
+            self.producer.publish(
+                message.body,
+                exchange=message.exchange,
+                routing_key=message.routing_key,
+                content_type="application/json",
+                content_encoding="utf-8",
+                delivery_mode=2,
+                message_id=message.message_id,
+                headers=message.headers or {},
+                retry=False,
+            )
+            count += 1
+        if self._amqp and count:
+            self._sent += count
+            self._wait_for_confirms()
+        return count
+
+    def _wait_for_confirms(self) -> None:
+        waited = 0.0
+        while self._acked < self._sent and not self._nacked:
+            try:
+                self.connection.drain_events(timeout=0.5)
+            except TimeoutError:  # socket.timeout: no frame arrived in that half second
+                waited += 0.5
+                if waited >= self.timeout:
+                    missing = self._sent - self._acked
+                    raise PublishNotConfirmed(f"{missing} message(s) unconfirmed") from None
+        if self._nacked:
+            nacked, self._nacked = self._nacked, []
+            raise PublishNotConfirmed(f"broker refused delivery tag(s) {nacked}")
+
+    def close(self) -> None:
+        """Close the publishing channel."""
+        try:
+            self.channel.close()
+        except Exception:
+            log.debug("closing publisher channel failed", exc_info=True)
+
+
+def dump_body(envelope: dict) -> str:
+    """The wire form of an envelope."""
+    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False)

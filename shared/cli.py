@@ -1,0 +1,240 @@
+"""The ``ceremony`` command: run the embedded suite, issue tokens, migrate, replay dead letters."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from .config import PORTS, ConfigurationError, load_settings
+from .service import Service
+
+log = logging.getLogger(__name__)
+
+
+def services() -> dict[str, Service]:
+    """Every installed service, by name (from the ``ceremony.services`` entry points)."""
+    found = {ep.name: ep.load() for ep in entry_points(group="ceremony.services")}
+    return {name: found[name] for name in PORTS if name in found}
+
+
+def embedded_secret(var_dir: Path) -> str:
+    """The embedded suite's secret: generated once and kept in ``var/secret_key``."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def secret_for_cli() -> str:
+    """``CEREMONY_SECRET_KEY``, or the embedded suite's kept secret."""
+    settings = load_settings("registration")
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    raise ConfigurationError(
+        "CEREMONY_SECRET_KEY is not set and no embedded suite has run here (no var/secret_key)"
+    )
+
+
+def cmd_run(args) -> int:
+    """Run the three services and their workers on this machine."""
+    from honcho.manager import Manager
+
+    settings = load_settings("registration")
+    env = dict(os.environ)
+    env.setdefault("CEREMONY_VAR_DIR", str(settings.var_dir))
+    env.setdefault("CEREMONY_SECRET_KEY", settings.secret_key or embedded_secret(settings.var_dir))
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    os.environ.update(env)
+    for service in services().values():
+        _upgrade(service)
+    manager = Manager()
+    for name, service in services().items():
+        port = PORTS[name]
+        manager.add_process(
+            f"{name}-web",
+            _quote(
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{args.host}:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                "--graceful-timeout",
+                "10",
+                "--no-control-socket",
+                f"{service.app_factory}()",
+            ),
+            env=env,
+        )
+        manager.add_process(
+            f"{name}-worker", _quote(sys.executable, "-m", "shared.cli", "worker", name), env=env
+        )
+    print(_banner(settings), flush=True)
+    manager.loop()
+    return manager.returncode or 0
+
+
+def _banner(settings) -> str:
+    lines = ["", "Ceremony suite (embedded: SQLite, file bus, mail to files)"]
+    for name, url in settings.public_urls.items():
+        lines.append(f"  {name:<14} {url}   API docs: {url}/api/docs")
+    lines.append(f"  data           {settings.var_dir}   mail: {settings.var_dir / 'mail'}")
+    lines.append("  organiser token: ceremony token issue --role organiser")
+    lines.append("  sample ceremony: ceremony demo      stop: Ctrl-C")
+    return "\n".join(lines) + "\n"
+
+
+def _quote(*parts: str) -> str:
+    import shlex
+
+    # exec: the process itself, not a shell around it, receives Ctrl-C and SIGTERM.
+    return "exec " + " ".join(shlex.quote(part) for part in parts)
+
+
+def cmd_worker(args) -> int:
+    """Run one service's worker (consumer and outbox relay) until SIGTERM or Ctrl-C."""
+    import signal
+
+    from .worker import ServiceWorker
+
+    service = services()[args.service]
+    settings = load_settings(service.name)
+    settings.require_secret()
+    worker = ServiceWorker(service, settings)
+    signal.signal(signal.SIGTERM, worker.stop)
+    signal.signal(signal.SIGINT, worker.stop)
+    worker.run()
+    return 0
+
+
+def cmd_token(args) -> int:
+    """Print a bearer token on the last line."""
+    from .auth import Signer
+
+    token = Signer(secret_for_cli()).issue_token(
+        args.role, ceremony_id=args.ceremony, gate=args.gate, ttl_hours=args.ttl
+    )
+    scope = f" for ceremony {args.ceremony}" if args.ceremony else ""
+    gate = f" at gate {args.gate}" if args.gate else ""
+    print(f"# {args.role} token{scope}{gate}, valid {args.ttl:g} hours", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def cmd_db_upgrade(args) -> int:
+    """Migrate each service's database to the latest revision."""
+    for name, service in services().items():
+        if args.service in (None, name):
+            _upgrade(service)
+            print(f"{name}: database at the latest revision")
+    return 0
+
+
+def _upgrade(service: Service) -> None:
+    from .migrations import upgrade
+
+    settings = load_settings(service.name)
+    if settings.database_url.startswith("sqlite"):
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(service, settings.database_url)
+
+
+def cmd_dead_letters(args) -> int:
+    """List or replay the dead letters of each service."""
+    from .dead_letters import list_dead_letters, replay_dead_letters
+
+    for name in services():
+        if args.service not in (None, name):
+            continue
+        settings = load_settings(name)
+        if args.action == "list":
+            for letter in list_dead_letters(settings):
+                print(f"{name}\t{letter.message_id}\t{letter.event_type}\t{letter.reason}")
+        else:
+            count = replay_dead_letters(settings, message_id=args.id)
+            print(f"{name}: replayed {count} message(s)")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Seed the reference ceremony into a running suite and print the links to open."""
+    from .auth import Signer
+    from .demo import seed_reference_ceremony
+
+    token = Signer(secret_for_cli()).issue_token("organiser", ttl_hours=24)
+    urls = load_settings("registration").public_urls
+    for line in seed_reference_ceremony(urls, token):
+        print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command's arguments."""
+    parser = argparse.ArgumentParser(prog="ceremony", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the embedded suite (three services and their workers)")
+    run.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    run.set_defaults(func=cmd_run)
+
+    worker = sub.add_parser("worker", help="run one service's bus worker")
+    worker.add_argument("service", choices=tuple(PORTS))
+    worker.set_defaults(func=cmd_worker)
+
+    token = sub.add_parser("token", help="bearer tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    issue = token_sub.add_parser("issue", help="print a new bearer token")
+    issue.add_argument("--role", required=True, choices=("organiser", "staff"))
+    issue.add_argument("--ceremony", help="bind the token to one ceremony id")
+    issue.add_argument("--gate", help="bind a staff token to one gate")
+    issue.add_argument("--ttl", type=float, default=12.0, help="hours of validity (default 12)")
+    issue.set_defaults(func=cmd_token)
+
+    db = sub.add_parser("db", help="databases")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="apply migrations")
+    upgrade.add_argument("--service", choices=tuple(PORTS))
+    upgrade.set_defaults(func=cmd_db_upgrade)
+
+    dead = sub.add_parser("dead-letters", help="messages that could not be handled")
+    dead.add_argument("action", choices=("list", "replay"))
+    dead.add_argument("--service", choices=tuple(PORTS))
+    dead.add_argument("--id", help="replay only the message with this id")
+    dead.set_defaults(func=cmd_dead_letters)
+
+    demo = sub.add_parser("demo", help="seed the reference ceremony into a running suite")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ceremony`` console script."""
+    logging.basicConfig(
+        level=os.environ.get("CEREMONY_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigurationError as exc:
+        print(f"ceremony: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""The reference scene: the closing ceremony of a six-week training course.
+
+Seeded through the public HTTP API of a running suite, as an organiser would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+
+import requests
+
+SPEAKERS = [
+    # (honorific, name, job title, organisation, category, precedence, language)
+    (
+        "H.E.",
+        "Amina Diallo",
+        "Secretary General",
+        "Ministry of Foreign Affairs",
+        "dignitary",
+        1,
+        "fr",
+    ),
+    ("H.E.", "Li Wei", "Consul General", "Consulate General", "dignitary", 2, "zh"),
+    ("Dr", "Helen Marsh", "Director General", "Training Academy", "speaker", 3, "en"),
+    (
+        "Prof.",
+        "Jean-Luc Moreau",
+        "Chair of the Course Board",
+        "Training Academy",
+        "speaker",
+        4,
+        "fr",
+    ),
+]
+
+
+def _programme(starts: datetime) -> list[dict]:
+    return [
+        {
+            "title": "Opening words",
+            "speaker": "Prof. Jean-Luc Moreau",
+            "role": "Chair",
+            "starts_at": starts.isoformat(),
+        },
+        {
+            "title": "Address",
+            "speaker": "Dr Helen Marsh",
+            "role": "Director General",
+            "starts_at": (starts + timedelta(minutes=10)).isoformat(),
+        },
+        {
+            "title": "Keynote",
+            "speaker": "H.E. Amina Diallo",
+            "role": "Secretary General",
+            "starts_at": (starts + timedelta(minutes=25)).isoformat(),
+        },
+        {
+            "title": "Remarks",
+            "speaker": "H.E. Li Wei",
+            "role": "Consul General",
+            "starts_at": (starts + timedelta(minutes=40)).isoformat(),
+        },
+        {
+            "title": "Award of certificates",
+            "speaker": None,
+            "role": None,
+            "starts_at": (starts + timedelta(minutes=50)).isoformat(),
+        },
+    ]
+
+
+def seed_reference_ceremony(urls: Mapping[str, str], token: str) -> Iterator[str]:
+    """Create the ceremony and its people; yields the lines to print."""
+    api = urls["registration"]
+    auth = {"Authorization": f"Bearer {token}"}
+    starts = (datetime.now(UTC) + timedelta(days=14)).replace(
+        hour=14, minute=0, second=0, microsecond=0
+    )
+    ceremony = _post(
+        f"{api}/api/ceremonies",
+        auth,
+        {
+            "title": "Closing Ceremony of the Six-Week Training Course",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "timezone": "Europe/Paris",
+            "venue": {"name": "Grand Hall", "address": "1 Avenue de la Paix, Paris"},
+            "capacity": 60,
+            "default_language": "en",
+            "languages": ["en", "fr", "zh"],
+            "protocol_contact_email": "protocol@example.org",
+            "programme": _programme(starts),
+        },
+    )
+    cid = ceremony["id"]
+    for honorific, name, title, org, category, precedence, language in SPEAKERS:
+        _post(
+            f"{api}/api/ceremonies/{cid}/registrations",
+            auth,
+            {
+                "honorific": honorific,
+                "full_name": name,
+                "job_title": title,
+                "organisation": org,
+                "category": category,
+                "precedence": precedence,
+                "language": language,
+                "email": _email(name),
+            },
+        )
+    first = None
+    for n in range(1, 21):
+        created = _post(
+            f"{api}/api/ceremonies/{cid}/registrations",
+            {},
+            {
+                "honorific": "Lt",
+                "full_name": f"Graduating Officer {n:02d}",
+                "email": f"officer{n:02d}@example.org",
+                "organisation": "Training Course 2026",
+                "category": "participant",
+            },
+        )
+        first = first or created
+    for n in range(1, 15):
+        _post(
+            f"{api}/api/ceremonies/{cid}/registrations",
+            {},
+            {
+                "full_name": f"Expert {n:02d}",
+                "email": f"expert{n:02d}@example.org",
+                "organisation": "Expert Panel",
+                "category": "guest",
+                "language": "fr" if n % 2 else "en",
+            },
+        )
+    for ministry in ("Ministry of Interior", "Ministry of Education"):
+        for n in range(1, 4):
+            _post(
+                f"{api}/api/ceremonies/{cid}/registrations",
+                {},
+                {
+                    "full_name": f"{ministry.split()[-1]} Guest {n}",
+                    "email": f"{ministry.split()[-1].lower()}{n}@example.org",
+                    "organisation": ministry,
+                    "category": "guest",
+                },
+            )
+    yield f"Ceremony:            {api}/api/ceremonies/{cid}"
+    yield f"Registration page:   {ceremony['registration_url']}"
+    yield f"A guest's own page:  {first['manage_url']}"
+    yield f"Organiser list:      {api}/api/ceremonies/{cid}/registrations (bearer token)"
+    yield f"API docs:            {api}/api/docs"
+    yield "Mail written to:     the var/mail folder of the running suite"
+
+
+def _email(name: str) -> str:
+    return name.lower().replace(" ", ".").replace("-", "") + "@example.org"
+
+
+def _post(url: str, headers: dict, body: dict) -> dict:
+    response = requests.post(url, json=body, headers=headers, timeout=10)
+    if response.status_code >= 400:
+        raise RuntimeError(f"{url} answered {response.status_code}: {response.text}")
+    return response.json()

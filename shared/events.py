@@ -1,0 +1,218 @@
+"""Event contracts: the envelope and every event's ``data`` schema (marshmallow 4).
+
+Events are validated when published (``make_envelope``) and when received (``parse_envelope``).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+CATEGORIES = ("dignitary", "speaker", "guest", "participant", "press", "staff")
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+INVITATION_STATUSES = ("pending", "accepted", "declined")
+CHECKIN_RESULTS = ("admitted", "already_admitted", "revoked", "wrong_ceremony", "invalid")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def single_line(value: str) -> None:
+    """Refuse line breaks and other control characters (they must never reach a header)."""
+    if _CONTROL.search(value):
+        raise ValidationError("Must be a single line without control characters.")
+
+
+def Line(*, required: bool = False, max_len: int = 200, **kwargs) -> fields.String:
+    """A one-line string field."""
+    if not required:
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+    return fields.String(
+        required=required,
+        validate=[validate.Length(min=1 if required else 0, max=max_len), single_line],
+        **kwargs,
+    )
+
+
+class DataSchema(Schema):
+    """Base of every event's data: unknown fields are refused when published."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class VenueData(DataSchema):
+    name = Line(required=True)
+    address = Line(max_len=500)
+
+
+class ProgrammeItemData(DataSchema):
+    title = Line(required=True)
+    speaker = Line()
+    role = Line()
+    starts_at = fields.AwareDateTime(allow_none=True, load_default=None)
+
+
+class CeremonyData(DataSchema):
+    ceremony_id = fields.UUID(required=True)
+    title = Line(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    timezone = Line(required=True, max_len=64)
+    venue = fields.Nested(VenueData, required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=0))
+    default_language = Line(required=True, max_len=35)
+    languages = fields.List(fields.String(), required=True)
+    protocol_contact_email = fields.Email(allow_none=True, load_default=None)
+    programme = fields.List(fields.Nested(ProgrammeItemData), load_default=list)
+    #: Grows with every change; calendar updates use it as SEQUENCE.
+    sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class PersonData(DataSchema):
+    full_name = Line(required=True)
+    email = fields.Email(required=True)
+    honorific = Line(max_len=50)
+    organisation = Line()
+    job_title = Line()
+    language = Line(required=True, max_len=35)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    precedence = fields.Integer(allow_none=True, load_default=None)
+
+
+class RegistrationData(PersonData):
+    registration_id = fields.UUID(required=True)
+    ceremony_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(REGISTRATION_STATUSES))
+    #: A protocol seat outside the public capacity (dignitaries, speakers).
+    reserved = fields.Boolean(load_default=False)
+    #: True when a waitlisted guest got a seat because someone cancelled.
+    promoted = fields.Boolean(load_default=False)
+    previous_status = fields.String(allow_none=True, load_default=None)
+    manage_url = fields.Url(required=True, require_tld=False)
+
+
+class InvitationData(PersonData):
+    invitation_id = fields.UUID(required=True)
+    ceremony_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(INVITATION_STATUSES))
+    rsvp_url = fields.Url(required=True, require_tld=False)
+    registration_id = fields.UUID(allow_none=True, load_default=None)
+
+
+class BadgeData(DataSchema):
+    badge_id = fields.UUID(required=True)
+    registration_id = fields.UUID(required=True)
+    ceremony_id = fields.UUID(required=True)
+    code = fields.String(required=True, validate=validate.Length(min=1, max=400))
+
+
+class GuestSummaryData(DataSchema):
+    full_name = Line(required=True)
+    honorific = Line(max_len=50)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    organisation = Line()
+    attention = fields.Boolean(load_default=False)
+
+
+class CheckinData(DataSchema):
+    checkin_id = fields.UUID(required=True)
+    ceremony_id = fields.UUID(required=True)
+    registration_id = fields.UUID(required=True)
+    gate = Line(max_len=64)
+    direction = fields.String(required=True, validate=validate.OneOf(("in", "out")))
+    at = fields.AwareDateTime(required=True)
+    guest = fields.Nested(GuestSummaryData, required=True)
+
+
+class DeliveryFailedData(DataSchema):
+    delivery_id = fields.UUID(required=True)
+    ceremony_id = fields.UUID(allow_none=True, load_default=None)
+    template = Line(required=True, max_len=64)
+    recipient = fields.Email(required=True)
+    reason = fields.String(required=True, validate=validate.Length(max=2000))
+    smtp_code = fields.Integer(allow_none=True, load_default=None)
+
+
+#: Event type (the routing key, past tense) → schema of its ``data``.
+EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
+    "ceremony.created": CeremonyData,
+    "ceremony.updated": CeremonyData,
+    "registration.confirmed": RegistrationData,
+    "registration.waitlisted": RegistrationData,
+    "registration.cancelled": RegistrationData,
+    "invitation.created": InvitationData,
+    "invitation.reminded": InvitationData,
+    "invitation.accepted": InvitationData,
+    "invitation.declined": InvitationData,
+    "badge.issued": BadgeData,
+    "badge.revoked": BadgeData,
+    "checkin.recorded": CheckinData,
+    "delivery.failed": DeliveryFailedData,
+}
+EVENT_VERSION = 1
+
+
+class EnvelopeSchema(Schema):
+    """What travels on the bus around every event."""
+
+    class Meta:
+        unknown = RAISE
+
+    event_id = fields.UUID(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(tuple(EVENT_SCHEMAS)))
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True)
+    producer = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    data = fields.Dict(required=True)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A received, validated event; ``data`` holds loaded values (UUIDs, datetimes)."""
+
+    event_id: uuid.UUID
+    type: str
+    version: int
+    occurred_at: datetime
+    producer: str
+    data: dict[str, Any]
+
+
+def make_envelope(event_type: str, data: dict[str, Any], producer: str) -> dict[str, Any]:
+    """Build a JSON-ready envelope; raises ``ValidationError`` if ``data`` breaks its contract."""
+    schema_cls = EVENT_SCHEMAS.get(event_type)
+    if schema_cls is None:
+        raise ValidationError({"type": [f"Unknown event type {event_type!r}."]})
+    schema = schema_cls()
+    dumped = schema.dump(data)
+    schema.load(dumped)  # the producer's check: the same rules every consumer applies
+    return {
+        "event_id": str(uuid.uuid4()),
+        "type": event_type,
+        "version": EVENT_VERSION,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "producer": producer,
+        "data": dumped,
+    }
+
+
+def parse_envelope(body: Any) -> Event:
+    """Validate a received body; raises ``ValidationError`` naming what is wrong."""
+    if not isinstance(body, dict):
+        raise ValidationError({"_schema": ["The message body must be a JSON object."]})
+    envelope = EnvelopeSchema().load(body)
+    # Consumers ignore data fields they do not know yet, so producers can add fields first.
+    data = EVENT_SCHEMAS[envelope["type"]](unknown=EXCLUDE).load(envelope["data"])
+    return Event(
+        event_id=envelope["event_id"],
+        type=envelope["type"],
+        version=envelope["version"],
+        occurred_at=envelope["occurred_at"],
+        producer=envelope["producer"],
+        data=data,
+    )

@@ -1,0 +1,146 @@
+"""Local copies of ceremonies and registrations, kept from the bus by the services that need them.
+
+A service never asks another for data at run time; it keeps what it needs from the events it
+receives. Events can arrive out of order after a retry, so each row remembers the time of the
+event it reflects and older events are ignored.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from .db import UTCDateTime
+from .events import Event
+
+
+def ceremonies_table(metadata: MetaData) -> Table:
+    """The ``ceremonies`` projection."""
+    return Table(
+        "ceremonies",
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("title", String(200), nullable=False),
+        Column("starts_at", UTCDateTime(), nullable=False),
+        Column("ends_at", UTCDateTime(), nullable=False),
+        Column("timezone", String(64), nullable=False),
+        Column("venue_name", String(200), nullable=False),
+        Column("venue_address", String(500)),
+        Column("default_language", String(35), nullable=False),
+        Column("languages", JSON, nullable=False),
+        Column("protocol_contact_email", String(254)),
+        # [{title, speaker, role, starts_at}] as the event carried it (ISO times).
+        Column("programme", JSON, nullable=False),
+        Column("sequence", Integer, nullable=False),
+        # occurred_at of the event this row reflects.
+        Column("as_of", UTCDateTime(), nullable=False),
+    )
+
+
+def registrations_table(metadata: MetaData) -> Table:
+    """The ``registrations`` projection."""
+    return Table(
+        "registrations",
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("ceremony_id", Uuid, nullable=False, index=True),
+        Column("full_name", String(200), nullable=False),
+        Column("email", String(254), nullable=False),
+        Column("honorific", String(50)),
+        Column("organisation", String(200)),
+        Column("job_title", String(200)),
+        Column("language", String(35), nullable=False),
+        Column("category", String(20), nullable=False),
+        Column("precedence", Integer),
+        Column("status", String(20), nullable=False),
+        Column("reserved", Boolean, nullable=False),
+        Column("manage_url", String(2048), nullable=False),
+        Column("as_of", UTCDateTime(), nullable=False),
+    )
+
+
+def apply_ceremony(session: Session, table: Table, event: Event) -> bool:
+    """Store the ceremony an event carries; returns False if a newer copy is kept already."""
+    data = event.data
+    row = {
+        "title": data["title"],
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "timezone": data["timezone"],
+        "venue_name": data["venue"]["name"],
+        "venue_address": data["venue"].get("address"),
+        "default_language": data["default_language"],
+        "languages": data["languages"],
+        "protocol_contact_email": data.get("protocol_contact_email"),
+        "programme": [
+            {**item, "starts_at": item["starts_at"].isoformat() if item.get("starts_at") else None}
+            for item in data.get("programme", [])
+        ],
+        "sequence": data["sequence"],
+        "as_of": event.occurred_at,
+    }
+    return _upsert(session, table, data["ceremony_id"], row)
+
+
+def apply_registration(session: Session, table: Table, event: Event) -> bool:
+    """Store the registration an event carries; returns False if a newer copy is kept already."""
+    data = event.data
+    row = {
+        key: data.get(key)
+        for key in (
+            "full_name",
+            "email",
+            "honorific",
+            "organisation",
+            "job_title",
+            "language",
+            "category",
+            "precedence",
+            "status",
+            "reserved",
+            "manage_url",
+        )
+    }
+    row.update(ceremony_id=data["ceremony_id"], as_of=event.occurred_at)
+    return _upsert(session, table, data["registration_id"], row)
+
+
+def _upsert(session: Session, table: Table, key, row: dict) -> bool:
+    current = session.execute(
+        select(table.c.as_of).where(table.c.id == key).with_for_update()
+    ).first()
+    if current is None:
+        session.execute(table.insert().values(id=key, **row))
+        return True
+    if current.as_of > row["as_of"]:
+        return False
+    session.execute(table.update().where(table.c.id == key).values(**row))
+    return True
+
+
+def projection_handlers(ceremonies: Table, registrations: Table) -> dict:
+    """Bus handlers that keep both projections up to date."""
+
+    def on_ceremony(session: Session, event: Event) -> None:
+        apply_ceremony(session, ceremonies, event)
+
+    def on_registration(session: Session, event: Event) -> None:
+        apply_registration(session, registrations, event)
+
+    return {
+        "ceremony.created": on_ceremony,
+        "ceremony.updated": on_ceremony,
+        "registration.confirmed": on_registration,
+        "registration.waitlisted": on_registration,
+        "registration.cancelled": on_registration,
+    }

@@ -1,0 +1,201 @@
+"""Flask wiring every service shares: the API object, JSON errors, auth, health."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+import swagger_ui_bundle
+from flask import Flask, g, jsonify, request, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from .auth import AuthError, Principal, Signer
+from .config import Settings
+from .db import Database
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+
+#: HTTP status of each kind of domain refusal.
+KIND_STATUS = {
+    "not_found": 404,
+    "conflict": 409,
+    "invalid": 422,
+    "unauthorized": 401,
+    "forbidden": 403,
+}
+
+#: Stable codes for HTTP errors raised outside the domain rules.
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """What views reach through ``current_app``: settings, database and signer."""
+
+    settings: Settings
+    database: Database
+    signer: Signer
+
+
+class CeremonyApi(Api):
+    """flask-smorest's Api with the suite's error format ``{code, message, errors?}``."""
+
+    def handle_http_exception(self, error: HTTPException):
+        """Render any HTTP error as JSON, naming the fields at fault."""
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        code = data.get("code") or HTTP_CODES.get(error.code or 500, "error")
+        message = data.get("message") or error.description or error.name
+        if error.code == 400 and errors:
+            code, message = "invalid_json", "The request body is not valid JSON."
+        if errors and error.code == 422:
+            message = "Invalid input: " + ", ".join(_field_paths(errors))
+        payload = {"code": code, "message": message}
+        if errors:
+            payload["errors"] = errors
+        response = jsonify(payload)
+        response.status_code = error.code or 500
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        return response
+
+
+def _field_paths(errors, prefix: str = "") -> list[str]:
+    """Dotted names of the fields in a (nested) marshmallow error dict."""
+    paths = []
+    for key, value in errors.items():
+        if not prefix and key in ("json", "query", "form", "files", "headers"):
+            name = ""  # the request location is not part of the field's name
+        else:
+            name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            paths.extend(_field_paths(value, name))
+        else:
+            paths.append(name or str(key))
+    return paths
+
+
+def init_service_app(app: Flask, settings: Settings, *, title: str, version: str) -> CeremonyApi:
+    """Configure ``app`` for the service: API docs, limits, errors, health, shared context."""
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION=version,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        # Served from the installed package: the venue may have no internet.
+        OPENAPI_SWAGGER_UI_URL="/api/docs-assets/",
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}}
+        },
+    )
+    app.extensions["ceremony"] = ServiceContext(
+        settings=settings,
+        database=Database(settings.database_url),
+        signer=Signer(settings.require_secret()),
+    )
+    api = CeremonyApi(app)
+
+    @app.get("/api/docs-assets/<path:filename>")
+    def docs_assets(filename: str):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "service": settings.service}
+
+    @app.before_request
+    def refuse_oversized_body():
+        # Werkzeug enforces the limit only when a view reads the body; refuse it up front.
+        if request.content_length and request.content_length > settings.max_body_bytes:
+            raise RequestEntityTooLarge(f"The body is larger than {settings.max_body_bytes} bytes.")
+
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return api
+
+
+def _domain_error(error: DomainError):
+    payload = {"code": error.code, "message": error.message}
+    if error.errors:
+        payload["errors"] = error.errors
+    return jsonify(payload), KIND_STATUS.get(error.kind, 409)
+
+
+def _unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return error
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return jsonify({"code": "internal_error", "message": "Something went wrong on our side."}), 500
+
+
+def service_context() -> ServiceContext:
+    """The running service's settings, database and signer."""
+    from flask import current_app
+
+    return current_app.extensions["ceremony"]
+
+
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def current_principal() -> Principal | None:
+    """The principal of a valid bearer token, or None when there is none or it is invalid."""
+    if "principal" not in g:
+        token = bearer_token()
+        try:
+            g.principal = service_context().signer.verify_token(token) if token else None
+        except AuthError:
+            g.principal = None
+    return g.principal
+
+
+def require_role(*roles: str) -> Callable:
+    """Let a view run only for a valid token with one of ``roles`` (401 or 403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            ensure_role(*roles)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def ensure_role(*roles: str) -> Principal:
+    """The principal, if it holds one of ``roles``; raises 401/403 as JSON errors otherwise."""
+    if bearer_token() is None:
+        raise DomainError("unauthorized", "A bearer token is required.", kind="unauthorized")
+    principal = current_principal()
+    if principal is None:
+        raise DomainError("unauthorized", "The token is invalid or expired.", kind="unauthorized")
+    if principal.role not in roles:
+        raise DomainError(
+            "forbidden", f"This needs the role {' or '.join(roles)}.", kind="forbidden"
+        )
+    return principal
