@@ -13,11 +13,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kombu import Connection, Producer
+from kombu.transport import filesystem
+from kombu.transport.virtual import BrokerState
 
 from . import topology
 from .config import Settings
 
 log = logging.getLogger(__name__)
+
+
+class FileTransport(filesystem.Transport):
+    """kombu's file transport, with its routing state kept per connection.
+
+    kombu keeps declared exchanges and bindings of virtual transports in one object per process;
+    two file buses in one process (tests, tools) would then skip writing each other's bindings.
+    """
+
+    def __init__(self, client, **kwargs):
+        super().__init__(client, **kwargs)
+        self.state = BrokerState()
 
 
 def is_amqp(url: str) -> bool:
@@ -40,7 +54,7 @@ def connect(settings: Settings, **kwargs) -> Connection:
             "store_processed": False,
         }
         return Connection(
-            transport="filesystem", hostname="localhost", transport_options=options, **kwargs
+            transport=FileTransport, hostname="localhost", transport_options=options, **kwargs
         )
     kwargs.setdefault("heartbeat", 30)
     kwargs.setdefault("connect_timeout", 5)

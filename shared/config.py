@@ -101,3 +101,11 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ConfigurationError(f"{PREFIX}{name} must be a number, got {raw!r}") from None
+
+
+def resolve_settings(service: str, config: Settings | Mapping[str, object] | None) -> Settings:
+    """Settings for an app factory: given whole, as overrides of the environment, or from it."""
+    if isinstance(config, Settings):
+        return config
+    settings = load_settings(service)
+    return settings.with_overrides(**config) if config else settings

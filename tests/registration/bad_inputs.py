@@ -1,0 +1,313 @@
+"""Every bad input the registration API must refuse, and what each one gets.
+
+Shared by the unit tests (SQLite) and the integration tests (PostgreSQL).
+Each row: (case, method, path, body or raw bytes, status, error code, field named).
+"""
+
+from __future__ import annotations
+
+from tests.registration.conftest import ceremony_body
+
+C = "{ceremony}"
+REG = f"/api/ceremonies/{C}/registrations"
+GUEST = {"full_name": "Ada Guest", "email": "ada@example.org"}
+
+CEREMONY_CASES = [
+    (
+        "title missing",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(title=None),
+        422,
+        "validation_error",
+        "title",
+    ),
+    (
+        "title with a line break",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(title="A\r\nBcc: x@y"),
+        422,
+        "validation_error",
+        "title",
+    ),
+    (
+        "start not a date",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(starts_at="tomorrow"),
+        422,
+        "validation_error",
+        "starts_at",
+    ),
+    (
+        "start without a zone",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(starts_at="2030-01-01T10:00:00"),
+        422,
+        "validation_error",
+        "starts_at",
+    ),
+    (
+        "end before start",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(ends_at="2000-01-01T10:00:00+00:00"),
+        422,
+        "validation_error",
+        "ends_at",
+    ),
+    (
+        "unknown time zone",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(timezone="Mars/Olympus"),
+        422,
+        "validation_error",
+        "timezone",
+    ),
+    (
+        "negative capacity",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(capacity=-1),
+        422,
+        "validation_error",
+        "capacity",
+    ),
+    (
+        "capacity as text",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(capacity="50"),
+        422,
+        "validation_error",
+        "capacity",
+    ),
+    (
+        "venue without a name",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(venue={"address": "x"}),
+        422,
+        "validation_error",
+        "venue.name",
+    ),
+    (
+        "bad protocol email",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(protocol_contact_email="protocol"),
+        422,
+        "validation_error",
+        "protocol_contact_email",
+    ),
+    (
+        "programme item without title",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(programme=[{"speaker": "X"}]),
+        422,
+        "validation_error",
+        "programme.0.title",
+    ),
+    (
+        "bad language tag",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(languages=["English!"]),
+        422,
+        "validation_error",
+        "languages.0",
+    ),
+    (
+        "unknown field",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(colour="red"),
+        422,
+        "validation_error",
+        "colour",
+    ),
+    ("body not JSON", "POST", "/api/ceremonies", b"{not json", 400, "invalid_json", "json"),
+    ("body a list", "POST", "/api/ceremonies", [1, 2], 422, "validation_error", "_schema"),
+    (
+        "patch capacity as words",
+        "PATCH",
+        f"/api/ceremonies/{C}",
+        {"capacity": "many"},
+        422,
+        "validation_error",
+        "capacity",
+    ),
+    (
+        "patch unknown ceremony",
+        "PATCH",
+        "/api/ceremonies/00000000-0000-0000-0000-000000000000",
+        {"title": "X"},
+        404,
+        "ceremony_not_found",
+        None,
+    ),
+]
+
+REGISTRATION_CASES = [
+    ("name missing", "POST", REG, {"email": "a@example.org"}, 422, "validation_error", "full_name"),
+    ("name empty", "POST", REG, {**GUEST, "full_name": ""}, 422, "validation_error", "full_name"),
+    (
+        "name with a line break",
+        "POST",
+        REG,
+        {**GUEST, "full_name": "Ada\nBcc: x@evil"},
+        422,
+        "validation_error",
+        "full_name",
+    ),
+    (
+        "name too long",
+        "POST",
+        REG,
+        {**GUEST, "full_name": "A" * 201},
+        422,
+        "validation_error",
+        "full_name",
+    ),
+    ("email missing", "POST", REG, {"full_name": "Ada"}, 422, "validation_error", "email"),
+    (
+        "email malformed",
+        "POST",
+        REG,
+        {**GUEST, "email": "ada-at-example"},
+        422,
+        "validation_error",
+        "email",
+    ),
+    (
+        "honorific too long",
+        "POST",
+        REG,
+        {**GUEST, "honorific": "H" * 51},
+        422,
+        "validation_error",
+        "honorific",
+    ),
+    (
+        "unknown category",
+        "POST",
+        REG,
+        {**GUEST, "category": "royalty"},
+        422,
+        "validation_error",
+        "category",
+    ),
+    (
+        "protocol category by a guest",
+        "POST",
+        REG,
+        {**GUEST, "category": "speaker"},
+        422,
+        "category_not_allowed",
+        "category",
+    ),
+    (
+        "bad language",
+        "POST",
+        REG,
+        {**GUEST, "language": "french please"},
+        422,
+        "validation_error",
+        "language",
+    ),
+    (
+        "precedence as text",
+        "POST",
+        REG,
+        {**GUEST, "precedence": "first"},
+        422,
+        "validation_error",
+        "precedence",
+    ),
+    (
+        "needs too long",
+        "POST",
+        REG,
+        {**GUEST, "needs": "x" * 2001},
+        422,
+        "validation_error",
+        "needs",
+    ),
+    (
+        "unknown field",
+        "POST",
+        REG,
+        {**GUEST, "is_admin": True},
+        422,
+        "validation_error",
+        "is_admin",
+    ),
+    (
+        "unknown ceremony",
+        "POST",
+        "/api/ceremonies/00000000-0000-0000-0000-000000000000/registrations",
+        GUEST,
+        404,
+        "ceremony_not_found",
+        None,
+    ),
+    (
+        "ceremony id not a uuid",
+        "POST",
+        "/api/ceremonies/42/registrations",
+        GUEST,
+        404,
+        "not_found",
+        None,
+    ),
+    ("body not JSON", "POST", REG, b"full_name=Ada", 400, "invalid_json", "json"),
+    ("oversized body", "POST", REG, b"x" * (1024 * 1024 + 1), 413, "payload_too_large", None),
+    ("list filter with unknown status", "GET", REG, None, 422, "validation_error", "status"),
+    (
+        "unknown registration",
+        "GET",
+        "/api/registrations/00000000-0000-0000-0000-000000000000",
+        None,
+        404,
+        "registration_not_found",
+        None,
+    ),
+]
+
+ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES
+
+
+def send(client, headers, ceremony_id, method, path, body):
+    """Send one case; raw bytes go as a JSON-typed body, objects as JSON."""
+    url = path.replace(C, ceremony_id)
+    # Guests register without a token; everything else here is an organiser's request.
+    public = method == "POST" and url.endswith("/registrations")
+    kwargs = {"headers": {} if public else headers}
+    if method == "GET" and url.endswith("/registrations"):
+        kwargs["query_string"] = {"status": "lost"}
+    if isinstance(body, bytes):
+        kwargs.update(data=body, content_type="application/json")
+    elif body is not None:
+        kwargs["json"] = (
+            {k: v for k, v in body.items() if v is not None} if isinstance(body, dict) else body
+        )
+    return client.open(url, method=method, **kwargs)
+
+
+def field_named(errors, field: str) -> bool:
+    """Whether a (nested) marshmallow error dict names ``field`` (dotted path)."""
+    if field in errors:
+        return True
+    node = errors.get("json", errors.get("query", errors))
+    for part in field.split("."):
+        if not isinstance(node, dict):
+            return False
+        key = int(part) if part.isdigit() and int(part) in node else part
+        if key not in node:
+            return False
+        node = node[key]
+    return True
