@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, URLSafeSerializer
 
 ROLES = ("organiser", "staff")
+#: Purpose of a guest's capability for one registration: to see and cancel it, and to get its
+#: badge (the registration and badges services both accept it).
+MANAGE_REGISTRATION = "manage-registration"
 
 
 class AuthError(Exception):

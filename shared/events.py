@@ -16,7 +16,16 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 CATEGORIES = ("dignitary", "speaker", "guest", "participant", "press", "staff")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 INVITATION_STATUSES = ("pending", "accepted", "declined")
-CHECKIN_RESULTS = ("admitted", "already_admitted", "revoked", "wrong_ceremony", "invalid")
+#: Verdicts of a door scan; the last two answer exit scans (``direction: "out"``).
+CHECKIN_RESULTS = (
+    "admitted",
+    "already_admitted",
+    "revoked",
+    "wrong_ceremony",
+    "invalid",
+    "exited",
+    "not_inside",
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -15,7 +15,6 @@ from .ceremonies import (
     create_ceremony,
     get_ceremony,
     list_ceremonies,
-    seats_taken,
     update_ceremony,
 )
 from .registrations import promote_waitlisted
@@ -27,7 +26,6 @@ BEARER = [{"bearerAuth": []}]
 
 def present(session, ceremony):
     """The ceremony with what the API adds: seats taken and the public registration page."""
-    ceremony.seats_taken = seats_taken(session, ceremony.id)
     ceremony.registration_url = f"{links().public_url}/ceremonies/{ceremony.id}/register"
     return ceremony
 

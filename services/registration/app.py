@@ -7,17 +7,15 @@ from typing import Any
 
 from flask import Flask
 
-from shared.config import load_settings
+from shared.config import Settings, resolve_settings
 from shared.web import init_service_app, service_context
 
 from .links import Links
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the registration app; ``config`` overrides settings read from the environment."""
-    settings = load_settings("registration")
-    if config:
-        settings = settings.with_overrides(**config)
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Build the registration app; ``config``: settings, or overrides of the environment's."""
+    settings = resolve_settings("registration", config)
     app = Flask(__name__)
     api = init_service_app(app, settings, title="Ceremony registration", version="1")
     context = service_context_of(app)

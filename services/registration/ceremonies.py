@@ -29,7 +29,7 @@ _FIELDS = (
 
 def create_ceremony(session: Session, fields: dict[str, Any]) -> Ceremony:
     """Create a ceremony and announce it as ``ceremony.created``."""
-    ceremony = Ceremony(id=uuid.uuid4(), sequence=0)
+    ceremony = Ceremony(id=uuid.uuid4(), sequence=0, seats_taken=0)
     _apply(ceremony, fields)
     session.add(ceremony)
     session.flush()
@@ -44,7 +44,7 @@ def update_ceremony(session: Session, ceremony_id: uuid.UUID, changes: dict[str,
     """
     ceremony = lock_ceremony(session, ceremony_id)
     if "capacity" in changes:
-        taken = seats_taken(session, ceremony.id)
+        taken = ceremony.seats_taken
         if changes["capacity"] < taken:
             raise DomainError(
                 "capacity_below_confirmed",
@@ -104,8 +104,8 @@ def list_ceremonies(session: Session) -> list[Ceremony]:
     return list(session.scalars(select(Ceremony).order_by(Ceremony.starts_at, Ceremony.title)))
 
 
-def seats_taken(session: Session, ceremony_id: uuid.UUID) -> int:
-    """Confirmed guests on public seats."""
+def count_seats_taken(session: Session, ceremony_id: uuid.UUID) -> int:
+    """Confirmed guests on public seats, counted (to check ``Ceremony.seats_taken``)."""
     query = select(func.count()).where(
         Registration.ceremony_id == ceremony_id,
         Registration.status == "confirmed",

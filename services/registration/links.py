@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from shared.auth import AuthError, Signer
+from shared.auth import MANAGE_REGISTRATION, AuthError, Signer
 
-MANAGE = "manage-registration"
+MANAGE = MANAGE_REGISTRATION
 
 
 @dataclass(frozen=True)

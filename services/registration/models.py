@@ -56,6 +56,8 @@ class Ceremony(Base):
     programme: Mapped[list] = mapped_column(JSON, default=list)
     #: Grows with each change; calendar updates carry it as SEQUENCE.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: Confirmed guests on public seats, kept under the row lock instead of counted each time.
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 

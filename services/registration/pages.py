@@ -16,7 +16,7 @@ from shared.errors import DomainError
 from shared.web import service_context
 
 from .app import links
-from .ceremonies import get_ceremony, list_ceremonies, seats_taken
+from .ceremonies import get_ceremony, list_ceremonies
 from .registrations import PUBLIC_CATEGORIES, cancel, get_registration, register
 from .schemas import RegistrationInSchema
 from .translations import LANGUAGE_NAMES, pick_language, strings_for
@@ -41,7 +41,7 @@ def register_page(ceremony_id: uuid.UUID):
             ceremony = get_ceremony(session, ceremony_id)
         except DomainError:
             return _page_message("not_found", 404)
-        free = ceremony.capacity - seats_taken(session, ceremony.id)
+        free = ceremony.capacity - ceremony.seats_taken
     lang = pick_language(
         request.values.get("lang"), ceremony.languages or ["en"], ceremony.default_language
     )

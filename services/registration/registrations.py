@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from shared.errors import DomainError, not_found
 from shared.outbox import publish_event
 
-from .ceremonies import lock_ceremony, seats_taken
+from .ceremonies import lock_ceremony
 from .links import Links
 from .models import Ceremony, Registration, outbox
 
@@ -50,7 +50,9 @@ def register(
             errors={"email": ["Already registered for this ceremony."]},
         )
     reserved = category in PROTOCOL_CATEGORIES
-    seat_free = reserved or seats_taken(session, ceremony.id) < ceremony.capacity
+    seat_free = reserved or ceremony.seats_taken < ceremony.capacity
+    if seat_free and not reserved:
+        ceremony.seats_taken += 1
     registration = Registration(
         id=uuid.uuid4(),
         ceremony_id=ceremony.id,
@@ -89,6 +91,8 @@ def cancel(
     if registration.status == "cancelled":
         return registration, None
     previous = registration.status
+    if previous == "confirmed" and not registration.reserved:
+        ceremony.seats_taken -= 1
     registration.status = "cancelled"
     registration.cancelled_at = datetime.now(UTC)
     session.flush()
@@ -102,7 +106,7 @@ def promote_waitlisted(session: Session, ceremony: Ceremony, links: Links) -> li
 
     The caller holds the ceremony's row lock.
     """
-    free = ceremony.capacity - seats_taken(session, ceremony.id)
+    free = ceremony.capacity - ceremony.seats_taken
     if free <= 0:
         return []
     waiting = session.scalars(
@@ -112,6 +116,7 @@ def promote_waitlisted(session: Session, ceremony: Ceremony, links: Links) -> li
         .limit(free)
     ).all()
     for registration in waiting:
+        ceremony.seats_taken += 1
         registration.status = "confirmed"
         registration.confirmed_at = datetime.now(UTC)
         session.flush()

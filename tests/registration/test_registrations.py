@@ -165,3 +165,17 @@ def test_registration_closes_when_the_ceremony_has_started(client, organiser_hea
     response = register(client, created["id"], "late@example.org")
     assert response.status_code == 409
     assert response.json["code"] == "registration_closed"
+
+
+def test_the_seat_counter_matches_the_registrations(app, client, ceremony, organiser_headers):
+    from services.registration.ceremonies import count_seats_taken, get_ceremony
+
+    made = [register(client, ceremony["id"], f"g{n}@example.org").json for n in range(4)]
+    client.post(f"/api/registrations/{made[0]['id']}/cancel", headers=capability(made[0]))
+    client.post(f"/api/registrations/{made[3]['id']}/cancel", headers=capability(made[3]))
+    client.patch(
+        f"/api/ceremonies/{ceremony['id']}", json={"capacity": 5}, headers=organiser_headers
+    )
+    with app.extensions["ceremony"].database.transaction() as session:
+        kept = get_ceremony(session, ceremony["id"]).seats_taken
+        assert kept == count_seats_taken(session, ceremony["id"]) == 2

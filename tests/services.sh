@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Make sure the local RabbitMQ and PostgreSQL that the integration tests use are up,
+# starting them when they are installed but stopped. Prints what it did.
+set -uo pipefail
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ensure_rabbitmq() {
+  if port_open 5672; then echo "rabbitmq: up"; return 0; fi
+  if ! command -v rabbitmq-server >/dev/null; then echo "rabbitmq: not installed"; return 1; fi
+  echo "rabbitmq: starting"
+  rabbitmq-server -detached
+  rabbitmqctl await_startup >/dev/null && port_open 5672 && echo "rabbitmq: up"
+}
+
+ensure_postgresql() {
+  if port_open 5432; then echo "postgresql: up"; return 0; fi
+  if ! command -v pg_ctlcluster >/dev/null; then echo "postgresql: not installed"; return 1; fi
+  echo "postgresql: starting"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+  for _ in $(seq 1 30); do port_open 5432 && { echo "postgresql: up"; return 0; }; sleep 1; done
+  return 1
+}
+
+status=0
+ensure_rabbitmq || status=1
+ensure_postgresql || status=1
+exit $status
