@@ -7,15 +7,13 @@ from typing import Any
 
 from flask import Flask
 
-from shared.config import load_settings
+from shared.config import Settings, resolve_settings
 from shared.web import init_service_app
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the notifications app; ``config`` overrides settings read from the environment."""
-    settings = load_settings("notifications")
-    if config:
-        settings = settings.with_overrides(**config)
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Build the notifications app; ``config``: settings, or overrides of the environment's."""
+    settings = resolve_settings("notifications", config)
     app = Flask(__name__)
     init_service_app(app, settings, title="Ceremony notifications", version="1")
     return app
