@@ -50,8 +50,11 @@ def cmd_run(args) -> int:
     """Run the three services and their workers on this machine."""
     from honcho.manager import Manager
 
-    settings = load_settings("registration")
+    ports = {name: args.base_port + offset for offset, name in enumerate(PORTS)}
     env = dict(os.environ)
+    for name, port in ports.items():
+        env.setdefault(f"CEREMONY_PUBLIC_URL_{name.upper()}", f"http://127.0.0.1:{port}")
+    settings = load_settings("registration", env)
     env.setdefault("CEREMONY_VAR_DIR", str(settings.var_dir))
     env.setdefault("CEREMONY_SECRET_KEY", settings.secret_key or embedded_secret(settings.var_dir))
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -60,7 +63,7 @@ def cmd_run(args) -> int:
         _upgrade(service)
     manager = Manager()
     for name, service in services().items():
-        port = PORTS[name]
+        port = ports[name]
         manager.add_process(
             f"{name}-web",
             _quote(
@@ -85,6 +88,9 @@ def cmd_run(args) -> int:
         )
     print(_banner(settings), flush=True)
     manager.loop()
+    # Asked to stop (Ctrl-C, SIGTERM) and every process stopped: a clean exit, not a failure.
+    if manager.returncode in (130, 143):
+        return 0
     return manager.returncode or 0
 
 
@@ -176,7 +182,9 @@ def cmd_demo(args) -> int:
     from .demo import seed_reference_ceremony
 
     token = Signer(secret_for_cli()).issue_token("organiser", ttl_hours=24)
-    urls = load_settings("registration").public_urls
+    urls = dict(load_settings("registration").public_urls)
+    if args.base_port:
+        urls = {name: f"http://127.0.0.1:{args.base_port + i}" for i, name in enumerate(PORTS)}
     for line in seed_reference_ceremony(urls, token):
         print(line)
     return 0
@@ -189,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the embedded suite (three services and their workers)")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    run.add_argument(
+        "--base-port", type=int, default=PORTS["registration"], help="first of three ports"
+    )
     run.set_defaults(func=cmd_run)
 
     worker = sub.add_parser("worker", help="run one service's bus worker")
@@ -217,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     dead.set_defaults(func=cmd_dead_letters)
 
     demo = sub.add_parser("demo", help="seed the reference ceremony into a running suite")
+    demo.add_argument("--base-port", type=int, help="the base port given to `ceremony run`")
     demo.set_defaults(func=cmd_demo)
     return parser
 

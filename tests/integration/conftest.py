@@ -33,12 +33,15 @@ def _missing(what: str) -> None:
     pytest.skip(message)
 
 
-def rabbitmqctl(*args: str) -> str:
-    """Run rabbitmqctl and return its output (raises on failure)."""
-    result = subprocess.run(
-        ["rabbitmqctl", *args], capture_output=True, text=True, timeout=120, check=True
-    )
-    return result.stdout
+def rabbitmqctl(*args: str, attempts: int = 3) -> str:
+    """Run rabbitmqctl and return its output; a broker that is still booting gets more tries."""
+    for attempt in range(1, attempts + 1):
+        result = subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=120)
+        if result.returncode == 0:
+            return result.stdout
+        if attempt < attempts:
+            subprocess.run(["rabbitmqctl", "await_startup"], capture_output=True, timeout=120)
+    raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {result.stderr or result.stdout}")
 
 
 @pytest.fixture

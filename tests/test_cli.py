@@ -1,0 +1,100 @@
+"""The ``ceremony`` command, including the embedded suite started as a user would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from shared.auth import Signer
+from shared.cli import main
+from tests.conftest import SECRET, wait_for
+
+
+def test_token_issue_prints_a_valid_token_on_its_last_line(capsys, monkeypatch):
+    monkeypatch.setenv("CEREMONY_SECRET_KEY", SECRET)
+    assert main(["token", "issue", "--role", "staff", "--ceremony", "c-1", "--gate", "North"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    principal = Signer(SECRET).verify_token(token)
+    assert (principal.role, principal.ceremony_id, principal.gate) == ("staff", "c-1", "North")
+
+
+def test_token_issue_refuses_an_unknown_role(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["token", "issue", "--role", "admin"])
+    assert exit_info.value.code == 2
+
+
+def test_token_issue_without_any_secret_says_so(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("CEREMONY_SECRET_KEY", raising=False)
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path))
+    assert main(["token", "issue", "--role", "organiser"]) == 2
+    assert "CEREMONY_SECRET_KEY" in capsys.readouterr().err
+
+
+def test_db_upgrade_migrates_every_service(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path))
+    assert main(["db", "upgrade"]) == 0
+    for name in ("registration", "badges", "notifications"):
+        tables = sqlite3.connect(tmp_path / f"{name}.db").execute(
+            "select name from sqlite_master where type='table'"
+        )
+        assert {"outbox", "inbox", "alembic_version"} <= {row[0] for row in tables}
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _projected(path) -> int:
+    try:
+        with sqlite3.connect(path, timeout=5) as db:
+            return db.execute("select count(*) from registrations").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_the_embedded_suite_runs_end_to_end_and_stops_cleanly(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CEREMONY_")}
+    env["CEREMONY_VAR_DIR"] = str(tmp_path / "var")
+    command = [sys.executable, "-m", "shared.cli"]
+    suite = subprocess.Popen(
+        [*command, "run", "--base-port", "18201"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for port in (18201, 18202, 18203):
+            wait_for(lambda port=port: _healthy(f"http://127.0.0.1:{port}/healthz"), timeout=60)
+        demo = subprocess.run(
+            [*command, "demo", "--base-port", "18201"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert demo.returncode == 0, demo.stderr
+        assert "Registration page:   http://127.0.0.1:18201/ceremonies/" in demo.stdout
+        # 4 speakers, 20 officers, 14 experts, 6 ministry guests travel the file bus.
+        for name in ("badges", "notifications"):
+            wait_for(lambda name=name: _projected(tmp_path / "var" / f"{name}.db") == 44, 30)
+        assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+    finally:
+        suite.send_signal(signal.SIGTERM)
+        output, _ = suite.communicate(timeout=60)
+    assert suite.returncode == 0, output
+    for process in ("registration", "badges", "notifications"):
+        assert f"{process}-worker stopped (rc=0)" in output
+        assert f"{process}-web stopped (rc=0)" in output
