@@ -1,0 +1,82 @@
+"""Fixtures for the notifications tests: an SMTP server and sample email contexts."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from services.notifications.contexts import CeremonyInfo, ProgrammeItem, Recipient, VipGuest
+from tests.notifications.smtp_server import SmtpTestServer
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpTestServer]:
+    """A running SMTP server on 127.0.0.1 that records what it accepts."""
+    server = SmtpTestServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ceremony() -> CeremonyInfo:
+    """A closing ceremony in Geneva on a summer evening (UTC+2)."""
+    return CeremonyInfo(
+        id="6f1c1a52-3c55-4a38-9a51-2f4d0c1e7b10",
+        title="Closing Ceremony of the 12th International Protocol Course",
+        starts_at=datetime(2025, 6, 13, 15, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 6, 13, 17, 30, tzinfo=UTC),
+        timezone="Europe/Zurich",
+        venue_name="Palais des Nations, Assembly Hall",
+        venue_address="Avenue de la Paix 14, 1211 Geneva",
+        programme=[
+            ProgrammeItem(
+                "Welcome address",
+                "Dr Helena Marsh",
+                "Chair of the Course Board",
+                datetime(2025, 6, 13, 15, 0, tzinfo=UTC),
+            ),
+            ProgrammeItem(
+                "Address by the Director General",
+                "H.E. Mr Li Wei",
+                "Director General",
+                datetime(2025, 6, 13, 15, 15, tzinfo=UTC),
+            ),
+            ProgrammeItem("Presentation of certificates"),
+        ],
+        protocol_contact_email="protocol@example.org",
+        sequence=1,
+    )
+
+
+@pytest.fixture
+def recipient() -> Recipient:
+    """An English-speaking guest with an honorific."""
+    return Recipient("Amina Diallo", "amina.diallo@example.org", "Ms", "en")
+
+
+@pytest.fixture
+def template_context(recipient: Recipient, ceremony: CeremonyInfo) -> dict[str, Any]:
+    """A context with every key any template needs; templates ignore the ones they don't use."""
+    return {
+        "recipient": recipient,
+        "ceremony": ceremony,
+        "manage_url": "https://registration.example.org/manage/tok-123",
+        "badge_attached": True,
+        "waitlist_position": 2,
+        "register_url": "https://registration.example.org/ceremonies/6f1c",
+        "calendar_attached": True,
+        "changes": ["schedule", "programme"],
+        "accept_url": "https://registration.example.org/rsvp/tok-456?answer=accept",
+        "decline_url": "https://registration.example.org/rsvp/tok-456?answer=decline",
+        "host": None,
+        "reply_by": datetime(2025, 6, 1, 22, 0, tzinfo=UTC),
+        "guest": VipGuest(
+            "Li Wei", "H.E. Mr", "Ministry of Foreign Affairs", "Director General", "dignitary"
+        ),
+        "gate": "North Gate",
+        "arrived_at": datetime(2025, 6, 13, 14, 41, tzinfo=UTC),
+        "subject": "Dress code and arrival times",
+        "body": "Dear guests,\n\nThe dress code is business attire.\nDoors open at 16:30.",
+    }

@@ -1,0 +1,145 @@
+"""A real SMTP server for tests: aiosmtpd on 127.0.0.1, recording what it receives.
+
+It can be told to refuse the next messages (451 or 550), stopped, and started again on the
+same port, which is what delivery and retry tests need.
+"""
+
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+_REPLIES = {
+    451: "451 4.3.0 Temporary local problem, please try again later",
+    550: "550 5.1.1 Mailbox unavailable",
+}
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    """One message as the server accepted it."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+    authenticated: bool
+
+    def parsed(self) -> EmailMessage:
+        """The message parsed from the exact bytes the server received."""
+        return BytesParser(policy=default).parsebytes(self.data)
+
+
+class RecordingHandler:
+    """aiosmtpd handler that records accepted messages and can refuse the next ones."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._refusals: deque[str] = deque()
+        self._sessions: list[Session] = []
+        self.received: list[ReceivedMessage] = []
+
+    def refuse_next(self, reply: str, count: int) -> None:
+        """Answer the DATA of the next `count` messages with `reply` instead of 250."""
+        with self._lock:
+            self._refusals.extend([reply] * count)
+
+    @property
+    def connections(self) -> int:
+        """How many distinct SMTP sessions delivered (or tried to deliver) a message."""
+        with self._lock:
+            return len(self._sessions)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        with self._lock:
+            if not any(known is session for known in self._sessions):
+                self._sessions.append(session)
+            if self._refusals:
+                return self._refusals.popleft()
+            self.received.append(
+                ReceivedMessage(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.content,
+                    bool(session.authenticated),
+                )
+            )
+        return "250 2.0.0 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpTestServer:
+    """An aiosmtpd server on a fixed local port that keeps its records across restarts.
+
+    With `credentials` (login, password) it offers AUTH and checks them; it records whether
+    each message came from an authenticated session.
+    """
+
+    host = "127.0.0.1"
+
+    def __init__(self, credentials: tuple[str, str] | None = None) -> None:
+        self.port = _free_port()
+        self.handler = RecordingHandler()
+        self.credentials = credentials
+        self._controller: Controller | None = None
+
+    def _authenticate(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        mechanism: str,
+        auth_data: LoginPassword,
+    ) -> AuthResult:
+        accepted = (auth_data.login.decode(), auth_data.password.decode()) == self.credentials
+        # handled=False lets aiosmtpd answer a refusal with its own 535 reply.
+        return AuthResult(success=accepted, handled=False, auth_data=auth_data)
+
+    def _auth_options(self) -> dict[str, object]:
+        if self.credentials is None:
+            return {}
+        # Plain-text AUTH is fine on the loopback interface of a test.
+        return {"authenticator": self._authenticate, "auth_require_tls": False}
+
+    @property
+    def url(self) -> str:
+        """The smtp:// URL a sender uses to reach this server."""
+        return f"smtp://{self.host}:{self.port}"
+
+    @property
+    def received(self) -> list[ReceivedMessage]:
+        """Messages accepted so far, oldest first."""
+        return list(self.handler.received)
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP sessions carried messages."""
+        return self.handler.connections
+
+    def refuse_next(self, code: int, count: int = 1) -> None:
+        """Answer the next `count` messages with 451 (try later) or 550 (rejected)."""
+        self.handler.refuse_next(_REPLIES[code], count)
+
+    def start(self) -> None:
+        """Listen (again) on the same port."""
+        # A stopped controller has closed its event loop, so each start needs a new one.
+        self._controller = Controller(
+            self.handler, hostname=self.host, port=self.port, **self._auth_options()
+        )
+        self._controller.start()
+
+    def stop(self) -> None:
+        """Stop listening and drop open connections."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
