@@ -34,12 +34,28 @@ class Settings:
     max_attempts: int = 5
     relay_interval_seconds: float = 0.1
     capability_ttl_days: int = 365
+    #: Where a service is reached from inside the deployment (defaults to its public URL).
+    internal_urls: Mapping[str, str] = field(default_factory=dict)
+    #: The From of every email; the Message-ID and calendar UID domain comes from it.
+    mail_from: str = "Protocol Office <noreply@localhost>"
+    smtp_timeout_seconds: float = 10.0
+    #: Messages per second each notifications worker sends at most; 0 means no limit.
+    smtp_rate_per_second: float = 50.0
+    #: Seconds between tries of a transiently failing email ("5,30,120"); then it failed.
+    delivery_retry_schedule: str = "5,30,120,600,1800,3600,7200"
+    #: Emails sent in parallel by one worker (each over its own SMTP connection).
+    delivery_threads: int = 4
+    delivery_poll_seconds: float = 0.2
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def public_url(self) -> str:
         """The base URL this service is reached at, for links."""
         return self.public_urls[self.service]
+
+    def internal_url(self, service: str) -> str:
+        """The base URL ``service`` is reached at by other services."""
+        return self.internal_urls.get(service) or self.public_urls[service]
 
     def require_secret(self) -> str:
         """The signing secret, or a clear refusal to start without one."""
@@ -79,6 +95,19 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
         max_attempts=_int(env, "MAX_ATTEMPTS", 5),
         relay_interval_seconds=_float(env, "RELAY_INTERVAL_SECONDS", 0.1),
         capability_ttl_days=_int(env, "CAPABILITY_TTL_DAYS", 365),
+        internal_urls={
+            name: env[f"{PREFIX}INTERNAL_URL_{name.upper()}"].rstrip("/")
+            for name in PORTS
+            if env.get(f"{PREFIX}INTERNAL_URL_{name.upper()}")
+        },
+        mail_from=env.get(f"{PREFIX}MAIL_FROM") or Settings.mail_from,
+        smtp_timeout_seconds=_float(env, "SMTP_TIMEOUT_SECONDS", 10.0),
+        smtp_rate_per_second=_float(env, "SMTP_RATE_PER_SECOND", 50.0),
+        delivery_retry_schedule=env.get(
+            f"{PREFIX}DELIVERY_RETRY_SCHEDULE", Settings.delivery_retry_schedule
+        ),
+        delivery_threads=_int(env, "DELIVERY_THREADS", 4),
+        delivery_poll_seconds=_float(env, "DELIVERY_POLL_SECONDS", 0.2),
         extra={k[len(PREFIX) :]: v for k, v in env.items() if k.startswith(PREFIX)},
     )
 

@@ -94,21 +94,23 @@ def seed_reference_ceremony(urls: Mapping[str, str], token: str) -> Iterator[str
         },
     )
     cid = ceremony["id"]
-    for honorific, name, title, org, category, precedence, language in SPEAKERS:
-        _post(
-            f"{api}/api/ceremonies/{cid}/registrations",
-            auth,
-            {
-                "honorific": honorific,
-                "full_name": name,
-                "job_title": title,
-                "organisation": org,
-                "category": category,
-                "precedence": precedence,
-                "language": language,
-                "email": _email(name),
-            },
-        )
+    invitees = [
+        {
+            "honorific": honorific,
+            "full_name": name,
+            "job_title": title,
+            "organisation": org,
+            "category": category,
+            "precedence": precedence,
+            "language": language,
+            "email": _email(name),
+        }
+        for honorific, name, title, org, category, precedence, language in SPEAKERS
+    ]
+    invitations = _post(f"{api}/api/ceremonies/{cid}/invitations", auth, {"invitees": invitees})
+    # Three answer at once (by phone); the fourth is left to answer from the printed link.
+    for invitation in invitations[:3]:
+        _post(f"{api}/api/invitations/{invitation['id']}/answer", auth, {"answer": "accept"})
     first = None
     for n in range(1, 21):
         created = _post(
@@ -150,6 +152,7 @@ def seed_reference_ceremony(urls: Mapping[str, str], token: str) -> Iterator[str
     yield f"Ceremony:            {api}/api/ceremonies/{cid}"
     yield f"Registration page:   {ceremony['registration_url']}"
     yield f"A guest's own page:  {first['manage_url']}"
+    yield f"An invitation (RSVP): {invitations[3]['rsvp_url']}"
     yield f"Organiser list:      {api}/api/ceremonies/{cid}/registrations (bearer token)"
     yield f"API docs:            {api}/api/docs"
     yield "Mail written to:     the var/mail folder of the running suite"

@@ -192,12 +192,18 @@ class Event:
     data: dict[str, Any]
 
 
+# Schemas are built once: building one is far dearer than using it, and using one is
+# thread-safe.
+_PUBLISHING = {name: schema() for name, schema in EVENT_SCHEMAS.items()}
+_RECEIVING = {name: schema(unknown=EXCLUDE) for name, schema in EVENT_SCHEMAS.items()}
+_ENVELOPE = EnvelopeSchema()
+
+
 def make_envelope(event_type: str, data: dict[str, Any], producer: str) -> dict[str, Any]:
     """Build a JSON-ready envelope; raises ``ValidationError`` if ``data`` breaks its contract."""
-    schema_cls = EVENT_SCHEMAS.get(event_type)
-    if schema_cls is None:
+    schema = _PUBLISHING.get(event_type)
+    if schema is None:
         raise ValidationError({"type": [f"Unknown event type {event_type!r}."]})
-    schema = schema_cls()
     dumped = schema.dump(data)
     schema.load(dumped)  # the producer's check: the same rules every consumer applies
     return {
@@ -214,9 +220,9 @@ def parse_envelope(body: Any) -> Event:
     """Validate a received body; raises ``ValidationError`` naming what is wrong."""
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["The message body must be a JSON object."]})
-    envelope = EnvelopeSchema().load(body)
+    envelope = _ENVELOPE.load(body)
     # Consumers ignore data fields they do not know yet, so producers can add fields first.
-    data = EVENT_SCHEMAS[envelope["type"]](unknown=EXCLUDE).load(envelope["data"])
+    data = _RECEIVING[envelope["type"]].load(envelope["data"])
     return Event(
         event_id=envelope["event_id"],
         type=envelope["type"],

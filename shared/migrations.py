@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData
 
-from .db import make_engine
+from .db import UTCDateTime, make_engine
 from .service import Service
 
 
@@ -24,6 +24,13 @@ def upgrade(service: Service, database_url: str, revision: str = "head") -> None
     command.upgrade(alembic_config(service, database_url), revision)
 
 
+def _render_item(kind: str, item, autogen_context):
+    # Stored UTC timestamps are plain timezone-aware DateTime columns in the database.
+    if kind == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations(context, metadata: MetaData) -> None:
     """The body of every service's ``env.py`` (online mode only: it needs a database)."""
     url = context.config.get_main_option("sqlalchemy.url")
@@ -37,6 +44,7 @@ def run_migrations(context, metadata: MetaData) -> None:
                 # SQLite alters tables by copying them; batch mode does that for us.
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
+                render_item=_render_item,
             )
             with context.begin_transaction():
                 context.run_migrations()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import Session
@@ -15,6 +16,24 @@ from .events import Event
 
 #: A bus handler: applies one event inside the worker's transaction.
 Handler = Callable[[Session, Event], None]
+
+
+class BackgroundThread(Protocol):
+    """Work a service's worker process runs beside its consumer, such as sending emails."""
+
+    def start(self) -> None:
+        """Begin working in the background."""
+
+    def stop(self) -> None:
+        """Ask it to finish what it holds and stop."""
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until it stopped."""
+
+
+def no_background(settings: Settings, database: Database) -> Sequence[BackgroundThread]:
+    """Most services' workers only consume and relay."""
+    return ()
 
 
 @dataclass(frozen=True)
@@ -30,3 +49,5 @@ class Service:
     migrations: Path
     #: Builds the event-type → handler routing table with its collaborators.
     build_handlers: Callable[[Settings, Database], Mapping[str, Handler]]
+    #: Builds the extra threads the worker starts with its relay and stops with it.
+    build_background: Callable[[Settings, Database], Sequence[BackgroundThread]] = no_background

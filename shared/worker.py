@@ -252,18 +252,23 @@ class ServiceWorker:
         self.consumer = EventWorker(
             service, settings, self.database, service.build_handlers(settings, self.database)
         )
+        self.background = [self.relay, *service.build_background(settings, self.database)]
 
     def run(self) -> None:
         """Run until ``stop``; the message in hand is finished and acked first."""
-        self.relay.start()
+        for thread in self.background:
+            thread.start()
         try:
             self.consumer.run()
         finally:
-            self.relay.stop()
-            self.relay.join(timeout=10)
+            for thread in self.background:
+                thread.stop()
+            for thread in self.background:
+                thread.join(timeout=10)
             self.consumer.close()
 
     def stop(self, *_signal_args) -> None:
-        """Stop consuming and relaying (safe to call from a signal handler)."""
+        """Stop consuming, relaying and background work (safe to call from a signal handler)."""
         self.consumer.should_stop = True
-        self.relay.stop()
+        for thread in self.background:
+            thread.stop()

@@ -45,7 +45,7 @@ CSV_COLUMNS = (
 @blp.route("/ceremonies/<uuid:ceremony_id>/registrations")
 class CeremonyRegistrations(MethodView):
     @blp.arguments(RegistrationInSchema)
-    @blp.response(201, RegistrationCreatedSchema)
+    @blp.response(201, RegistrationCreatedSchema())
     def post(self, fields, ceremony_id: uuid.UUID):
         """Register for a ceremony (public; organisers may also register protocol guests)."""
         principal = current_principal()

@@ -25,11 +25,13 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         ttl_seconds=settings.capability_ttl_days * 86400,
     )
 
-    from . import api_ceremonies, api_registrations, pages
+    from . import api_ceremonies, api_invitations, api_registrations, pages, rsvp
 
     api.register_blueprint(api_ceremonies.blp)
     api.register_blueprint(api_registrations.blp)
+    api.register_blueprint(api_invitations.blp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(rsvp.bp)
     return app
 
 

@@ -1,13 +1,15 @@
-"""Links guests receive: the capability link to manage a registration."""
+"""Links guests receive: to manage a registration, and to answer an invitation."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from shared.auth import MANAGE_REGISTRATION, AuthError, Signer
 
 MANAGE = MANAGE_REGISTRATION
+RSVP = "rsvp"
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,19 @@ class Links:
             return uuid.UUID(self.signer.verify_capability(MANAGE, capability))
         except (AuthError, ValueError):
             return None
+
+    def rsvp_capability(self, invitation_id: uuid.UUID, *, until: datetime) -> str:
+        """A capability to answer one invitation, valid until the ceremony ends."""
+        ttl = max((until - datetime.now(UTC)).total_seconds(), 60)
+        return self.signer.issue_capability(RSVP, invitation_id, ttl_seconds=ttl)
+
+    def rsvp_url(self, invitation_id: uuid.UUID, *, until: datetime) -> str:
+        """The invitee's RSVP page."""
+        return f"{self.public_url}/rsvp/{self.rsvp_capability(invitation_id, until=until)}"
+
+    def invitation_for(self, capability: str) -> uuid.UUID:
+        """The invitation an RSVP capability grants; raises ``AuthError`` (``expired``...)."""
+        try:
+            return uuid.UUID(self.signer.verify_capability(RSVP, capability))
+        except ValueError:
+            raise AuthError("malformed token") from None

@@ -98,3 +98,33 @@ class Registration(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+    __table_args__ = (
+        # One invitation per person and ceremony.
+        Index("uq_invitations_email", "ceremony_id", "email_key", unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    honorific: Mapped[str | None] = mapped_column(String(50))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(35))
+    #: dignitary or speaker: invitees sit on protocol seats.
+    category: Mapped[str] = mapped_column(String(20))
+    #: Protocol order: lower comes first.
+    precedence: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    #: Who gave the last answer: the invitee through the RSVP page, or an organiser by phone.
+    answered_by: Mapped[str | None] = mapped_column(String(20))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The registration an acceptance created (kept when the invitee declines later).
+    registration_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registrations.id"))
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

@@ -6,13 +6,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.errors import DomainError, not_found
 from shared.outbox import publish_event
 
-from .ceremonies import lock_ceremony
+from .ceremonies import get_ceremony, lock_ceremony
 from .links import Links
 from .models import Ceremony, Registration, outbox
 
@@ -31,7 +32,7 @@ def register(
     by_organiser: bool = False,
 ) -> Registration:
     """Register a guest: a seat if one is free, the waitlist otherwise."""
-    ceremony = lock_ceremony(session, ceremony_id)
+    ceremony = get_ceremony(session, ceremony_id)
     category = fields.get("category") or "guest"
     if not by_organiser and category not in PUBLIC_CATEGORIES:
         raise DomainError(
@@ -44,15 +45,12 @@ def register(
         raise DomainError("registration_closed", "The ceremony has already started.")
     email_key = fields["email"].strip().lower()
     if _live_registration(session, ceremony.id, email_key) is not None:
-        raise DomainError(
-            "already_registered",
-            "This email address is already registered for this ceremony.",
-            errors={"email": ["Already registered for this ceremony."]},
-        )
+        raise _already_registered()
     reserved = category in PROTOCOL_CATEGORIES
-    seat_free = reserved or ceremony.seats_taken < ceremony.capacity
-    if seat_free and not reserved:
-        ceremony.seats_taken += 1
+    # The seat is taken last but one: the ceremony row stays locked from here to the commit, so
+    # everything that can be done before it is.
+    seat_free = reserved or take_public_seat(session, ceremony.id)
+    now = datetime.now(UTC)
     registration = Registration(
         id=uuid.uuid4(),
         ceremony_id=ceremony.id,
@@ -68,13 +66,37 @@ def register(
         precedence=fields.get("precedence") if by_organiser else None,
         status="confirmed" if seat_free else "waitlisted",
         reserved=reserved,
-        created_at=datetime.now(UTC),
-        confirmed_at=datetime.now(UTC) if seat_free else None,
+        created_at=now,
+        confirmed_at=now if seat_free else None,
     )
     session.add(registration)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The same email registered at the same instant; the unique index let only one through.
+        raise _already_registered() from None
     _announce(session, registration, links)
     return registration
+
+
+def take_public_seat(session: Session, ceremony_id: uuid.UUID) -> bool:
+    """Take one public seat if any is free; the ceremony row stays locked until commit."""
+    taken = session.execute(
+        update(Ceremony)
+        .where(Ceremony.id == ceremony_id, Ceremony.seats_taken < Ceremony.capacity)
+        .values(seats_taken=Ceremony.seats_taken + 1)
+        .returning(Ceremony.seats_taken)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return taken is not None
+
+
+def _already_registered() -> DomainError:
+    return DomainError(
+        "already_registered",
+        "This email address is already registered for this ceremony.",
+        errors={"email": ["Already registered for this ceremony."]},
+    )
 
 
 def cancel(

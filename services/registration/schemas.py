@@ -135,3 +135,67 @@ class RegistrationQuerySchema(Schema):
 
     status = fields.String(validate=validate.OneOf(REGISTRATION_STATUSES))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
+
+
+class InviteeSchema(Schema):
+    """One person to invite."""
+
+    full_name = Line(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    honorific = Line(max_len=50)
+    organisation = Line()
+    job_title = Line()
+    language = Language(allow_none=True, load_default=None)
+    category = fields.String(
+        validate=validate.OneOf(("dignitary", "speaker")), load_default="dignitary"
+    )
+    precedence = fields.Integer(strict=True, allow_none=True, load_default=None)
+
+
+class InvitationsInSchema(Schema):
+    """A batch of invitees: all are invited, or none."""
+
+    invitees = fields.List(
+        fields.Nested(InviteeSchema), required=True, validate=validate.Length(min=1, max=1000)
+    )
+
+
+class InvitationSchema(Schema):
+    """An invitation as the API shows it."""
+
+    id = fields.UUID()
+    ceremony_id = fields.UUID()
+    status = fields.String()
+    full_name = fields.String()
+    email = fields.String()
+    honorific = fields.String(allow_none=True)
+    organisation = fields.String(allow_none=True)
+    job_title = fields.String(allow_none=True)
+    language = fields.String()
+    category = fields.String()
+    precedence = fields.Integer(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+    registration_id = fields.UUID(allow_none=True)
+    reminders = fields.Integer()
+    created_at = fields.AwareDateTime()
+    #: The invitee's own link, for an organiser who sends it another way.
+    rsvp_url = fields.String()
+
+
+class InvitationQuerySchema(Schema):
+    """Filters of the invitation list."""
+
+    status = fields.String(validate=validate.OneOf(("pending", "accepted", "declined")))
+
+
+class AnswerSchema(Schema):
+    """An answer to an invitation."""
+
+    answer = fields.String(required=True, validate=validate.OneOf(("accept", "decline")))
+
+
+class CsvUploadSchema(Schema):
+    """A CSV file with a header row."""
+
+    file = fields.Raw(metadata={"type": "string", "format": "binary"})

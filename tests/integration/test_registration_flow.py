@@ -145,6 +145,7 @@ def test_forty_concurrent_registrations_on_capacity_five_confirm_exactly_five(
     ).json
     assert sum(r["status"] == "confirmed" for r in listed) == 5
     assert sum(r["status"] == "waitlisted" for r in listed) == 35
+    assert client.get(f"/api/ceremonies/{ceremony['id']}").json["seats_taken"] == 5
 
 
 def test_the_same_email_registering_twice_at_once_gets_one_registration(app, client, ceremony):

@@ -278,7 +278,82 @@ REGISTRATION_CASES = [
     ),
 ]
 
-ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES
+INV = f"/api/ceremonies/{C}/invitations"
+DIGNITARY = {"full_name": "Amina Diallo", "email": "sg@example.org"}
+NO_ONE = "/api/invitations/00000000-0000-0000-0000-000000000000"
+
+INVITATION_CASES = [
+    ("no invitees", "POST", INV, {"invitees": []}, 422, "validation_error", "invitees"),
+    ("invitees missing", "POST", INV, {}, 422, "validation_error", "invitees"),
+    (
+        "invitee email malformed",
+        "POST",
+        INV,
+        {"invitees": [{**DIGNITARY, "email": "x"}]},
+        422,
+        "validation_error",
+        "invitees.0.email",
+    ),
+    (
+        "invitee as a guest",
+        "POST",
+        INV,
+        {"invitees": [{**DIGNITARY, "category": "guest"}]},
+        422,
+        "validation_error",
+        "invitees.0.category",
+    ),
+    (
+        "invitee name with a line break",
+        "POST",
+        INV,
+        {"invitees": [{**DIGNITARY, "full_name": "A\r\nB"}]},
+        422,
+        "validation_error",
+        "invitees.0.full_name",
+    ),
+    ("invitation list with unknown status", "GET", INV, None, 422, "validation_error", "status"),
+    ("answer missing", "POST", f"{NO_ONE}/answer", {}, 422, "validation_error", "answer"),
+    (
+        "answer unknown",
+        "POST",
+        f"{NO_ONE}/answer",
+        {"answer": "maybe"},
+        422,
+        "validation_error",
+        "answer",
+    ),
+    (
+        "remind unknown invitation",
+        "POST",
+        f"{NO_ONE}/remind",
+        None,
+        404,
+        "invitation_not_found",
+        None,
+    ),
+    (
+        "csv not UTF-8",
+        "POST",
+        f"{INV}/import",
+        b"full_name,email\n\xff\xfe,a@example.org\n",
+        422,
+        "invalid_csv",
+        "file",
+    ),
+    (
+        "csv without email column",
+        "POST",
+        f"{INV}/import",
+        b"full_name\nAmina\n",
+        422,
+        "invalid_csv",
+        "header",
+    ),
+    ("csv empty", "POST", f"{INV}/import", b"full_name,email\n", 422, "invalid_csv", "file"),
+]
+
+ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES + INVITATION_CASES
 
 
 def send(client, headers, ceremony_id, method, path, body):
@@ -287,10 +362,11 @@ def send(client, headers, ceremony_id, method, path, body):
     # Guests register without a token; everything else here is an organiser's request.
     public = method == "POST" and url.endswith("/registrations")
     kwargs = {"headers": {} if public else headers}
-    if method == "GET" and url.endswith("/registrations"):
+    if method == "GET" and url.endswith(("/registrations", "/invitations")):
         kwargs["query_string"] = {"status": "lost"}
     if isinstance(body, bytes):
-        kwargs.update(data=body, content_type="application/json")
+        csv_upload = url.endswith("/import")
+        kwargs.update(data=body, content_type="text/csv" if csv_upload else "application/json")
     elif body is not None:
         kwargs["json"] = (
             {k: v for k, v in body.items() if v is not None} if isinstance(body, dict) else body

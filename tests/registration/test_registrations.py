@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 
 from sqlalchemy import select
 
@@ -176,6 +177,7 @@ def test_the_seat_counter_matches_the_registrations(app, client, ceremony, organ
     client.patch(
         f"/api/ceremonies/{ceremony['id']}", json={"capacity": 5}, headers=organiser_headers
     )
+    ceremony_id = uuid.UUID(ceremony["id"])
     with app.extensions["ceremony"].database.transaction() as session:
-        kept = get_ceremony(session, ceremony["id"]).seats_taken
-        assert kept == count_seats_taken(session, ceremony["id"]) == 2
+        kept = get_ceremony(session, ceremony_id).seats_taken
+        assert kept == count_seats_taken(session, ceremony_id) == 2

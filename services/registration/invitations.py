@@ -1,0 +1,208 @@
+"""Rules for invitations: invite, remind, answer (by the invitee or an organiser)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.errors import DomainError, not_found
+from shared.outbox import publish_event
+
+from .ceremonies import get_ceremony, lock_ceremony
+from .links import Links
+from .models import Ceremony, Invitation, Registration, outbox
+from .registrations import promote_waitlisted, registration_data
+
+ANSWERS = {"accept": "accepted", "decline": "declined"}
+
+
+def invite(
+    session: Session, ceremony_id: uuid.UUID, invitees: list[dict[str, Any]], links: Links
+) -> list[Invitation]:
+    """Invite everyone in ``invitees``, or no one if any of them cannot be invited."""
+    ceremony = get_ceremony(session, ceremony_id)
+    keys = [person["email"].strip().lower() for person in invitees]
+    errors: dict[str, Any] = {}
+    for index, key in enumerate(keys):
+        if keys.index(key) != index:
+            errors[str(index)] = {"email": [f"Same email as invitee {keys.index(key)}."]}
+    existing = set(
+        session.scalars(
+            select(Invitation.email_key).where(
+                Invitation.ceremony_id == ceremony.id, Invitation.email_key.in_(keys)
+            )
+        )
+    )
+    for index, key in enumerate(keys):
+        if key in existing:
+            errors[str(index)] = {"email": ["Already invited to this ceremony."]}
+    if errors:
+        raise DomainError(
+            "already_invited", "Some invitees are invited already.", errors={"invitees": errors}
+        )
+    created = []
+    for person, key in zip(invitees, keys, strict=True):
+        invitation = Invitation(
+            id=uuid.uuid4(),
+            ceremony_id=ceremony.id,
+            full_name=person["full_name"].strip(),
+            email=person["email"].strip(),
+            email_key=key,
+            honorific=person.get("honorific"),
+            organisation=person.get("organisation"),
+            job_title=person.get("job_title"),
+            language=person.get("language") or ceremony.default_language,
+            category=person.get("category") or "dignitary",
+            precedence=person.get("precedence"),
+            status="pending",
+            reminders=0,
+            created_at=datetime.now(UTC),
+        )
+        session.add(invitation)
+        created.append(invitation)
+    session.flush()
+    for invitation in created:
+        _announce(session, invitation, ceremony, links, "invitation.created")
+    return created
+
+
+def remind(session: Session, invitation_id: uuid.UUID, links: Links) -> Invitation:
+    """Remind exactly this invitee (an email goes out through ``invitation.reminded``)."""
+    invitation = get_invitation(session, invitation_id)
+    ceremony = get_ceremony(session, invitation.ceremony_id)
+    _ensure_open(ceremony)
+    invitation.reminders += 1
+    _announce(session, invitation, ceremony, links, "invitation.reminded")
+    return invitation
+
+
+def answer(
+    session: Session, invitation_id: uuid.UUID, reply: str, links: Links, *, by: str
+) -> Invitation:
+    """Record accept or decline; accepting seats the invitee on a protocol seat.
+
+    An invitee may change their answer until the ceremony starts. Giving the same answer again
+    changes nothing.
+    """
+    invitation = get_invitation(session, invitation_id)
+    ceremony = lock_ceremony(session, invitation.ceremony_id)
+    _ensure_open(ceremony)
+    status = ANSWERS[reply]
+    if invitation.status == status:
+        return invitation
+    invitation.status = status
+    invitation.answered_by = by
+    invitation.answered_at = datetime.now(UTC)
+    if status == "accepted":
+        registration, freed_public_seat = _seat(session, ceremony, invitation)
+        session.flush()  # the registration row exists before the invitation points at it
+        invitation.registration_id = registration.id
+        _announce_registration(session, registration, links)
+        if freed_public_seat:
+            promote_waitlisted(session, ceremony, links)
+    elif invitation.registration_id is not None:
+        _unseat(session, ceremony, invitation.registration_id, links)
+    session.flush()
+    _announce(session, invitation, ceremony, links, f"invitation.{status}")
+    return invitation
+
+
+def _seat(
+    session: Session, ceremony: Ceremony, invitation: Invitation
+) -> tuple[Registration, bool]:
+    """A confirmed registration on a protocol seat, reusing the invitee's own if they had one.
+
+    Returns it, and whether a public seat the invitee held became free.
+    """
+    registration = session.scalars(
+        select(Registration).where(
+            Registration.ceremony_id == ceremony.id,
+            Registration.email_key == invitation.email_key,
+            Registration.status != "cancelled",
+        )
+    ).first()
+    now = datetime.now(UTC)
+    freed = False
+    if registration is None:
+        registration = Registration(id=uuid.uuid4(), ceremony_id=ceremony.id, created_at=now)
+        session.add(registration)
+    elif registration.status == "confirmed" and not registration.reserved:
+        ceremony.seats_taken -= 1
+        freed = True
+    for name in ("full_name", "email", "email_key", "honorific", "organisation", "job_title"):
+        setattr(registration, name, getattr(invitation, name))
+    registration.language = invitation.language
+    registration.category = invitation.category
+    registration.precedence = invitation.precedence
+    registration.status = "confirmed"
+    registration.reserved = True
+    registration.confirmed_at = now
+    return registration, freed
+
+
+def _unseat(session: Session, ceremony: Ceremony, registration_id: uuid.UUID, links: Links):
+    registration = session.get(Registration, registration_id)
+    if registration is None or registration.status == "cancelled":
+        return
+    previous = registration.status
+    registration.status = "cancelled"
+    registration.cancelled_at = datetime.now(UTC)
+    session.flush()
+    _announce_registration(session, registration, links, previous_status=previous)
+
+
+def get_invitation(session: Session, invitation_id: uuid.UUID) -> Invitation:
+    """One invitation, or an ``invitation_not_found`` error."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise not_found("invitation", invitation_id)
+    return invitation
+
+
+def list_invitations(
+    session: Session, ceremony_id: uuid.UUID, status: str | None = None
+) -> list[Invitation]:
+    """A ceremony's invitations in protocol order."""
+    query = select(Invitation).where(Invitation.ceremony_id == ceremony_id)
+    if status:
+        query = query.where(Invitation.status == status)
+    query = query.order_by(
+        Invitation.precedence.is_(None), Invitation.precedence, Invitation.full_name
+    )
+    return list(session.scalars(query))
+
+
+def _ensure_open(ceremony: Ceremony) -> None:
+    if ceremony.starts_at <= datetime.now(UTC):
+        raise DomainError("rsvp_closed", "The ceremony has started: answers are closed.")
+
+
+def _announce(
+    session: Session, invitation: Invitation, ceremony: Ceremony, links: Links, event_type: str
+) -> None:
+    data = {
+        "invitation_id": invitation.id,
+        "ceremony_id": invitation.ceremony_id,
+        "full_name": invitation.full_name,
+        "email": invitation.email,
+        "honorific": invitation.honorific,
+        "organisation": invitation.organisation,
+        "job_title": invitation.job_title,
+        "language": invitation.language,
+        "category": invitation.category,
+        "precedence": invitation.precedence,
+        "status": invitation.status,
+        "rsvp_url": links.rsvp_url(invitation.id, until=ceremony.ends_at),
+        "registration_id": invitation.registration_id,
+    }
+    publish_event(session, outbox, event_type, data, "registration")
+
+
+def _announce_registration(session, registration, links, *, previous_status=None) -> None:
+    data = registration_data(registration, links)
+    data.update(previous_status=previous_status, promoted=False)
+    publish_event(session, outbox, f"registration.{registration.status}", data, "registration")
