@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from .config import PORTS, ConfigurationError, load_settings
+from .logs import configure_logging
 from .service import Service
 
 log = logging.getLogger(__name__)
@@ -115,12 +116,14 @@ def cmd_worker(args) -> int:
     """Run one service's worker (consumer and outbox relay) until SIGTERM or Ctrl-C."""
     import signal
 
+    from .observability import serve_worker_metrics
     from .worker import ServiceWorker
 
     service = services()[args.service]
     settings = load_settings(service.name)
     settings.require_secret()
     worker = ServiceWorker(service, settings)
+    serve_worker_metrics(settings, worker.database, service.outbox)
     signal.signal(signal.SIGTERM, worker.stop)
     signal.signal(signal.SIGINT, worker.stop)
     worker.run()
@@ -235,11 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ceremony`` console script."""
-    logging.basicConfig(
-        level=os.environ.get("CEREMONY_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
 import swagger_ui_bundle
-from flask import Flask, g, jsonify, request, send_from_directory
+from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -16,8 +19,11 @@ from .auth import AuthError, Principal, Signer
 from .config import Settings
 from .db import Database
 from .errors import DomainError
+from .logs import configure_logging
+from .observability import StateCollector, metrics_payload, observe_request, readiness
 
 log = logging.getLogger(__name__)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 #: HTTP status of each kind of domain refusal.
 KIND_STATUS = {
@@ -106,6 +112,7 @@ def init_service_app(app: Flask, settings: Settings, *, title: str, version: str
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}}
         },
     )
+    configure_logging(settings.service)
     app.extensions["ceremony"] = ServiceContext(
         settings=settings,
         database=Database(settings.database_url),
@@ -121,6 +128,31 @@ def init_service_app(app: Flask, settings: Settings, *, title: str, version: str
     def healthz():
         return {"status": "ok", "service": settings.service}
 
+    @app.get("/readyz")
+    def readyz():
+        checks = readiness(settings, app.extensions["ceremony"].database)
+        ready = all(value == "ok" for value in checks.values())
+        return {"status": "ready" if ready else "unready", **checks}, 200 if ready else 503
+
+    @app.get("/metrics")
+    def metrics():
+        payload, content_type = metrics_payload(_state_collector(app))
+        return Response(payload, content_type=content_type)
+
+    @app.before_request
+    def start_request():
+        g.started = time.perf_counter()
+        offered = request.headers.get("X-Request-ID", "")
+        g.request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
+
+    @app.after_request
+    def finish_request(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        rule = request.url_rule.rule if request.url_rule else "unmatched"
+        if "started" in g:
+            observe_request(settings.service, request.method, rule, response.status_code, g.started)
+        return response
+
     @app.before_request
     def refuse_oversized_body():
         # Werkzeug enforces the limit only when a view reads the body; refuse it up front.
@@ -130,6 +162,19 @@ def init_service_app(app: Flask, settings: Settings, *, title: str, version: str
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(Exception, _unexpected_error)
     return api
+
+
+def _state_collector(app: Flask) -> StateCollector | None:
+    """The scrape-time gauges of this service (its outbox comes from its descriptor)."""
+    if "ceremony.state" not in app.extensions:
+        from .cli import services
+
+        context = app.extensions["ceremony"]
+        service = services().get(context.settings.service)
+        app.extensions["ceremony.state"] = (
+            StateCollector(context.settings, context.database, service.outbox) if service else None
+        )
+    return app.extensions["ceremony.state"]
 
 
 def _domain_error(error: DomainError):

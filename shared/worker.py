@@ -24,6 +24,8 @@ from .config import Settings
 from .db import Database
 from .events import Event, parse_envelope
 from .inbox import already_handled, record_handled
+from .logs import current_event_id
+from .observability import EVENTS_HANDLED, EVENTS_PUBLISHED
 from .outbox import relay_batch
 from .service import Handler, Service
 
@@ -89,22 +91,30 @@ class EventWorker(ConsumerMixin):
         except ValidationError as exc:
             log.warning("dead-lettering invalid message %s: %s", message.properties, exc.messages)
             self._forward(message, dead_reason=f"invalid: {exc.messages}")
+            EVENTS_HANDLED.labels(self.service.name, "invalid", "dead_lettered").inc()
             return
         handler = self.handlers.get(event.type)
         if handler is None:
             message.ack()
             return
+        token = current_event_id.set(str(event.event_id))
         try:
-            self.handle(event, handler)
+            outcome = "handled" if self.handle(event, handler) else "duplicate"
         except Exception as exc:
             attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 0)) + 1
             log.exception("handling %s %s failed (try %d)", event.type, event.event_id, attempt)
             if attempt >= self.settings.max_attempts:
+                outcome = "dead_lettered"
                 self._forward(message, dead_reason=f"failed {attempt} times: {exc!r}")
             else:
+                outcome = "retried"
                 self._forward(message, retry_attempt=attempt)
             return
-        message.ack()
+        else:
+            message.ack()
+        finally:
+            current_event_id.reset(token)
+            EVENTS_HANDLED.labels(self.service.name, event.type, outcome).inc()
 
     def handle(self, event: Event, handler: Handler) -> bool:
         """Apply ``event`` once; returns False when it had been handled before."""
@@ -233,7 +243,9 @@ class Relay(threading.Thread):
             publisher = ConfirmingPublisher(connection)
             interval = self.settings.relay_interval_seconds
             while not self.stopping.is_set():
-                if relay_batch(self.database, self.service.outbox, publisher) == 0:
+                published = relay_batch(self.database, self.service.outbox, publisher)
+                EVENTS_PUBLISHED.labels(self.service.name).inc(published)
+                if published == 0:
                     if is_amqp(self.settings.broker_url):
                         connection.heartbeat_check()
                     self.stopping.wait(interval)

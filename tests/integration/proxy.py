@@ -33,6 +33,10 @@ class CuttableProxy:
         """Stop listening and cut every open connection."""
         with self._lock:
             if self._listener is not None:
+                # shutdown wakes the thread blocked in accept(); close alone would not, and the
+                # kernel would go on accepting connections for it.
+                with contextlib.suppress(OSError):
+                    self._listener.shutdown(socket.SHUT_RDWR)
                 self._listener.close()
                 self._listener = None
             for sock in self._sockets:

@@ -1,0 +1,73 @@
+"""Logging: plain lines on a terminal, JSON lines in production, with request and event ids."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import os
+from datetime import UTC, datetime
+
+#: The event a worker is handling, for every log line written meanwhile.
+current_event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_event_id", default=None
+)
+
+
+class ContextFilter(logging.Filter):
+    """Adds ``request_id`` (inside a Flask request) and ``event_id`` (inside a handler)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from flask import g, has_request_context
+
+        record.request_id = g.get("request_id") if has_request_context() else None
+        record.event_id = current_event_id.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, ids and the exception if any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("request_id", "event_id", "service"):
+            value = getattr(record, key, None)
+            if value:
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(service: str | None = None) -> None:
+    """Set up the root logger once, as ``CEREMONY_LOG_FORMAT`` (text or json) asks."""
+    root = logging.getLogger()
+    if getattr(root, "_ceremony_configured", False):
+        return
+    handler = logging.StreamHandler()
+    handler.addFilter(ContextFilter())
+    if service:
+        handler.addFilter(_ServiceFilter(service))
+    if os.environ.get("CEREMONY_LOG_FORMAT", "text").lower() == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root.handlers[:] = [handler]
+    root.setLevel(os.environ.get("CEREMONY_LOG_LEVEL", "INFO").upper())
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    root._ceremony_configured = True
+
+
+class _ServiceFilter(logging.Filter):
+    def __init__(self, service: str):
+        super().__init__()
+        self.service = service
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.service = self.service
+        return True
