@@ -1,0 +1,83 @@
+"""deploy/Dockerfile, read as text (no container engine here): stages, user, packages, command."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import shlex
+import tomllib
+
+from services.badges.fonts import FONT_FILES
+from tests.deploy.contract import DEPLOY, IMAGE_WORKDIR, REPO, command_problem
+from tests.deploy.dockerfile import runtime, stages
+
+DOCKERIGNORE = DEPLOY / "Dockerfile.dockerignore"
+
+
+def test_the_image_is_built_in_stages_from_python_3_11_slim():
+    assert {name: steps[0][1] for name, steps in stages().items()} == {
+        "build": "python:3.11-slim",
+        "runtime": "python:3.11-slim",
+    }
+
+
+def test_the_runtime_installs_the_suite_from_the_wheels_of_the_build_stage():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
+    runs = [rest for instruction, rest in runtime() if instruction == "RUN"]
+    assert any(
+        "from=build" in run and "--no-index" in run and shlex.split(run)[-1] == project
+        for run in runs
+    )
+
+
+def test_the_image_runs_as_a_non_root_user():
+    user = [rest for instruction, rest in runtime() if instruction == "USER"][-1]
+    assert user.split(":")[0] not in ("0", "root")
+
+
+def test_the_image_has_the_packages_of_the_badge_fonts_and_text_shaping():
+    runs = " ".join(rest for instruction, rest in runtime() if instruction == "RUN")
+    installed = set(runs.split("apt-get install", 1)[1].split("&&", 1)[0].split())
+    needed = {package for _, package in FONT_FILES.values()} | {"libfribidi0", "libraqm0"}
+    assert needed <= installed
+
+
+def test_the_default_command_is_a_command_of_the_suite():
+    command = json.loads([rest for instruction, rest in runtime() if instruction == "CMD"][-1])
+    assert command_problem(command) is None
+
+
+def test_the_gunicorn_settings_are_where_the_commands_name_them():
+    workdir = [rest for instruction, rest in runtime() if instruction == "WORKDIR"][-1]
+    copies = [rest.split() for instruction, rest in runtime() if instruction == "COPY"]
+    assert (workdir, ["deploy/gunicorn.conf.py", "deploy/gunicorn.conf.py"] in copies) == (
+        IMAGE_WORKDIR,
+        True,
+    )
+
+
+def _ignored(path: str) -> bool:
+    """Whether BuildKit leaves ``path`` out of the context, by Dockerfile.dockerignore."""
+    ignored = False
+    for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        negated = pattern.startswith("!")
+        pattern = pattern.lstrip("!").rstrip("/")
+        candidates = [path]
+        if pattern.startswith("**/"):
+            pattern = pattern[3:]
+            parts = path.split("/")
+            candidates = ["/".join(parts[i:]) for i in range(len(parts))]
+        if any(fnmatch.fnmatch(c, pattern) or c.startswith(pattern + "/") for c in candidates):
+            ignored = not negated
+    return ignored
+
+
+def test_the_build_context_holds_the_sources_and_not_local_state():
+    sent = ["pyproject.toml", "README.md", "shared/config.py", "services/badges/app.py"]
+    sent.append("deploy/gunicorn.conf.py")
+    kept_out = [".venv/bin/python", "var/registration.db", ".git/HEAD", "deploy/.env"]
+    kept_out.append("shared/__pycache__/config.cpython-311.pyc")
+    assert ([p for p in sent if _ignored(p)], [p for p in kept_out if not _ignored(p)]) == ([], [])

@@ -1,0 +1,184 @@
+"""deploy/gunicorn.conf.py: its values, its JSON access log, and gunicorn running with it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+import requests
+from gunicorn.config import Config
+
+from tests.conftest import SECRET, wait_for
+from tests.deploy.contract import GUNICORN_CONF, REPO, gunicorn_settings
+
+APP = "services.registration.app:create_app()"
+
+
+def test_workers_default_to_twice_the_cpus_plus_one():
+    settings = gunicorn_settings({})
+    assert settings["workers"] == 2 * settings["cpu_count"]() + 1
+
+
+def test_gunicorn_workers_sets_the_workers():
+    assert gunicorn_settings({"GUNICORN_WORKERS": "3"})["workers"] == 3
+
+
+def test_cpu_count_honours_a_cgroup_cpu_quota(tmp_path):
+    cpu_max = tmp_path / "cpu.max"
+    cpu_max.write_text("50000 100000\n")
+    cpu_count = gunicorn_settings({})["cpu_count"]
+    cpu_count.__globals__["CGROUP_CPU_MAX"] = cpu_max
+    assert cpu_count() == 1
+
+
+def test_workers_are_threaded_and_gunicorn_threads_sets_the_threads():
+    settings = gunicorn_settings({"GUNICORN_THREADS": "8"})
+    assert (settings["worker_class"], settings["threads"]) == ("gthread", 8)
+
+
+def test_port_sets_the_bind_address():
+    assert gunicorn_settings({"PORT": "8002"})["bind"] == "0.0.0.0:8002"
+
+
+def test_timeouts_have_production_defaults():
+    settings = gunicorn_settings({})
+    assert (settings["timeout"], settings["graceful_timeout"], settings["keepalive"]) == (30, 25, 5)
+
+
+def test_timeouts_follow_the_environment():
+    settings = gunicorn_settings(
+        {"GUNICORN_TIMEOUT": "60", "GUNICORN_GRACEFUL_TIMEOUT": "40", "GUNICORN_KEEPALIVE": "75"}
+    )
+    assert (settings["timeout"], settings["graceful_timeout"], settings["keepalive"]) == (
+        60,
+        40,
+        75,
+    )
+
+
+def test_a_malformed_number_names_the_variable():
+    with pytest.raises(ValueError, match="GUNICORN_WORKERS"):
+        gunicorn_settings({"GUNICORN_WORKERS": "many"})
+
+
+def test_access_log_goes_to_stdout():
+    assert gunicorn_settings({})["accesslog"] == "-"
+
+
+def test_access_log_line_is_json_whatever_the_request_carries():
+    settings = gunicorn_settings({})
+    config = Config()
+    config.set("access_log_format", settings["access_log_format"])
+    logger = settings["logger_class"](config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": '/api/ceremonies?q="x"',
+        "PATH_INFO": "/api/ceremonies",
+        "QUERY_STRING": 'q="x"',
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.7",
+    }
+    request = SimpleNamespace(headers=[("USER-AGENT", 'scanner "door\\1"\n')])
+    response = SimpleNamespace(status="201 CREATED", sent=17, headers=[])
+    atoms = logger.atoms_wrapper_class(
+        logger.atoms(response, request, environ, timedelta(milliseconds=12))
+    )
+    line = json.loads(settings["access_log_format"] % atoms)
+    assert line | {"time": None} == {
+        "time": None,
+        "log": "access",
+        "remote_addr": "10.0.0.7",
+        "method": "GET",
+        "path": "/api/ceremonies",
+        "query": 'q="x"',
+        "protocol": "HTTP/1.1",
+        "status": 201,
+        "bytes": 17,
+        "duration_ms": 12.0,
+        "referer": None,
+        "user_agent": 'scanner "door\\1"\n',
+        "request_id": None,
+    }
+
+
+def test_gunicorn_accepts_the_settings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "-c", str(GUNICORN_CONF), APP],
+        cwd=REPO,
+        env=_environment(tmp_path, port=_free_port()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def served(tmp_path):
+    """gunicorn serving the registration app with deploy/gunicorn.conf.py on a free port."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), APP],
+        cwd=REPO,
+        env=_environment(tmp_path, port=port) | {"GUNICORN_WORKERS": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _answers(f"{url}/healthz"), timeout=30)
+        yield SimpleNamespace(process=process, url=url)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)
+
+
+def test_a_served_request_is_logged_as_one_json_line(served):
+    requests.get(f"{served.url}/healthz", headers={"X-Request-ID": "abc-1"}, timeout=5)
+    served.process.send_signal(signal.SIGTERM)
+    stdout, _ = served.process.communicate(timeout=30)
+    lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    assert {"path": "/healthz", "status": 200, "request_id": "abc-1"}.items() <= lines[-1].items()
+
+
+def test_sigterm_stops_gunicorn_cleanly_within_the_graceful_timeout(served):
+    started = time.monotonic()
+    served.process.send_signal(signal.SIGTERM)
+    served.process.wait(timeout=30)
+    elapsed = time.monotonic() - started
+    assert (served.process.returncode, elapsed < gunicorn_settings({})["graceful_timeout"]) == (
+        0,
+        True,
+    )
+
+
+def _environment(tmp_path, *, port: int) -> dict[str, str]:
+    return {
+        "PATH": os.environ["PATH"],
+        "CEREMONY_SECRET_KEY": SECRET,
+        "CEREMONY_VAR_DIR": str(tmp_path / "var"),
+        "PORT": str(port),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
