@@ -9,17 +9,42 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kombu import Connection, Producer
+from kombu.exceptions import ChannelError
 from kombu.transport import filesystem
 from kombu.transport.virtual import BrokerState
+from kombu.utils import json as kombu_json
 
 from . import topology
 from .config import Settings
 
 log = logging.getLogger(__name__)
+
+
+class FileChannel(filesystem.Channel):
+    """kombu's file channel, writing each message whole before it becomes visible.
+
+    kombu creates the message file and then writes into it, and a reader in another process may
+    take the file in between and read nothing; a message written under a temporary name and
+    renamed cannot be seen half-written.
+    """
+
+    def _put(self, queue, payload, **kwargs):
+        name = f"{round(time.monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        final = os.path.join(self.data_folder_out, name)
+        partial = final + ".partial"  # does not end in ".msg": readers pass it over
+        try:
+            with open(partial, "wb") as handle:
+                handle.write(kombu_json.dumps(payload).encode())
+            os.replace(partial, final)
+        except OSError as exc:
+            raise ChannelError(f"Cannot add file {final!r} to the bus folder") from exc
 
 
 class FileTransport(filesystem.Transport):
@@ -28,6 +53,8 @@ class FileTransport(filesystem.Transport):
     kombu keeps declared exchanges and bindings of virtual transports in one object per process;
     two file buses in one process (tests, tools) would then skip writing each other's bindings.
     """
+
+    Channel = FileChannel
 
     def __init__(self, client, **kwargs):
         super().__init__(client, **kwargs)

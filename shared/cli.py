@@ -238,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ceremony`` console script."""
-    configure_logging()
+    settings = load_settings("registration")
+    configure_logging(fmt=settings.log_format, level=settings.log_level)
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -46,6 +46,11 @@ class Settings:
     #: Emails sent in parallel by one worker (each over its own SMTP connection).
     delivery_threads: int = 4
     delivery_poll_seconds: float = 0.2
+    #: text, or json (one object per line) for log collectors.
+    log_format: str = "text"
+    log_level: str = "INFO"
+    #: A worker serves its Prometheus metrics on this port; 0: it does not.
+    worker_metrics_port: int = 0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -108,6 +113,9 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
         ),
         delivery_threads=_int(env, "DELIVERY_THREADS", 4),
         delivery_poll_seconds=_float(env, "DELIVERY_POLL_SECONDS", 0.2),
+        log_format=env.get(f"{PREFIX}LOG_FORMAT", "text").lower(),
+        log_level=env.get(f"{PREFIX}LOG_LEVEL", "INFO").upper(),
+        worker_metrics_port=_int(env, "WORKER_METRICS_PORT", 0),
         extra={k[len(PREFIX) :]: v for k, v in env.items() if k.startswith(PREFIX)},
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
-import os
 from datetime import UTC, datetime
 
 #: The event a worker is handling, for every log line written meanwhile.
@@ -44,8 +43,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(service: str | None = None) -> None:
-    """Set up the root logger once, as ``CEREMONY_LOG_FORMAT`` (text or json) asks."""
+def configure_logging(service: str | None = None, *, fmt: str = "text", level: str = "INFO"):
+    """Set up the root logger once: ``fmt`` is text or json (``CEREMONY_LOG_FORMAT``)."""
     root = logging.getLogger()
     if getattr(root, "_ceremony_configured", False):
         return
@@ -53,12 +52,12 @@ def configure_logging(service: str | None = None) -> None:
     handler.addFilter(ContextFilter())
     if service:
         handler.addFilter(_ServiceFilter(service))
-    if os.environ.get("CEREMONY_LOG_FORMAT", "text").lower() == "json":
+    if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.handlers[:] = [handler]
-    root.setLevel(os.environ.get("CEREMONY_LOG_LEVEL", "INFO").upper())
+    root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     root._ceremony_configured = True
 

@@ -124,7 +124,7 @@ def readiness(settings: Settings, database: Database) -> dict[str, str]:
 
 def serve_worker_metrics(settings: Settings, database: Database, outbox) -> None:
     """Expose a worker's metrics on ``CEREMONY_WORKER_METRICS_PORT``, when set."""
-    port = int(settings.extra.get("WORKER_METRICS_PORT") or 0)
+    port = settings.worker_metrics_port
     if port:
         REGISTRY.register(StateCollector(settings, database, outbox))
         start_http_server(port)

@@ -112,7 +112,7 @@ def init_service_app(app: Flask, settings: Settings, *, title: str, version: str
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}}
         },
     )
-    configure_logging(settings.service)
+    configure_logging(settings.service, fmt=settings.log_format, level=settings.log_level)
     app.extensions["ceremony"] = ServiceContext(
         settings=settings,
         database=Database(settings.database_url),
