@@ -51,6 +51,14 @@ class Result:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
+    def record(self, status: int, elapsed_ms: float) -> None:
+        """Count one answer (callers hold the lock that guards this result)."""
+        if 200 <= status < 300:
+            self.ok += 1
+            self.latencies_ms.append(elapsed_ms)
+        else:
+            self.failed += 1
+
     def merge(self, other: Result) -> None:
         """Add another process's figures to these."""
         self.ok += other.ok
@@ -93,19 +101,10 @@ def _closed_worker(port, maker, threads, seconds, offset, queue) -> None:
             method, path, body, headers = maker(n)
             start = time.perf_counter()
             status = client.send(method, path, body, headers)
-            elapsed = (time.perf_counter() - start) * 1000
             with lock:
-                if 200 <= status < 300:
-                    result.ok += 1
-                    result.latencies_ms.append(elapsed)
-                else:
-                    result.failed += 1
+                result.record(status, (time.perf_counter() - start) * 1000)
 
-    workers = [threading.Thread(target=loop) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _run_threads(loop, threads)
     queue.put(result)
 
 
@@ -164,21 +163,20 @@ def run_open_loop(
                 time.sleep(pause)  # the schedule, not a wait for a result
             method, path, body, headers = maker(offset + k)
             status = client.send(method, path, body, headers)
-            elapsed = (time.perf_counter() - due) * 1000
             with lock:
-                if 200 <= status < 300:
-                    result.ok += 1
-                    result.latencies_ms.append(elapsed)
-                else:
-                    result.failed += 1
+                result.record(status, (time.perf_counter() - due) * 1000)
 
-    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    _run_threads(loop, threads)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _run_threads(target: Callable[[], None], count: int) -> None:
+    workers = [threading.Thread(target=target) for _ in range(count)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    result.seconds = time.perf_counter() - start
-    return result
 
 
 class Gunicorn:

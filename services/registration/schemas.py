@@ -88,8 +88,8 @@ class CeremonySchema(Schema):
         return {"name": ceremony.venue_name, "address": ceremony.venue_address}
 
 
-class RegistrationInSchema(Schema):
-    """A guest's registration form."""
+class PersonInSchema(Schema):
+    """Who is registering or being invited."""
 
     full_name = Line(required=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
@@ -97,14 +97,19 @@ class RegistrationInSchema(Schema):
     organisation = Line()
     job_title = Line()
     language = Language(allow_none=True, load_default=None)
-    category = fields.String(validate=validate.OneOf(CATEGORIES), load_default="guest")
-    needs = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
     #: Protocol order; only organisers may set it.
     precedence = fields.Integer(strict=True, allow_none=True, load_default=None)
 
 
-class RegistrationSchema(Schema):
-    """A registration as the API shows it."""
+class RegistrationInSchema(PersonInSchema):
+    """A guest's registration form."""
+
+    category = fields.String(validate=validate.OneOf(CATEGORIES), load_default="guest")
+    needs = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+
+
+class PersonOutSchema(Schema):
+    """Who a registration or an invitation is for, as the API shows it."""
 
     id = fields.UUID()
     ceremony_id = fields.UUID()
@@ -116,8 +121,13 @@ class RegistrationSchema(Schema):
     job_title = fields.String(allow_none=True)
     language = fields.String()
     category = fields.String()
-    needs = fields.String(allow_none=True)
     precedence = fields.Integer(allow_none=True)
+
+
+class RegistrationSchema(PersonOutSchema):
+    """A registration as the API shows it."""
+
+    needs = fields.String(allow_none=True)
     reserved = fields.Boolean()
     created_at = fields.AwareDateTime()
     confirmed_at = fields.AwareDateTime(allow_none=True)
@@ -137,19 +147,12 @@ class RegistrationQuerySchema(Schema):
     category = fields.String(validate=validate.OneOf(CATEGORIES))
 
 
-class InviteeSchema(Schema):
+class InviteeSchema(PersonInSchema):
     """One person to invite."""
 
-    full_name = Line(required=True)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    honorific = Line(max_len=50)
-    organisation = Line()
-    job_title = Line()
-    language = Language(allow_none=True, load_default=None)
     category = fields.String(
         validate=validate.OneOf(("dignitary", "speaker")), load_default="dignitary"
     )
-    precedence = fields.Integer(strict=True, allow_none=True, load_default=None)
 
 
 class InvitationsInSchema(Schema):
@@ -160,20 +163,9 @@ class InvitationsInSchema(Schema):
     )
 
 
-class InvitationSchema(Schema):
+class InvitationSchema(PersonOutSchema):
     """An invitation as the API shows it."""
 
-    id = fields.UUID()
-    ceremony_id = fields.UUID()
-    status = fields.String()
-    full_name = fields.String()
-    email = fields.String()
-    honorific = fields.String(allow_none=True)
-    organisation = fields.String(allow_none=True)
-    job_title = fields.String(allow_none=True)
-    language = fields.String()
-    category = fields.String()
-    precedence = fields.Integer(allow_none=True)
     answered_by = fields.String(allow_none=True)
     answered_at = fields.AwareDateTime(allow_none=True)
     registration_id = fields.UUID(allow_none=True)
