@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Table,
+    Uuid,
+    func,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase
 
-from shared.db import service_metadata
+from shared.db import UTCDateTime, service_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 from shared.projections import ceremonies_table, registrations_table
@@ -19,3 +33,88 @@ inbox = inbox_table(Base.metadata)
 #: What this service knows of ceremonies and registrations, kept from the bus.
 ceremonies = ceremonies_table(Base.metadata)
 registrations = registrations_table(Base.metadata)
+
+ceremony_keys = Table(
+    "ceremony_keys",
+    Base.metadata,
+    # First 4 bytes of SHA-256 of the public key, in hex: what a code names its key by.
+    Column("kid", String(8), primary_key=True),
+    Column("ceremony_id", Uuid, nullable=False, index=True),
+    # Raw 32-byte Ed25519 public key.
+    Column("public_key", LargeBinary(32), nullable=False),
+    # The private key encrypted under a key derived from CEREMONY_SECRET_KEY.
+    Column("sealed_private_key", LargeBinary(128), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
+    # New badges are signed with the active key; older keys still verify their codes.
+    Column("active", Boolean, nullable=False),
+    # One active key per ceremony, so two workers cannot each create one.
+    Index(
+        "uq_ceremony_keys_active",
+        "ceremony_id",
+        unique=True,
+        postgresql_where=text("active"),
+        sqlite_where=text("active"),
+    ),
+)
+
+badges = Table(
+    "badges",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("registration_id", Uuid, nullable=False, index=True),
+    Column("ceremony_id", Uuid, nullable=False, index=True),
+    # The code's random serial in hex: how a scanned code finds its badge.
+    Column("serial", String(20), nullable=False, unique=True),
+    Column("kid", String(8), ForeignKey("ceremony_keys.kid"), nullable=False),
+    # The signed text the QR code carries.
+    Column("code", String(160), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("issued_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    # One live badge per registration; revoked ones stay, so their codes scan as revoked.
+    Index(
+        "uq_badges_issued_registration",
+        "registration_id",
+        unique=True,
+        postgresql_where=text("status = 'issued'"),
+        sqlite_where=text("status = 'issued'"),
+    ),
+)
+
+#: Where each badge's holder is; the door locks this row, so one badge admits once at a time.
+presence = Table(
+    "presence",
+    Base.metadata,
+    Column("badge_id", Uuid, ForeignKey("badges.id"), primary_key=True),
+    Column("ceremony_id", Uuid, nullable=False),
+    Column("inside", Boolean, nullable=False),
+    # The first admission ever: the arrival time protocol staff care about.
+    Column("first_in_at", UTCDateTime(), nullable=True),
+    Column("last_in_at", UTCDateTime(), nullable=True),
+    Column("last_in_gate", String(64), nullable=True),
+    Column("last_out_at", UTCDateTime(), nullable=True),
+    Column("last_out_gate", String(64), nullable=True),
+)
+
+#: Every scan of a known badge, with the answer given, so a retried nonce gets it again.
+checkins = Table(
+    "checkins",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    # No index of its own: the nonce index below starts with it.
+    Column("ceremony_id", Uuid, nullable=False),
+    Column("badge_id", Uuid, ForeignKey("badges.id"), nullable=False),
+    # Chosen by the scanner for each scan; NULL when it sent none.
+    Column("nonce", String(64), nullable=True),
+    Column("direction", String(3), nullable=False),
+    Column("gate", String(64), nullable=True),
+    Column("result", String(20), nullable=False),
+    Column("http_status", SmallInteger, nullable=False),
+    # The JSON answer exactly as first given.
+    Column("response", JSON, nullable=False),
+    # When the badge was scanned: the scanner's clock for offline scans, ours otherwise.
+    Column("scanned_at", UTCDateTime(), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("offline", Boolean, nullable=False),
+    Index("uq_checkins_ceremony_nonce", "ceremony_id", "nonce", unique=True),
+)

@@ -1,0 +1,187 @@
+"""Request and response schemas of the badges API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from shared.events import CATEGORIES, CHECKIN_RESULTS, Line, single_line
+
+#: How far ahead of our clock a scanner's clock may run before its scan time is refused.
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_OFFLINE_SCANS = 500
+
+
+def _not_in_future(value: datetime) -> None:
+    if value > datetime.now(UTC) + CLOCK_SKEW:
+        raise ValidationError("Must not be in the future.")
+
+
+def Nonce(**kwargs) -> fields.String:
+    """A scanner's nonce: any single-line text of up to 64 characters, e.g. a UUID."""
+    return fields.String(validate=[validate.Length(min=1, max=64), single_line], **kwargs)
+
+
+def Direction() -> fields.String:
+    """Whether the holder is coming in or going out."""
+    return fields.String(validate=validate.OneOf(("in", "out")), load_default="in")
+
+
+class CheckinInSchema(Schema):
+    """One scan at a door."""
+
+    # Any text: what is wrong with a code is the door's verdict, not a form error.
+    code = fields.String(required=True)
+    gate = Line(max_len=64)
+    direction = Direction()
+    nonce = Nonce(allow_none=True, load_default=None)
+
+
+class OfflineScanSchema(CheckinInSchema):
+    """A scan a door made while offline, uploaded later."""
+
+    nonce = Nonce(required=True)
+    scanned_at = fields.AwareDateTime(required=True, validate=_not_in_future)
+
+
+class OfflineUploadSchema(Schema):
+    """Scans made offline, in any order."""
+
+    scans = fields.List(
+        fields.Nested(OfflineScanSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_OFFLINE_SCANS),
+    )
+
+
+class GuestSchema(Schema):
+    """What a door shows of a badge holder."""
+
+    full_name = fields.String()
+    honorific = fields.String(allow_none=True)
+    category = fields.String()
+    organisation = fields.String(allow_none=True)
+    attention = fields.Boolean(metadata={"description": "A VIP: dignitary or speaker."})
+
+
+class CheckinResultSchema(Schema):
+    """The door's verdict."""
+
+    result = fields.String(validate=validate.OneOf(CHECKIN_RESULTS))
+    reason = fields.String(metadata={"description": "Why a code is invalid."})
+    checkin_id = fields.UUID()
+    guest = fields.Nested(GuestSchema)
+    direction = fields.String()
+    gate = fields.String(allow_none=True)
+    at = fields.AwareDateTime()
+    admitted_at = fields.AwareDateTime(metadata={"description": "When an inside guest entered."})
+    admitted_gate = fields.String(allow_none=True)
+
+
+class OfflineResultSchema(CheckinResultSchema):
+    """The verdict on one uploaded scan."""
+
+    nonce = fields.String()
+    status = fields.Integer(metadata={"description": "The HTTP status the scan would have had."})
+
+
+class OfflineResultsSchema(Schema):
+    """The verdicts on an upload, in the order the scans were sent."""
+
+    results = fields.List(fields.Nested(OfflineResultSchema))
+
+
+class BadgeSchema(Schema):
+    """A badge as the API shows it."""
+
+    id = fields.UUID()
+    registration_id = fields.UUID()
+    ceremony_id = fields.UUID()
+    serial = fields.String()
+    kid = fields.String()
+    code = fields.String(metadata={"description": "The signed text the QR code carries."})
+    status = fields.String(validate=validate.OneOf(("issued", "revoked")))
+    issued_at = fields.AwareDateTime()
+    revoked_at = fields.AwareDateTime(allow_none=True)
+    full_name = fields.String()
+    honorific = fields.String(allow_none=True)
+    organisation = fields.String(allow_none=True)
+    job_title = fields.String(allow_none=True)
+    category = fields.String()
+    precedence = fields.Integer(allow_none=True)
+    attention = fields.Boolean()
+    png_url = fields.String()
+    pdf_url = fields.String()
+
+
+class SheetQuerySchema(Schema):
+    """Which badges to print."""
+
+    category = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), load_default=list)
+
+
+class CategoryCountSchema(Schema):
+    """Attendance of one category."""
+
+    category = fields.String()
+    registered = fields.Integer()
+    admitted = fields.Integer()
+    inside = fields.Integer()
+
+
+class GateCountSchema(Schema):
+    """Entries and exits through one gate (``null``: scans that named none)."""
+
+    gate = fields.String(allow_none=True)
+    entries = fields.Integer()
+    exits = fields.Integer()
+
+
+class VipSchema(GuestSchema):
+    """A dignitary or speaker, and when they first came in."""
+
+    registration_id = fields.UUID()
+    precedence = fields.Integer(allow_none=True)
+    arrived_at = fields.AwareDateTime(allow_none=True)
+    gate = fields.String(allow_none=True)
+    inside = fields.Boolean()
+
+
+class AttendanceSchema(Schema):
+    """Who came, by category and gate, and the VIPs with their arrival times."""
+
+    ceremony_id = fields.UUID()
+    registered = fields.Integer()
+    admitted = fields.Integer()
+    inside = fields.Integer()
+    by_category = fields.List(fields.Nested(CategoryCountSchema))
+    by_gate = fields.List(fields.Nested(GateCountSchema))
+    vips = fields.List(fields.Nested(VipSchema))
+
+
+class PublicKeySchema(Schema):
+    """A ceremony's public key, named by the key id its codes carry."""
+
+    kid = fields.String()
+    algorithm = fields.String()
+    public_key = fields.String(metadata={"description": "Raw Ed25519 key, base64url unpadded."})
+    active = fields.Boolean()
+
+
+class BundleGuestSchema(GuestSchema):
+    """A live badge as a door needs it offline."""
+
+    serial = fields.String()
+    inside = fields.Boolean()
+
+
+class ScannerBundleSchema(Schema):
+    """What a door needs to give verdicts while the network is down."""
+
+    ceremony_id = fields.UUID()
+    title = fields.String()
+    generated_at = fields.AwareDateTime()
+    keys = fields.List(fields.Nested(PublicKeySchema))
+    revoked = fields.List(fields.String(), metadata={"description": "Serials of revoked badges."})
+    guests = fields.List(fields.Nested(BundleGuestSchema))

@@ -1,0 +1,124 @@
+"""Bad input to the badges API gets a 4xx JSON error naming the field, and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from services.badges.models import checkins, outbox, presence
+
+C = "{ceremony}"
+MB = 1024 * 1024
+SCAN = {"code": "X", "nonce": "a", "scanned_at": "2020-01-01T10:00:00+00:00"}
+
+# (case, method, path, JSON body or raw bytes, status, error code, field named)
+CASES = [
+    ("check-in without code", "POST", "/api/checkins", {}, 422, "validation_error", "code"),
+    (
+        "check-in with a list for the code",
+        "POST",
+        "/api/checkins",
+        {"code": ["A"]},
+        422,
+        "validation_error",
+        "code",
+    ),
+    (
+        "check-in direction unknown",
+        "POST",
+        "/api/checkins",
+        {"code": "A", "direction": "up"},
+        422,
+        "validation_error",
+        "direction",
+    ),
+    ("check-in body not JSON", "POST", "/api/checkins", b"{code", 400, "invalid_json", None),
+    ("check-in body oversized", "POST", "/api/checkins", b"x" * (MB + 1), 413, None, None),
+    (
+        "offline scans not a list",
+        "POST",
+        f"/api/ceremonies/{C}/offline-scans",
+        {"scans": {"code": "A"}},
+        422,
+        "validation_error",
+        "scans",
+    ),
+    (
+        "offline scan with a nonce on two lines",
+        "POST",
+        f"/api/ceremonies/{C}/offline-scans",
+        {"scans": [{**SCAN, "nonce": "a\nb"}]},
+        422,
+        "validation_error",
+        "nonce",
+    ),
+    (
+        "offline scans for a ceremony id that is no uuid",
+        "POST",
+        "/api/ceremonies/42/offline-scans",
+        {"scans": [SCAN]},
+        404,
+        "not_found",
+        None,
+    ),
+    (
+        "badge of a registration id that is no uuid",
+        "GET",
+        "/api/registrations/42/badge",
+        None,
+        404,
+        "not_found",
+        None,
+    ),
+    (
+        "sheets of an unknown category",
+        "GET",
+        f"/api/ceremonies/{C}/badges.pdf?category=royalty",
+        None,
+        422,
+        "validation_error",
+        "category",
+    ),
+]
+
+
+def written(database) -> tuple[int, ...]:
+    with database.transaction() as session:
+        return tuple(
+            session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (checkins, outbox, presence)
+        )
+
+
+@pytest.fixture
+def headers(signer):
+    """Staff for the door, organiser for the rest: whoever may make each request."""
+    return {
+        "staff": {"Authorization": f"Bearer {signer.issue_token('staff')}"},
+        "organiser": {"Authorization": f"Bearer {signer.issue_token('organiser')}"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code", "field"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_bad_input_is_refused_by_name(
+    client, database, headers, ceremony_id, method, path, body, status, code, field
+):
+    before = written(database)
+    kwargs = {"headers": headers["organiser" if method == "GET" else "staff"]}
+    if isinstance(body, bytes):
+        kwargs.update(data=body, content_type="application/json")
+    elif body is not None:
+        kwargs["json"] = body
+    response = client.open(path.replace(C, str(ceremony_id)), method=method, **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    assert response.json["message"]
+    if code:
+        assert response.json["code"] == code
+    if field:
+        assert field in str(response.json["errors"])
+    assert written(database) == before
