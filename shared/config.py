@@ -51,6 +51,8 @@ class Settings:
     log_level: str = "INFO"
     #: A worker serves its Prometheus metrics on this port; 0: it does not.
     worker_metrics_port: int = 0
+    #: The QR decoder the door page's camera mode loads (default: the npm-installed jsQR).
+    door_decoder_path: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -87,6 +89,7 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
         name: env.get(f"{PREFIX}PUBLIC_URL_{name.upper()}", f"http://127.0.0.1:{port}").rstrip("/")
         for name, port in PORTS.items()
     }
+    decoder = env.get(f"{PREFIX}DOOR_DECODER_PATH")
     return Settings(
         service=service,
         var_dir=var_dir,
@@ -116,6 +119,7 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
         log_format=env.get(f"{PREFIX}LOG_FORMAT", "text").lower(),
         log_level=env.get(f"{PREFIX}LOG_LEVEL", "INFO").upper(),
         worker_metrics_port=_int(env, "WORKER_METRICS_PORT", 0),
+        door_decoder_path=Path(decoder) if decoder else None,
         extra={k[len(PREFIX) :]: v for k, v in env.items() if k.startswith(PREFIX)},
     )
 

@@ -1,0 +1,20 @@
+// The sign-in of this tab: the staff token, ceremony, gate and direction, in sessionStorage
+// (gone when the tab closes; scans waiting for upload stay in IndexedDB).
+
+const SESSION_KEY = "ceremony-door";
+
+export function readSession() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SESSION_KEY));
+  } catch {
+    return null;
+  }
+}
+
+export function writeSession(state) {
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(state));
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(SESSION_KEY);
+}

@@ -1,0 +1,70 @@
+// What the door keeps in IndexedDB, so that a reload or a dropped network loses nothing:
+//   bundles: the last scanner bundle of each ceremony (public keys, revoked serials, guests)
+//   scans:   scans given a verdict offline, waiting for upload, keyed by their nonce
+
+const DB_NAME = "ceremony-door";
+const DB_VERSION = 1;
+
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function committed(transaction) {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error);
+  });
+}
+
+export class Store {
+  constructor(db) {
+    this.db = db;
+  }
+
+  static async open() {
+    const request = indexedDB.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore("bundles", { keyPath: "ceremony_id" });
+      const scans = db.createObjectStore("scans", { keyPath: "nonce" });
+      scans.createIndex("ceremony_id", "ceremony_id");
+    };
+    return new Store(await done(request));
+  }
+
+  async bundle(ceremonyId) {
+    const store = this.db.transaction("bundles").objectStore("bundles");
+    return (await done(store.get(ceremonyId))) || null;
+  }
+
+  async saveBundle(bundle) {
+    const transaction = this.db.transaction("bundles", "readwrite");
+    transaction.objectStore("bundles").put(bundle);
+    await committed(transaction);
+  }
+
+  /** Keep a scan for upload; it is stored before its verdict is shown. */
+  async addScan(scan) {
+    const transaction = this.db.transaction("scans", "readwrite");
+    transaction.objectStore("scans").put(scan);
+    await committed(transaction);
+  }
+
+  /** The ceremony's waiting scans, in the order they were made. */
+  async waitingScans(ceremonyId) {
+    const index = this.db.transaction("scans").objectStore("scans").index("ceremony_id");
+    const scans = await done(index.getAll(ceremonyId));
+    return scans.sort((a, b) => a.scanned_at.localeCompare(b.scanned_at));
+  }
+
+  async removeScans(nonces) {
+    const transaction = this.db.transaction("scans", "readwrite");
+    const store = transaction.objectStore("scans");
+    for (const nonce of nonces) store.delete(nonce);
+    await committed(transaction);
+  }
+}

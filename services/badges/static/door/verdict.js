@@ -1,0 +1,129 @@
+// The full-screen verdict, readable from two metres, and the time from scan to verdict.
+//
+// The verdict element carries data-result (the API's result code), data-seq (one more at every
+// verdict) and, once the verdict is painted, data-ms: milliseconds from the scan (the Enter key,
+// the camera's decode, the Admit button) to the painted verdict.
+
+const WORDS = {
+  admitted: "Admitted",
+  already_admitted: "Already inside",
+  revoked: "Revoked",
+  wrong_ceremony: "Wrong ceremony",
+  invalid: "Invalid badge",
+  exited: "Exit recorded",
+  not_inside: "Not inside",
+  error: "Cannot check",
+};
+const DETAILS = {
+  revoked: "This registration was cancelled. Do not admit.",
+  wrong_ceremony: "This badge is for another ceremony. Do not admit.",
+  not_inside: "This guest was not inside.",
+};
+const REASONS = {
+  bad_signature: "The signature is wrong: a forged or damaged badge.",
+  unknown_key: "Not signed by this ceremony's key.",
+  unknown_badge: "No such badge was issued.",
+  wrong_length: "Not a badge code (wrong length).",
+  bad_base32: "Not a badge code.",
+  empty: "Nothing was scanned.",
+  nonce_reused: "This scan was already used for another badge.",
+};
+// How long a verdict stays before the door shows the scan screen again.
+const HOLD_MS = { admitted: 3000, exited: 3000 };
+const HOLD_REFUSAL_MS = 8000;
+const QUEUED = new Set(["admitted", "exited"]);
+
+function clock(iso) {
+  if (!iso) return null;
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+}
+
+function setText(element, text) {
+  element.textContent = text || "";
+  element.hidden = !text;
+}
+
+export class VerdictView {
+  constructor(element, categories) {
+    this.element = element;
+    this.categories = categories;
+    this.part = (name) => element.querySelector(`#verdict-${name}`);
+    this.timer = null;
+    element.addEventListener("click", () => this.hide());
+  }
+
+  /** Show a verdict: the API's answer, or the door's own when offline. */
+  show(verdict, { startedAt, offline = false }) {
+    const { result } = verdict;
+    const guest = verdict.guest || null;
+    const element = this.element;
+    element.dataset.result = result;
+    element.dataset.attention = String(Boolean(guest && guest.attention));
+    element.dataset.offline = String(offline);
+    element.dataset.seq = String(Number(element.dataset.seq || 0) + 1);
+    delete element.dataset.ms;
+
+    setText(this.part("word"), WORDS[result] || result);
+    const name = guest ? [guest.honorific, guest.full_name].filter(Boolean).join(" ") : "";
+    const unlisted = result === "admitted" && offline ? "Guest not in the offline list" : "";
+    setText(this.part("name"), name || unlisted);
+    setText(this.part("organisation"), guest ? guest.organisation : "");
+    this.showCategory(guest);
+    setText(this.part("detail"), this.detail(verdict));
+    const vip = this.part("vip");
+    vip.hidden = !(guest && guest.attention);
+    vip.textContent = vip.hidden ? "" : `VIP · ${this.label(guest.category)} · inform protocol`;
+    const note = this.part("offline");
+    note.hidden = !offline;
+    // Only admissions and exits wait for the server; a refusal stands as given.
+    note.textContent = QUEUED.has(result)
+      ? "Offline verdict: the server confirms it when the network returns."
+      : "Offline verdict, checked on this device.";
+
+    element.hidden = false;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.hide(), HOLD_MS[result] || HOLD_REFUSAL_MS);
+    this.measure(startedAt, element.dataset.seq);
+  }
+
+  label(category) {
+    return (this.categories[category] || { label: category }).label;
+  }
+
+  showCategory(guest) {
+    const band = this.part("category");
+    const colours = guest && this.categories[guest.category];
+    setText(band, guest ? this.label(guest.category) : "");
+    band.style.backgroundColor = colours ? colours.fill : "";
+    band.style.color = colours ? colours.text : "";
+  }
+
+  detail(verdict) {
+    if (verdict.result === "already_admitted") {
+      const at = clock(verdict.admitted_at);
+      const gate = verdict.admitted_gate;
+      if (!at && !gate) return "Came in before the network dropped.";
+      return `Came in${at ? ` at ${at}` : ""}${gate ? ` through ${gate}` : ""}.`;
+    }
+    if (verdict.result === "invalid") return REASONS[verdict.reason] || "Not a valid badge. Do not admit.";
+    if (verdict.result === "error") return verdict.message;
+    return DETAILS[verdict.result] || "";
+  }
+
+  /** Record data-ms once the verdict is painted (after the next frame). */
+  measure(startedAt, seq) {
+    if (startedAt === undefined) return;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (this.element.dataset.seq === seq) {
+          this.element.dataset.ms = (performance.now() - startedAt).toFixed(1);
+        }
+      }, 0),
+    );
+  }
+
+  hide() {
+    clearTimeout(this.timer);
+    this.element.hidden = true;
+  }
+}
