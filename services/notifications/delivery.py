@@ -1,6 +1,6 @@
 """What every sender promises: `send(message)` delivers or raises one of two delivery errors."""
 
-from email.message import EmailMessage
+from email.message import Message
 from typing import Protocol
 
 
@@ -24,7 +24,7 @@ class PermanentDeliveryError(DeliveryError):
 class Sender(Protocol):
     """Something that delivers composed messages."""
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Deliver `message` or raise TransientDeliveryError / PermanentDeliveryError."""
 
     def close(self) -> None:

@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from services.notifications.delivery import Sender
 from services.notifications.file_sender import FileSender
-from services.notifications.smtp_sender import SmtpSender
+from services.notifications.smtp_sender import RateLimiter, SmtpSender
 
 
 def sender_from_url(
@@ -15,6 +15,7 @@ def sender_from_url(
     *,
     timeout: float = 10.0,
     rate_per_second: float | None = 20.0,
+    limiter: RateLimiter | None = None,
 ) -> Sender:
     """Return an SmtpSender for smtp(s)://, else a FileSender (file://path, or `mail_dir`)."""
     url = (url or "").strip()
@@ -22,7 +23,7 @@ def sender_from_url(
         return FileSender(mail_dir)
     parts = urlsplit(url)
     if parts.scheme in ("smtp", "smtps"):
-        return SmtpSender(url, timeout=timeout, rate_per_second=rate_per_second)
+        return SmtpSender(url, timeout=timeout, rate_per_second=rate_per_second, limiter=limiter)
     if parts.scheme == "file":
         # file:///var/mail is absolute; file://var/mail is read as the relative path var/mail.
         host = "" if parts.netloc == "localhost" else parts.netloc

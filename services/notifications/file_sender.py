@@ -4,8 +4,7 @@ import hashlib
 import os
 import re
 import tempfile
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.message import Message
 from pathlib import Path
 
 from services.notifications.delivery import TransientDeliveryError
@@ -35,10 +34,11 @@ class FileSender:
         """Where the message with this Message-ID is written."""
         return self.directory / eml_filename(message_id)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Write `message` atomically, so a reader never sees half a file."""
         target = self.path_for(str(message["Message-ID"] or ""))
-        data = message.as_bytes(policy=SMTP)
+        # The message's own policy, with the line ends SMTP would carry.
+        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         temporary: str | None = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)

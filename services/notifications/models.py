@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    JSON,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase
 
-from shared.db import service_metadata
+from shared.db import UTCDateTime, service_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 from shared.projections import ceremonies_table, registrations_table
@@ -19,3 +32,65 @@ inbox = inbox_table(Base.metadata)
 #: What this service knows of ceremonies and registrations, kept from the bus.
 ceremonies = ceremonies_table(Base.metadata)
 registrations = registrations_table(Base.metadata)
+
+#: Registrations that got their seat from the waitlist: their confirmation says so.
+promotions = Table(
+    "promotions",
+    Base.metadata,
+    Column("registration_id", Uuid, primary_key=True),
+    Column("promoted_at", UTCDateTime(), nullable=False),
+)
+
+#: An organiser's message to part of a ceremony's guests; one delivery per guest.
+announcements = Table(
+    "announcements",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ceremony_id", Uuid, nullable=False, index=True),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    # The audience as asked for: lists of categories and of registration statuses.
+    Column("categories", JSON, nullable=False),
+    Column("statuses", JSON, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
+)
+
+#: One email to one recipient, from its recording to its outcome: the delivery log.
+deliveries = Table(
+    "deliveries",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    # The event (or announcement, or resend) the email answers; with recipient and template
+    # it names the email, so a redelivered event cannot record it twice.
+    Column("event_id", String(36), nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("recipient_name", String(200), nullable=False),
+    Column("ceremony_id", Uuid, nullable=False, index=True),
+    Column("registration_id", Uuid, nullable=True),
+    # What the template needs beyond the projections: {"changes": [...]}, {"with_calendar":
+    # true}, {"announcement_id": "..."}.
+    Column("details", JSON, nullable=False),
+    # Set once the email has been rendered: the recipient's language or the English fallback.
+    Column("language_used", String(35), nullable=True),
+    # queued → sent | failed | skipped (the registration was cancelled before it could go).
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=True),
+    Column("smtp_code", Integer, nullable=True),
+    # Deterministic (see composing.message_id_for): a copy re-sent after a crash is recognisable.
+    Column("message_id", String(255), nullable=False, unique=True),
+    Column("next_attempt_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    # The delivery an organiser asked to send again, for a resend.
+    Column("resend_of", Uuid, nullable=True),
+    UniqueConstraint("event_id", "recipient", "template", name="uq_deliveries_email"),
+    Index(
+        "ix_deliveries_due",
+        "next_attempt_at",
+        postgresql_where=text("status = 'queued'"),
+        sqlite_where=text("status = 'queued'"),
+    ),
+    Index("ix_deliveries_created_at", "created_at"),
+)

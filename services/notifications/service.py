@@ -1,20 +1,86 @@
-"""The notifications service's descriptor for the ``ceremony`` command and the worker."""
+"""The notifications service's descriptor: its handlers, and the delivery loop of its worker."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from shared.config import Settings
+from shared.auth import Signer
+from shared.config import ConfigurationError, Settings
 from shared.db import Database
-from shared.projections import projection_handlers
 from shared.service import Service
 
-from .models import Base, ceremonies, inbox, outbox, registrations
+from .assembly import Assembler
+from .badge_source import BadgeSource
+from .delivery import Sender
+from .delivery_settings import retry_delays, sender_from_url
+from .handlers import notification_handlers
+from .identity import MailIdentity
+from .models import Base, inbox, outbox
+from .sending import DeliveryAgent, DeliveryPool, DeliveryThread
+from .smtp_sender import RateLimiter
 
 
 def build_handlers(settings: Settings, database: Database) -> dict:
-    """Event type → handler: for now the projections of ceremonies and registrations."""
-    return projection_handlers(ceremonies, registrations)
+    """Event type → handler: projections, and the emails each event calls for."""
+    return notification_handlers(MailIdentity.from_setting(settings.mail_from))
+
+
+def delivery_schedule(settings: Settings) -> list[float]:
+    """The retry delays, or a refusal to start naming the variable."""
+    try:
+        return retry_delays(settings.delivery_retry_schedule)
+    except ValueError as exc:
+        raise ConfigurationError(f"CEREMONY_DELIVERY_RETRY_SCHEDULE: {exc}") from None
+
+
+def build_sender(settings: Settings, limiter: RateLimiter) -> Sender:
+    """An SMTP sender for ``CEREMONY_SMTP_URL``, or the mail folder without one."""
+    try:
+        return sender_from_url(
+            settings.smtp_url,
+            settings.var_dir / "mail",
+            timeout=settings.smtp_timeout_seconds,
+            limiter=limiter,
+        )
+    except ValueError as exc:
+        raise ConfigurationError(f"CEREMONY_SMTP_URL: {exc}") from None
+
+
+def build_agent(settings: Settings, database: Database, sender: Sender) -> DeliveryAgent:
+    """One delivery agent: its sender, and its own badge source and HTTP connection."""
+    badges = BadgeSource(
+        settings.internal_url("badges"),
+        Signer(settings.require_secret()),
+        timeout=settings.smtp_timeout_seconds,
+    )
+    identity = MailIdentity.from_setting(settings.mail_from)
+    assembler = Assembler(identity, badges, settings.public_urls["registration"])
+    return DeliveryAgent(database, sender, assembler, delivery_schedule(settings))
+
+
+def build_background(settings: Settings, database: Database) -> list[DeliveryPool]:
+    """The worker's delivery threads: several on PostgreSQL, one on SQLite (one writer anyway)."""
+    if settings.delivery_threads < 1:
+        raise ConfigurationError("CEREMONY_DELIVERY_THREADS must be at least 1")
+    if settings.smtp_rate_per_second < 0:
+        raise ConfigurationError("CEREMONY_SMTP_RATE_PER_SECOND must be 0 (no limit) or more")
+    delivery_schedule(settings)
+    MailIdentity.from_setting(settings.mail_from)
+    count = settings.delivery_threads if settings.database_url.startswith("postgresql") else 1
+    limiter = RateLimiter(settings.smtp_rate_per_second or None)
+    # Senders first: they open nothing yet, and a bad URL stops the worker before it connects.
+    senders = [build_sender(settings, limiter) for _ in range(count)]
+    # Its own connections: each thread holds one while it sends.
+    pool_database = Database(settings.database_url, pool_size=count)
+    threads = [
+        DeliveryThread(
+            f"notifications-delivery-{n}",
+            build_agent(settings, pool_database, sender),
+            settings.delivery_poll_seconds,
+        )
+        for n, sender in enumerate(senders)
+    ]
+    return [DeliveryPool(threads, pool_database)]
 
 
 SERVICE = Service(
@@ -25,4 +91,5 @@ SERVICE = Service(
     inbox=inbox,
     migrations=Path(__file__).parent / "migrations",
     build_handlers=build_handlers,
+    build_background=build_background,
 )

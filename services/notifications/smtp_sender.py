@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import Message
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from services.notifications.delivery import PermanentDeliveryError, TransientDeliveryError
@@ -62,7 +62,10 @@ class SmtpSettings:
 
 
 class RateLimiter:
-    """Space calls at least 1/`per_second` seconds apart; no limit when it is 0 or None."""
+    """Space calls at least 1/`per_second` seconds apart; no limit when it is 0 or None.
+
+    Thread-safe: senders on several threads may share one limiter, so the rate holds for all.
+    """
 
     def __init__(
         self,
@@ -76,16 +79,19 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._next: float | None = None
+        self._lock = threading.Lock()
 
     def wait(self) -> None:
         """Block until the next call is allowed."""
         if not self._interval:
             return
-        now = self._clock()
-        if self._next is not None and now < self._next:
-            self._sleep(self._next - now)
-            now = self._next
-        self._next = now + self._interval
+        # Each caller books its slot under the lock and sleeps outside it.
+        with self._lock:
+            now = self._clock()
+            slot = now if self._next is None or now >= self._next else self._next
+            self._next = slot + self._interval
+        if slot > now:
+            self._sleep(slot - now)
 
 
 def _error_for_code(
@@ -123,12 +129,14 @@ class SmtpSender:
         *,
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.settings = SmtpSettings.from_url(url)
         self.timeout = timeout
         self._ssl_context = ssl_context
         self._local_hostname = local_hostname
-        self._limiter = RateLimiter(rate_per_second)
+        # A limiter shared by several senders bounds their rate together.
+        self._limiter = limiter or RateLimiter(rate_per_second)
         self._connection: smtplib.SMTP | None = None
         self._lock = threading.Lock()
 
@@ -138,7 +146,7 @@ class SmtpSender:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Deliver `message`, raising TransientDeliveryError or PermanentDeliveryError."""
         with self._lock:
             self._limiter.wait()

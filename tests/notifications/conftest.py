@@ -1,4 +1,4 @@
-"""Fixtures for the notifications tests: an SMTP server and sample email contexts."""
+"""Fixtures for the notifications tests: SMTP and badge servers, the service, sample contexts."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -6,8 +6,16 @@ from typing import Any
 
 import pytest
 
+from services.notifications.app import create_app
 from services.notifications.contexts import CeremonyInfo, ProgrammeItem, Recipient, VipGuest
+from services.notifications.service import SERVICE
+from shared.config import Settings
+from tests.conftest import SECRET, make_settings, migrated
+from tests.notifications.fake_badges import FakeBadges
+from tests.notifications.harness import Notifications
 from tests.notifications.smtp_server import SmtpTestServer
+
+MAIL_FROM = "Protocol Office <protocol@ceremony.example.org>"
 
 
 @pytest.fixture
@@ -17,6 +25,53 @@ def smtp_server() -> Iterator[SmtpTestServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def badges() -> Iterator[FakeBadges]:
+    """The badges service's HTTP API, serving the badges tests add to it."""
+    server = FakeBadges(SECRET)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def notification_settings(tmp_path, smtp_server, badges) -> Settings:
+    """Notifications on a migrated SQLite database, mailing the test SMTP server."""
+    settings = make_settings(
+        "notifications",
+        tmp_path / "var",
+        smtp_url=smtp_server.url,
+        internal_urls={"badges": badges.url},
+        mail_from=MAIL_FROM,
+        delivery_retry_schedule="5,30",
+        smtp_rate_per_second=0,
+    )
+    return migrated(SERVICE, settings)
+
+
+@pytest.fixture
+def service(notification_settings, badges) -> Iterator[Notifications]:
+    """The service under test, with its ceremony announced."""
+    notifications = Notifications(notification_settings, badges)
+    notifications.ceremony()
+    yield notifications
+    notifications.close()
+
+
+@pytest.fixture
+def app(notification_settings):
+    """The notifications app on the same database as ``service``."""
+    app = create_app(notification_settings)
+    app.testing = True
+    yield app
+    app.extensions["ceremony"].database.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1, recording what it receives.
 
-It can be told to refuse the next messages (451 or 550), stopped, and started again on the
-same port, which is what delivery and retry tests need.
+It can be told to refuse the next messages (451 or 550), to stall on one message until the
+test lets it go, stopped, and started again on the same port, which is what delivery, retry
+and crash tests need.
 """
 
+import asyncio
 import socket
 import threading
 from collections import deque
@@ -35,6 +37,19 @@ class ReceivedMessage:
         return BytesParser(policy=default).parsebytes(self.data)
 
 
+class Stall:
+    """One message the server holds before answering, until the test releases it."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.arrived = threading.Event()
+        self.released = threading.Event()
+
+    def release(self) -> None:
+        """Let the server answer the held message."""
+        self.released.set()
+
+
 class RecordingHandler:
     """aiosmtpd handler that records accepted messages and can refuse the next ones."""
 
@@ -42,7 +57,20 @@ class RecordingHandler:
         self._lock = threading.Lock()
         self._refusals: deque[str] = deque()
         self._sessions: list[Session] = []
+        self._stall: Stall | None = None
+        self._data_count = 0
         self.received: list[ReceivedMessage] = []
+        self.refused = 0
+
+    def stall_at(self, number: int) -> Stall:
+        """Hold the `number`-th message (counting every DATA so far) until released.
+
+        A released message is refused, not kept: its sender is meant to be gone by then, and a
+        server takes a message only by answering 250.
+        """
+        with self._lock:
+            self._stall = Stall(number)
+            return self._stall
 
     def refuse_next(self, reply: str, count: int) -> None:
         """Answer the DATA of the next `count` messages with `reply` instead of 250."""
@@ -57,9 +85,20 @@ class RecordingHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         with self._lock:
+            self._data_count += 1
+            stall = self._stall if self._stall and self._stall.number == self._data_count else None
+        if stall is not None:
+            stall.arrived.set()
+            # Bounded, so a test that fails before releasing cannot hang the server.
+            await asyncio.get_running_loop().run_in_executor(None, stall.released.wait, 30)
+            with self._lock:
+                self.refused += 1
+            return _REPLIES[451]
+        with self._lock:
             if not any(known is session for known in self._sessions):
                 self._sessions.append(session)
             if self._refusals:
+                self.refused += 1
                 return self._refusals.popleft()
             self.received.append(
                 ReceivedMessage(
@@ -126,9 +165,22 @@ class SmtpTestServer:
         """How many SMTP sessions carried messages."""
         return self.handler.connections
 
+    @property
+    def refused(self) -> int:
+        """How many messages were answered with a refusal."""
+        return self.handler.refused
+
     def refuse_next(self, code: int, count: int = 1) -> None:
         """Answer the next `count` messages with 451 (try later) or 550 (rejected)."""
         self.handler.refuse_next(_REPLIES[code], count)
+
+    def stall_at(self, number: int) -> Stall:
+        """Hold the `number`-th message before answering it (see RecordingHandler.stall_at)."""
+        return self.handler.stall_at(number)
+
+    def message_ids(self) -> list[str]:
+        """The Message-ID of every accepted message, oldest first."""
+        return [message.parsed()["Message-ID"] for message in self.received]
 
     def start(self) -> None:
         """Listen (again) on the same port."""

@@ -1,0 +1,184 @@
+"""Turn a recorded delivery into the message to send, from the projections as they are now.
+
+Names, honorifics and languages come from the registration exactly as the guest gave them; the
+ceremony's details are the latest known, so an email that waited for a retry is not stale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .badge_source import BadgeSource
+from .calendar import build_cancel, build_invite
+from .composing import build_message, render_email
+from .contexts import Attachment, CeremonyInfo, Recipient
+from .delivery import PermanentDeliveryError, TransientDeliveryError
+from .handlers import registration_row
+from .identity import MailIdentity
+from .models import announcements, ceremonies
+
+#: Emails that make no sense once the guest has cancelled: they are skipped, not sent.
+MOOT_WHEN_CANCELLED = ("confirmation", "promoted", "waitlisted", "ceremony_changed")
+
+
+class SkipDelivery(Exception):
+    """The email no longer applies: the guest cancelled before it could be sent."""
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A message ready to send, and the language its templates were actually in."""
+
+    message: EmailMessage
+    language_used: str
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What one template adds: its context, a calendar file, attachments."""
+
+    context: dict[str, Any]
+    calendar: bytes | None = None
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+def ceremony_info(row: Any) -> CeremonyInfo:
+    """The projected ceremony as the templates and calendar files want it."""
+    programme = [
+        {**item, "starts_at": datetime.fromisoformat(item["starts_at"])}
+        if item.get("starts_at")
+        else {**item, "starts_at": None}
+        for item in row.programme or []
+    ]
+    return CeremonyInfo(
+        id=str(row.id),
+        title=row.title,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        timezone=row.timezone,
+        venue_name=row.venue_name,
+        venue_address=row.venue_address,
+        programme=programme,
+        protocol_contact_email=row.protocol_contact_email,
+        sequence=row.sequence,
+    )
+
+
+class Assembler:
+    """Composes deliveries: templates, calendar files and the badge attachment."""
+
+    def __init__(self, identity: MailIdentity, badges: BadgeSource, registration_url: str):
+        self.identity = identity
+        self.badges = badges
+        self.registration_url = registration_url.rstrip("/")
+        self._parts: dict[str, Callable[..., Parts]] = {
+            "confirmation": self._with_seat,
+            "promoted": self._with_seat,
+            "waitlisted": self._waitlisted,
+            "cancelled": self._cancelled,
+            "ceremony_changed": self._changed,
+            "announcement": self._announcement,
+        }
+
+    def compose(self, session: Session, delivery: Any) -> Composed:
+        """The message for ``delivery``; raises a delivery error or SkipDelivery."""
+        ceremony_row = session.execute(
+            select(ceremonies).where(ceremonies.c.id == delivery.ceremony_id)
+        ).first()
+        registration = registration_row(session, delivery.registration_id)
+        if ceremony_row is None or registration is None:
+            raise TransientDeliveryError("the ceremony or registration is not known here yet")
+        if registration.status == "cancelled" and delivery.template in MOOT_WHEN_CANCELLED:
+            raise SkipDelivery("the registration was cancelled before this email could be sent")
+        build_parts = self._parts.get(delivery.template)
+        if build_parts is None:
+            raise PermanentDeliveryError(f"no email is composed for {delivery.template!r}")
+        recipient = Recipient(
+            full_name=registration.full_name,
+            email=registration.email,
+            honorific=registration.honorific,
+            language=registration.language,
+        )
+        try:
+            ceremony = ceremony_info(ceremony_row)
+            parts = build_parts(session, delivery, registration, ceremony, recipient)
+            context = {"recipient": recipient, "ceremony": ceremony, **parts.context}
+            rendered = render_email(delivery.template, recipient.language, context)
+            message = build_message(
+                rendered,
+                self.identity.from_header,
+                recipient.full_name,
+                delivery.recipient,
+                delivery.message_id,
+                parts.attachments,
+                parts.calendar,
+                reply_to=ceremony.protocol_contact_email,
+            )
+        except ValueError as exc:
+            # Data no template or header can carry: another try would fail the same way.
+            raise PermanentDeliveryError(f"cannot compose the email: {exc}") from exc
+        return Composed(message, rendered.language_used)
+
+    def _organizer(self, ceremony: CeremonyInfo) -> dict[str, Any]:
+        return {
+            "organizer_email": ceremony.protocol_contact_email or self.identity.address,
+            "organizer_name": self.identity.display_name or None,
+        }
+
+    def _invite(self, ceremony: CeremonyInfo, recipient: Recipient, registration: Any) -> bytes:
+        uid = self.identity.calendar_uid(registration.id)
+        organizer = self._organizer(ceremony)
+        return build_invite(ceremony, recipient, uid, ceremony.sequence, **organizer)
+
+    def _with_seat(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        badge = self.badges.badge_pdf(ceremony.id, registration.id)
+        return Parts(
+            {"manage_url": registration.manage_url, "badge_attached": True},
+            self._invite(ceremony, recipient, registration),
+            (Attachment("badge.pdf", badge, "application/pdf"),),
+        )
+
+    def _waitlisted(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        return Parts({"manage_url": registration.manage_url})
+
+    def _cancelled(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        with_calendar = bool(delivery.details.get("with_calendar"))
+        calendar = None
+        if with_calendar:
+            # One above the ceremony's sequence, so the cancel outranks any invite already sent.
+            uid = self.identity.calendar_uid(registration.id)
+            calendar = build_cancel(
+                ceremony, recipient, uid, ceremony.sequence + 1, **self._organizer(ceremony)
+            )
+        register_url = f"{self.registration_url}/ceremonies/{ceremony.id}/register"
+        return Parts({"register_url": register_url, "calendar_attached": with_calendar}, calendar)
+
+    def _changed(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        return Parts(
+            {"changes": delivery.details.get("changes", []), "manage_url": registration.manage_url},
+            self._invite(ceremony, recipient, registration),
+        )
+
+    def _announcement(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        announcement_id = uuid.UUID(str(delivery.details.get("announcement_id")))
+        announcement = session.execute(
+            select(announcements).where(announcements.c.id == announcement_id)
+        ).first()
+        if announcement is None:
+            raise PermanentDeliveryError("the announcement of this email is gone")
+        live = registration.status != "cancelled"
+        return Parts(
+            {
+                "subject": announcement.subject,
+                "body": announcement.body,
+                "manage_url": registration.manage_url if live else None,
+            }
+        )

@@ -1,0 +1,146 @@
+"""Bus handlers: keep the projections and record which emails each event calls for.
+
+Handlers only record deliveries, in the worker's transaction with the inbox row; the delivery
+loop sends them. The confirmation (or promotion) email waits for ``badge.issued``, so that the
+badge it carries exists.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.events import Event
+from shared.projections import apply_ceremony, apply_registration
+from shared.service import Handler
+
+from .deliveries import record_for_registration
+from .identity import MailIdentity
+from .models import ceremonies, promotions, registrations
+
+log = logging.getLogger(__name__)
+
+
+class RegistrationNotYetKnown(RuntimeError):
+    """A badge came before its registration's confirmation: the worker retries the event later."""
+
+
+def registration_row(session: Session, registration_id):
+    """The projected registration, or None."""
+    query = select(registrations).where(registrations.c.id == registration_id)
+    return session.execute(query).first()
+
+
+def is_promoted(session: Session, registration_id) -> bool:
+    """Whether the registration got its seat from the waitlist."""
+    query = select(promotions.c.registration_id).where(
+        promotions.c.registration_id == registration_id
+    )
+    return session.execute(query).first() is not None
+
+
+def ceremony_changes(before: Any, data: dict[str, Any]) -> list[str]:
+    """What guests must hear about: any of "title", "schedule", "venue", "programme"."""
+    changes = []
+    if before.title != data["title"]:
+        changes.append("title")
+    schedule = (data["starts_at"], data["ends_at"], data["timezone"])
+    if (before.starts_at, before.ends_at, before.timezone) != schedule:
+        changes.append("schedule")
+    venue = data["venue"]
+    if (before.venue_name, before.venue_address) != (venue["name"], venue.get("address")):
+        changes.append("venue")
+    if _programme_key(before.programme) != _programme_key(data.get("programme", [])):
+        changes.append("programme")
+    return changes
+
+
+def _programme_key(items) -> list[tuple]:
+    # The projection keeps times as ISO text, events carry datetimes: compare instants.
+    def instant(value):
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+    return [
+        (item["title"], item.get("speaker"), item.get("role"), instant(item.get("starts_at")))
+        for item in items or []
+    ]
+
+
+def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
+    """Event type → handler."""
+
+    def on_ceremony_created(session: Session, event: Event) -> None:
+        apply_ceremony(session, ceremonies, event)
+
+    def on_ceremony_updated(session: Session, event: Event) -> None:
+        ceremony_id = event.data["ceremony_id"]
+        before = session.execute(select(ceremonies).where(ceremonies.c.id == ceremony_id)).first()
+        if not apply_ceremony(session, ceremonies, event) or before is None:
+            return  # an older copy, or a ceremony nobody has registered for yet
+        changes = ceremony_changes(before, event.data)
+        if not changes:
+            return  # e.g. only the capacity changed: nothing for guests' calendars
+        confirmed = session.execute(
+            select(registrations).where(
+                registrations.c.ceremony_id == ceremony_id, registrations.c.status == "confirmed"
+            )
+        )
+        for registration in confirmed:
+            record_for_registration(
+                session,
+                identity,
+                event.event_id,
+                "ceremony_changed",
+                registration,
+                {"changes": changes},
+            )
+
+    def on_confirmed(session: Session, event: Event) -> None:
+        apply_registration(session, registrations, event)
+        if event.data["promoted"] and not is_promoted(session, event.data["registration_id"]):
+            session.execute(
+                promotions.insert().values(
+                    registration_id=event.data["registration_id"], promoted_at=event.occurred_at
+                )
+            )
+
+    def on_waitlisted(session: Session, event: Event) -> None:
+        # A newer state is kept already (the guest got a seat): the waitlist email is moot.
+        if apply_registration(session, registrations, event):
+            registration = registration_row(session, event.data["registration_id"])
+            record_for_registration(session, identity, event.event_id, "waitlisted", registration)
+
+    def on_cancelled(session: Session, event: Event) -> None:
+        apply_registration(session, registrations, event)
+        registration = registration_row(session, event.data["registration_id"])
+        # Only a confirmed guest was sent a calendar entry that now has to be removed.
+        details = {"with_calendar": event.data["previous_status"] == "confirmed"}
+        record_for_registration(
+            session, identity, event.event_id, "cancelled", registration, details
+        )
+
+    def on_badge_issued(session: Session, event: Event) -> None:
+        registration = registration_row(session, event.data["registration_id"])
+        if registration is None or registration.status == "waitlisted":
+            raise RegistrationNotYetKnown(
+                f"badge {event.data['badge_id']} came before registration "
+                f"{event.data['registration_id']} was confirmed here"
+            )
+        if registration.status == "cancelled":
+            log.info("no confirmation for cancelled registration %s", registration.id)
+            return
+        template = "promoted" if is_promoted(session, registration.id) else "confirmation"
+        record_for_registration(session, identity, event.event_id, template, registration)
+
+    return {
+        "ceremony.created": on_ceremony_created,
+        "ceremony.updated": on_ceremony_updated,
+        "registration.confirmed": on_confirmed,
+        "registration.waitlisted": on_waitlisted,
+        "registration.cancelled": on_cancelled,
+        "badge.issued": on_badge_issued,
+    }
