@@ -69,6 +69,29 @@ def registrations_table(metadata: MetaData) -> Table:
     )
 
 
+def invitations_table(metadata: MetaData) -> Table:
+    """The ``invitations`` projection: who was invited, their answer, their RSVP link."""
+    return Table(
+        "invitations",
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("ceremony_id", Uuid, nullable=False, index=True),
+        Column("full_name", String(200), nullable=False),
+        Column("email", String(254), nullable=False),
+        Column("honorific", String(50)),
+        Column("organisation", String(200)),
+        Column("job_title", String(200)),
+        Column("language", String(35), nullable=False),
+        Column("category", String(20), nullable=False),
+        Column("precedence", Integer),
+        Column("status", String(20), nullable=False),
+        Column("rsvp_url", String(2048), nullable=False),
+        # The registration an acceptance created; it keeps the invitation's calendar entry.
+        Column("registration_id", Uuid, index=True),
+        Column("as_of", UTCDateTime(), nullable=False),
+    )
+
+
 def apply_ceremony(session: Session, table: Table, event: Event) -> bool:
     """Store the ceremony an event carries; returns False if a newer copy is kept already."""
     data = event.data
@@ -95,24 +118,29 @@ def apply_ceremony(session: Session, table: Table, event: Event) -> bool:
 def apply_registration(session: Session, table: Table, event: Event) -> bool:
     """Store the registration an event carries; returns False if a newer copy is kept already."""
     data = event.data
-    row = {
-        key: data.get(key)
-        for key in (
-            "full_name",
-            "email",
-            "honorific",
-            "organisation",
-            "job_title",
-            "language",
-            "category",
-            "precedence",
-            "status",
-            "reserved",
-            "manage_url",
-        )
-    }
+    row = {key: data.get(key) for key in (*_PERSON, "status", "reserved", "manage_url")}
     row.update(ceremony_id=data["ceremony_id"], as_of=event.occurred_at)
     return _upsert(session, table, data["registration_id"], row)
+
+
+def apply_invitation(session: Session, table: Table, event: Event) -> bool:
+    """Store the invitation an event carries; returns False if a newer copy is kept already."""
+    data = event.data
+    row = {key: data.get(key) for key in (*_PERSON, "status", "rsvp_url", "registration_id")}
+    row.update(ceremony_id=data["ceremony_id"], as_of=event.occurred_at)
+    return _upsert(session, table, data["invitation_id"], row)
+
+
+_PERSON = (
+    "full_name",
+    "email",
+    "honorific",
+    "organisation",
+    "job_title",
+    "language",
+    "category",
+    "precedence",
+)
 
 
 def _upsert(session: Session, table: Table, key, row: dict) -> bool:

@@ -28,6 +28,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "registration.cancelled",
         "invitation.created",
         "invitation.reminded",
+        "invitation.accepted",
+        "invitation.declined",
         "badge.issued",
         "checkin.recorded",
     ),

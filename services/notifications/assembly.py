@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 from .badge_source import BadgeSource
 from .calendar import build_cancel, build_invite
 from .composing import build_message, render_email
-from .contexts import Attachment, CeremonyInfo, Recipient
+from .contexts import Attachment, CeremonyInfo, Recipient, VipGuest
 from .delivery import PermanentDeliveryError, TransientDeliveryError
-from .handlers import registration_row
+from .handlers import invitation_row, registration_row
 from .identity import MailIdentity
-from .models import announcements, ceremonies
+from .models import announcements, ceremonies, invitations
 
+#: Emails to an invitee, about an invitation rather than a registration.
+INVITATION_TEMPLATES = ("invitation", "invitation_reminder")
 #: Emails that make no sense once the guest has cancelled: they are skipped, not sent.
 MOOT_WHEN_CANCELLED = ("confirmation", "promoted", "waitlisted", "ceremony_changed")
 
@@ -72,6 +74,16 @@ def ceremony_info(row: Any) -> CeremonyInfo:
     )
 
 
+def _recipient(person: Any) -> Recipient:
+    """A registered guest or an invitee, named exactly as they were registered or invited."""
+    return Recipient(
+        full_name=person.full_name,
+        email=person.email,
+        honorific=person.honorific,
+        language=person.language,
+    )
+
+
 class Assembler:
     """Composes deliveries: templates, calendar files and the badge attachment."""
 
@@ -86,6 +98,9 @@ class Assembler:
             "cancelled": self._cancelled,
             "ceremony_changed": self._changed,
             "announcement": self._announcement,
+            "invitation": self._invitation,
+            "invitation_reminder": self._invitation,
+            "vip_arrival": self._arrival,
         }
 
     def compose(self, session: Session, delivery: Any) -> Composed:
@@ -93,23 +108,15 @@ class Assembler:
         ceremony_row = session.execute(
             select(ceremonies).where(ceremonies.c.id == delivery.ceremony_id)
         ).first()
-        registration = registration_row(session, delivery.registration_id)
-        if ceremony_row is None or registration is None:
-            raise TransientDeliveryError("the ceremony or registration is not known here yet")
-        if registration.status == "cancelled" and delivery.template in MOOT_WHEN_CANCELLED:
-            raise SkipDelivery("the registration was cancelled before this email could be sent")
+        if ceremony_row is None:
+            raise TransientDeliveryError("the ceremony is not known here yet")
         build_parts = self._parts.get(delivery.template)
         if build_parts is None:
             raise PermanentDeliveryError(f"no email is composed for {delivery.template!r}")
-        recipient = Recipient(
-            full_name=registration.full_name,
-            email=registration.email,
-            honorific=registration.honorific,
-            language=registration.language,
-        )
+        subject, recipient = self._addressee(session, delivery, ceremony_row)
         try:
             ceremony = ceremony_info(ceremony_row)
-            parts = build_parts(session, delivery, registration, ceremony, recipient)
+            parts = build_parts(session, delivery, subject, ceremony, recipient)
             context = {"recipient": recipient, "ceremony": ceremony, **parts.context}
             rendered = render_email(delivery.template, recipient.language, context)
             message = build_message(
@@ -127,14 +134,44 @@ class Assembler:
             raise PermanentDeliveryError(f"cannot compose the email: {exc}") from exc
         return Composed(message, rendered.language_used)
 
+    def _addressee(self, session: Session, delivery: Any, ceremony: Any) -> tuple[Any, Recipient]:
+        """Whom the email is about (a registration or an invitation), and whom it goes to."""
+        if delivery.template in INVITATION_TEMPLATES:
+            invitation = invitation_row(session, uuid.UUID(str(delivery.details["invitation_id"])))
+            if invitation is None:
+                raise TransientDeliveryError("the invitation is not known here yet")
+            if delivery.template == "invitation_reminder" and invitation.status != "pending":
+                raise SkipDelivery(f"the invitee has answered ({invitation.status})")
+            return invitation, _recipient(invitation)
+        registration = registration_row(session, delivery.registration_id)
+        if registration is None:
+            raise TransientDeliveryError("the registration is not known here yet")
+        if delivery.template == "vip_arrival":
+            # To the protocol office, in the ceremony's own language.
+            office = Recipient(
+                full_name=delivery.recipient_name,
+                email=delivery.recipient,
+                language=ceremony.default_language,
+            )
+            return registration, office
+        if registration.status == "cancelled" and delivery.template in MOOT_WHEN_CANCELLED:
+            raise SkipDelivery("the registration was cancelled before this email could be sent")
+        return registration, _recipient(registration)
+
+    def _calendar_uid(self, session: Session, registration: Any) -> str:
+        """An accepted invitation's entry carries on into the confirmation: one entry, not two."""
+        invitation_id = session.execute(
+            select(invitations.c.id).where(invitations.c.registration_id == registration.id)
+        ).scalar()
+        return self.identity.calendar_uid(invitation_id or registration.id)
+
     def _organizer(self, ceremony: CeremonyInfo) -> dict[str, Any]:
         return {
             "organizer_email": ceremony.protocol_contact_email or self.identity.address,
             "organizer_name": self.identity.display_name or None,
         }
 
-    def _invite(self, ceremony: CeremonyInfo, recipient: Recipient, registration: Any) -> bytes:
-        uid = self.identity.calendar_uid(registration.id)
+    def _invite(self, uid: str, ceremony: CeremonyInfo, recipient: Recipient) -> bytes:
         organizer = self._organizer(ceremony)
         return build_invite(ceremony, recipient, uid, ceremony.sequence, **organizer)
 
@@ -142,7 +179,7 @@ class Assembler:
         badge = self.badges.badge_pdf(ceremony.id, registration.id)
         return Parts(
             {"manage_url": registration.manage_url, "badge_attached": True},
-            self._invite(ceremony, recipient, registration),
+            self._invite(self._calendar_uid(session, registration), ceremony, recipient),
             (Attachment("badge.pdf", badge, "application/pdf"),),
         )
 
@@ -154,7 +191,7 @@ class Assembler:
         calendar = None
         if with_calendar:
             # One above the ceremony's sequence, so the cancel outranks any invite already sent.
-            uid = self.identity.calendar_uid(registration.id)
+            uid = self._calendar_uid(session, registration)
             calendar = build_cancel(
                 ceremony, recipient, uid, ceremony.sequence + 1, **self._organizer(ceremony)
             )
@@ -164,8 +201,30 @@ class Assembler:
     def _changed(self, session, delivery, registration, ceremony, recipient) -> Parts:
         return Parts(
             {"changes": delivery.details.get("changes", []), "manage_url": registration.manage_url},
-            self._invite(ceremony, recipient, registration),
+            self._invite(self._calendar_uid(session, registration), ceremony, recipient),
         )
+
+    def _invitation(self, session, delivery, invitation, ceremony, recipient) -> Parts:
+        # Each button opens the RSVP page, which records nothing until its form is posted.
+        return Parts(
+            {
+                "accept_url": f"{invitation.rsvp_url}?answer=accept",
+                "decline_url": f"{invitation.rsvp_url}?answer=decline",
+            },
+            self._invite(self.identity.calendar_uid(invitation.id), ceremony, recipient),
+        )
+
+    def _arrival(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        guest = VipGuest(
+            full_name=registration.full_name,
+            honorific=registration.honorific,
+            organisation=registration.organisation,
+            job_title=registration.job_title,
+            category=registration.category,
+        )
+        arrived_at = datetime.fromisoformat(delivery.details["at"])
+        gate = delivery.details.get("gate")
+        return Parts({"guest": guest, "arrived_at": arrived_at, "gate": gate})
 
     def _announcement(self, session, delivery, registration, ceremony, recipient) -> Parts:
         announcement_id = uuid.UUID(str(delivery.details.get("announcement_id")))

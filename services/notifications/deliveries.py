@@ -95,6 +95,23 @@ def record_for_registration(
     )
 
 
+def record_for_invitation(
+    session: Session, identity: MailIdentity, event_id: object, template: str, invitation: Any
+) -> bool:
+    """Queue ``template`` for an invitee of the invitations projection."""
+    return record_delivery(
+        session,
+        identity,
+        event_id=event_id,
+        template=template,
+        email=invitation.email,
+        full_name=invitation.full_name,
+        ceremony_id=invitation.ceremony_id,
+        registration_id=None,
+        details={"invitation_id": str(invitation.id)},
+    )
+
+
 def get_delivery(session: Session, delivery_id: uuid.UUID):
     """One delivery, or a ``delivery_not_found`` error."""
     row = session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()

@@ -8,6 +8,7 @@ badge it carries exists.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -15,18 +16,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.events import Event
-from shared.projections import apply_ceremony, apply_registration
+from shared.projections import apply_ceremony, apply_invitation, apply_registration
 from shared.service import Handler
 
-from .deliveries import record_for_registration
+from .deliveries import record_delivery, record_for_invitation, record_for_registration
 from .identity import MailIdentity
-from .models import ceremonies, promotions, registrations
+from .models import ceremonies, invitations, promotions, registrations
 
 log = logging.getLogger(__name__)
+
+#: Guests whose arrival the ceremony's protocol contact is told about.
+VIP_CATEGORIES = ("dignitary", "speaker")
+_ARRIVALS = uuid.UUID("5b0f3c1e-8f7e-4c55-9d0a-3c3f4f7b2a61")
+
+
+def arrival_key(registration_id: object) -> uuid.UUID:
+    """What names a guest's arrival alert: one per guest, so a re-entry alerts nobody again."""
+    return uuid.uuid5(_ARRIVALS, str(registration_id))
 
 
 class RegistrationNotYetKnown(RuntimeError):
     """A badge came before its registration's confirmation: the worker retries the event later."""
+
+
+def invitation_row(session: Session, invitation_id):
+    """The projected invitation, or None."""
+    query = select(invitations).where(invitations.c.id == invitation_id)
+    return session.execute(query).first()
 
 
 def registration_row(session: Session, registration_id):
@@ -136,6 +152,39 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         template = "promoted" if is_promoted(session, registration.id) else "confirmation"
         record_for_registration(session, identity, event.event_id, template, registration)
 
+    def on_invitation(template: str | None) -> Handler:
+        def handle(session: Session, event: Event) -> None:
+            # An older copy changes nothing; an answer already given makes the email moot.
+            if not apply_invitation(session, invitations, event) or template is None:
+                return
+            invitation = invitation_row(session, event.data["invitation_id"])
+            if invitation.status == "pending":
+                record_for_invitation(session, identity, event.event_id, template, invitation)
+
+        return handle
+
+    def on_checkin(session: Session, event: Event) -> None:
+        data = event.data
+        if data["direction"] != "in" or data["guest"]["category"] not in VIP_CATEGORIES:
+            return
+        ceremony = session.execute(
+            select(ceremonies).where(ceremonies.c.id == data["ceremony_id"])
+        ).first()
+        if ceremony is None or not ceremony.protocol_contact_email:
+            log.info("no protocol contact to tell of %s's arrival", data["registration_id"])
+            return
+        record_delivery(
+            session,
+            identity,
+            event_id=arrival_key(data["registration_id"]),
+            template="vip_arrival",
+            email=ceremony.protocol_contact_email,
+            full_name="",
+            ceremony_id=data["ceremony_id"],
+            registration_id=data["registration_id"],
+            details={"gate": data.get("gate"), "at": data["at"].isoformat()},
+        )
+
     return {
         "ceremony.created": on_ceremony_created,
         "ceremony.updated": on_ceremony_updated,
@@ -143,4 +192,9 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         "registration.waitlisted": on_waitlisted,
         "registration.cancelled": on_cancelled,
         "badge.issued": on_badge_issued,
+        "invitation.created": on_invitation("invitation"),
+        "invitation.reminded": on_invitation("invitation_reminder"),
+        "invitation.accepted": on_invitation(None),
+        "invitation.declined": on_invitation(None),
+        "checkin.recorded": on_checkin,
     }

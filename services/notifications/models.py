@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase
 from shared.db import UTCDateTime, service_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
-from shared.projections import ceremonies_table, registrations_table
+from shared.projections import ceremonies_table, invitations_table, registrations_table
 
 
 class Base(DeclarativeBase):
@@ -32,6 +32,9 @@ inbox = inbox_table(Base.metadata)
 #: What this service knows of ceremonies and registrations, kept from the bus.
 ceremonies = ceremonies_table(Base.metadata)
 registrations = registrations_table(Base.metadata)
+#: Invitations to dignitaries and speakers, kept from the bus: whom to invite, remind, and
+#: which calendar entry an accepted invitation's confirmation updates.
+invitations = invitations_table(Base.metadata)
 
 #: Registrations that got their seat from the waitlist: their confirmation says so.
 promotions = Table(

@@ -75,6 +75,8 @@ def _render(capability: str, invitation_id: uuid.UUID, *, error: str = "", statu
             capability=capability,
             when=format_datetime(ceremony.starts_at, "full", tzinfo=zone, locale=locale),
             closed=_closed(ceremony),
+            # The email's Accept and Decline links open this page with the button in focus.
+            suggested=request.args.get("answer") if request.method == "GET" else None,
             error=t.get(error, "") if error else "",
             t=t,
             lang=lang,

@@ -73,3 +73,46 @@ def badge_data(registration: dict[str, Any], code: str | None = None) -> dict[st
         "ceremony_id": registration["ceremony_id"],
         "code": code or f"CODE-{registration['registration_id']}",
     }
+
+
+def invitation_data(ceremony_id: uuid.UUID, status: str = "pending", **overrides: Any) -> dict:
+    """An invitation, as ``invitation.*`` events carry it."""
+    invitation_id = overrides.pop("invitation_id", None) or uuid.uuid4()
+    data = {
+        "invitation_id": invitation_id,
+        "ceremony_id": ceremony_id,
+        "full_name": "Li Wei",
+        "email": f"invitee-{str(invitation_id)[:8]}@example.org",
+        "honorific": "H.E. Mr",
+        "organisation": "Ministry of Foreign Affairs",
+        "job_title": "Director General",
+        "language": "en",
+        "category": "dignitary",
+        "precedence": 1,
+        "status": status,
+        "rsvp_url": f"https://registration.example.org/rsvp/cap-{invitation_id}",
+        "registration_id": None,
+    }
+    data.update(overrides)
+    return data
+
+
+def checkin_data(registration: dict[str, Any], gate: str = "North Gate", **overrides: Any):
+    """The ``checkin.recorded`` data of an admission at the door."""
+    data = {
+        "checkin_id": uuid.uuid4(),
+        "ceremony_id": registration["ceremony_id"],
+        "registration_id": registration["registration_id"],
+        "gate": gate,
+        "direction": "in",
+        "at": STARTS_AT - timedelta(minutes=19),
+        "guest": {
+            "full_name": registration["full_name"],
+            "honorific": registration["honorific"],
+            "category": registration["category"],
+            "organisation": registration["organisation"],
+            "attention": registration["category"] in ("dignitary", "speaker"),
+        },
+    }
+    data.update(overrides)
+    return data

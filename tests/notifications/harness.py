@@ -22,7 +22,14 @@ from shared.config import Settings
 from shared.db import Database
 from shared.events import CATEGORIES, Event
 from shared.inbox import already_handled, record_handled
-from tests.notifications.bus_events import as_event, badge_data, ceremony_data, registration_data
+from tests.notifications.bus_events import (
+    as_event,
+    badge_data,
+    ceremony_data,
+    checkin_data,
+    invitation_data,
+    registration_data,
+)
 from tests.notifications.fake_badges import FakeBadges
 
 
@@ -110,6 +117,24 @@ class Notifications:
         """Announce that the guest cancelled."""
         data = {**registration, "status": "cancelled", "previous_status": registration["status"]}
         self.feed(as_event("registration.cancelled", data))
+
+    def invite(self, **fields: Any) -> dict[str, Any]:
+        """Announce a new invitation; returns its data."""
+        data = invitation_data(self.ceremony_id, **fields)
+        self.feed(as_event("invitation.created", data))
+        return data
+
+    def invitation_event(self, invitation: dict[str, Any], event_type: str, **fields: Any):
+        """Announce a later step of an invitation; returns the event."""
+        event = as_event(f"invitation.{event_type}", {**invitation, **fields})
+        self.feed(event)
+        return event
+
+    def admit(self, registration: dict[str, Any], **fields: Any) -> Event:
+        """Announce that the guest was admitted at the door; returns the event."""
+        event = as_event("checkin.recorded", checkin_data(registration, **fields), "badges")
+        self.feed(event)
+        return event
 
     def deliver(self) -> int:
         """Send every email due now; returns how many were tried."""

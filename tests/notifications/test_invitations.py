@@ -1,0 +1,203 @@
+"""Invitation and reminder emails, and the protocol contact's VIP arrival alert, over real SMTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from icalendar import Calendar
+
+from tests.notifications.bus_events import STARTS_AT, as_event, invitation_data
+
+
+def messages(smtp_server, since: int = 0) -> list:
+    return [m.parsed() for m in smtp_server.received[since:]]
+
+
+def text_of(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_of(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def vevent(message):
+    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    return Calendar.from_ical(part.get_content()).walk("VEVENT")[0]
+
+
+def test_an_invitation_is_formal_with_programme_rsvp_links_and_a_calendar_file(
+    service, smtp_server
+):
+    invitation = service.invite()
+    service.deliver()
+
+    [message] = messages(smtp_server)
+    assert message["Subject"] == (
+        "Invitation: Closing Ceremony of the International Protocol Course"
+    )
+    assert message["To"] == f"Li Wei <{invitation['email']}>"
+    text = text_of(message)
+    assert "Dear H.E. Mr Li Wei," in text
+    assert "Dr Helena Marsh" in text  # the programme's speaker
+    assert f"{invitation['rsvp_url']}?answer=accept" in text
+    assert f"{invitation['rsvp_url']}?answer=decline" in text
+    assert f'href="{invitation["rsvp_url"]}?answer=accept"' in html_of(message)
+    event = vevent(message)
+    assert event.decoded("dtstart") == STARTS_AT
+    assert str(event["uid"]) == service.identity.calendar_uid(invitation["invitation_id"])
+    [logged] = service.log(template="invitation")
+    assert (logged.status, logged.language_used) == ("sent", "en")
+
+
+def test_invitations_speak_the_invitees_languages_with_english_fallback(service, smtp_server):
+    for language in ("fr", "zh", "de"):
+        service.invite(language=language, email=f"invitee-{language}@example.org")
+    service.deliver()
+
+    subjects = {m["To"].addresses[0].addr_spec: m["Subject"] for m in messages(smtp_server)}
+    title = "Closing Ceremony of the International Protocol Course"
+    assert subjects == {
+        "invitee-fr@example.org": f"Invitation : {title}",
+        "invitee-zh@example.org": f"邀请函：{title}",
+        "invitee-de@example.org": f"Invitation: {title}",
+    }
+    used = {d.recipient: d.language_used for d in service.log(template="invitation")}
+    assert used == {
+        "invitee-fr@example.org": "fr",
+        "invitee-zh@example.org": "zh",
+        "invitee-de@example.org": "en",
+    }
+
+
+def test_a_redelivered_invitation_event_sends_one_email(service, smtp_server):
+    event = as_event("invitation.created", invitation_data(service.ceremony_id))
+    service.feed(event)
+    # The same event once more, past the inbox: the delivery log still knows the email.
+    with service.database.transaction() as session:
+        service.handlers["invitation.created"](session, event)
+    service.deliver()
+
+    assert len(smtp_server.received) == 1
+    assert len(service.log(template="invitation")) == 1
+
+
+def test_a_reminder_goes_to_the_chosen_invitee_only(service, smtp_server):
+    chosen = service.invite(email="chosen@example.org")
+    service.invite(email="other@example.org")
+    service.deliver()
+    before = len(smtp_server.received)
+
+    service.invitation_event(chosen, "reminded")
+    service.deliver()
+
+    [message] = messages(smtp_server, before)
+    assert message["To"].addresses[0].addr_spec == "chosen@example.org"
+    assert message["Subject"].startswith("Reminder: invitation to ")
+    assert f"{chosen['rsvp_url']}?answer=accept" in text_of(message)
+
+
+def test_a_reminder_for_an_invitee_who_answered_meanwhile_is_skipped(service, smtp_server):
+    invitation = service.invite()
+    service.deliver()
+    before = len(smtp_server.received)
+
+    service.invitation_event(invitation, "reminded")
+    service.invitation_event(invitation, "declined", status="declined")
+    service.deliver()
+
+    assert messages(smtp_server, before) == []
+    [reminder] = service.log(template="invitation_reminder")
+    assert reminder.status == "skipped"
+
+
+def test_an_answer_kept_before_its_invitation_event_arrives_sends_no_invitation(
+    service, smtp_server
+):
+    data = invitation_data(service.ceremony_id)
+    created = as_event("invitation.created", data)
+    accepted = as_event("invitation.accepted", {**data, "status": "accepted"})
+    # Answered by phone at once; the newer event happens to arrive first.
+    service.feed(accepted)
+    service.feed(created)
+    service.deliver()
+
+    assert service.log(template="invitation") == []
+    assert smtp_server.received == []
+
+
+def test_an_accepted_invitations_confirmation_updates_the_invitations_calendar_entry(
+    service, smtp_server
+):
+    invitation = service.invite()
+    service.deliver()
+    invite_uid = str(vevent(messages(smtp_server)[0])["uid"])
+
+    registration = service.register(
+        full_name="Li Wei", honorific="H.E. Mr", category="dignitary", reserved=True
+    )
+    service.invitation_event(
+        invitation,
+        "accepted",
+        status="accepted",
+        registration_id=registration["registration_id"],
+    )
+    service.issue_badge(registration)
+    service.deliver()
+
+    confirmation = messages(smtp_server)[-1]
+    assert confirmation["Subject"].startswith("Registration confirmed")
+    assert str(vevent(confirmation)["uid"]) == invite_uid
+
+
+def test_admitting_a_dignitary_alerts_the_protocol_contact_once(service, smtp_server):
+    dignitary = service.confirm(
+        full_name="Li Wei",
+        honorific="H.E. Mr",
+        category="dignitary",
+        job_title="Director General",
+        email="li.wei@example.org",
+    )
+    service.deliver()
+    before = len(smtp_server.received)
+
+    service.admit(dignitary, gate="North Gate")
+    # Out and back in: a second admission, but not a second arrival.
+    service.admit(dignitary, gate="South Gate", at=STARTS_AT - timedelta(minutes=5))
+    service.deliver()
+
+    [alert] = messages(smtp_server, before)
+    assert alert["To"].addresses[0].addr_spec == "protocol@example.org"
+    # 14:41 UTC is 16:41 in Geneva in June.
+    assert alert["Subject"] == "VIP arrival: H.E. Mr Li Wei, North Gate, 4:41 PM"
+    text = text_of(alert)
+    assert "Director General" in text
+    assert "Ministry of Foreign Affairs" in text
+    [logged] = service.log(template="vip_arrival")
+    assert logged.status == "sent"
+
+
+def test_a_guest_or_an_exit_alerts_nobody(service, smtp_server):
+    guest = service.confirm(category="guest")
+    speaker = service.confirm(category="speaker")
+    service.deliver()
+    before = len(smtp_server.received)
+
+    service.admit(guest)
+    service.admit(speaker, direction="out")
+    service.deliver()
+
+    assert messages(smtp_server, before) == []
+    assert service.log(template="vip_arrival") == []
+
+
+def test_a_ceremony_without_a_protocol_contact_alerts_nobody(service, smtp_server):
+    service.update_ceremony(protocol_contact_email=None, sequence=1)
+    dignitary = service.confirm(category="dignitary")
+    service.deliver()
+    before = len(smtp_server.received)
+
+    service.admit(dignitary)
+    service.deliver()
+
+    assert service.log(template="vip_arrival") == []
