@@ -125,6 +125,37 @@ def test_accepting_gives_a_confirmed_protocol_seat_even_when_the_ceremony_is_ful
     assert confirmed["registration_id"] == invitation["registration_id"]
 
 
+def test_the_organisers_registration_list_is_in_protocol_order(
+    app, client, ceremony, organiser_headers
+):
+    register(client, ceremony["id"], "public@example.org", full_name="Ada Guest")
+    created = invite(client, ceremony, organiser_headers).json
+    # Answers come in out of protocol order: the third, then the first.
+    for invitation in (created[2], created[0]):
+        client.post(rsvp_path(app, invitation["id"]), data={"answer": "accept"})
+
+    listed = client.get(
+        f"/api/ceremonies/{ceremony['id']}/registrations", headers=organiser_headers
+    ).json
+    assert [r["email"] for r in listed] == [
+        "sg@example.org",
+        "dg@example.org",
+        "public@example.org",
+    ]
+
+
+def test_the_rsvp_page_opened_from_a_buttons_link_focuses_that_answer(
+    app, client, ceremony, organiser_headers
+):
+    created = invite(client, ceremony, organiser_headers).json[0]
+    page = client.get(rsvp_path(app, created["id"]) + "?answer=decline").get_data(as_text=True)
+    assert re.search(r'<button class="danger" type="submit" name="decline" autofocus>', page)
+    assert (
+        client.get(f"/api/invitations/{created['id']}", headers=organiser_headers).json["status"]
+        == "pending"
+    )
+
+
 def test_declining_is_recorded_and_frees_the_protocol_seat(
     app, client, ceremony, organiser_headers
 ):
