@@ -184,12 +184,18 @@ def cmd_demo(args) -> int:
     from .auth import Signer
     from .demo import seed_reference_ceremony
 
-    token = Signer(secret_for_cli()).issue_token("organiser", ttl_hours=24)
+    signer = Signer(secret_for_cli())
+    token = signer.issue_token("organiser", ttl_hours=24)
     urls = dict(load_settings("registration").public_urls)
     if args.base_port:
         urls = {name: f"http://127.0.0.1:{args.base_port + i}" for i, name in enumerate(PORTS)}
-    for line in seed_reference_ceremony(urls, token):
+
+    def door_token(ceremony_id: str) -> str:
+        return signer.issue_token("staff", ceremony_id=ceremony_id, gate="Main Gate", ttl_hours=24)
+
+    for line in seed_reference_ceremony(urls, token, door_token):
         print(line)
+    print(f"Organiser token (24 h): {token}")
     return 0
 
 

@@ -5,7 +5,7 @@ Seeded through the public HTTP API of a running suite, as an organiser would.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 
 import requests
@@ -70,8 +70,13 @@ def _programme(starts: datetime) -> list[dict]:
     ]
 
 
-def seed_reference_ceremony(urls: Mapping[str, str], token: str) -> Iterator[str]:
-    """Create the ceremony and its people; yields the lines to print."""
+def seed_reference_ceremony(
+    urls: Mapping[str, str], token: str, door_token: Callable[[str], str]
+) -> Iterator[str]:
+    """Create the ceremony and its people; yields the lines to print.
+
+    ``door_token`` gives a staff token bound to a ceremony, for the door page.
+    """
     api = urls["registration"]
     auth = {"Authorization": f"Bearer {token}"}
     starts = (datetime.now(UTC) + timedelta(days=14)).replace(
@@ -154,6 +159,11 @@ def seed_reference_ceremony(urls: Mapping[str, str], token: str) -> Iterator[str
     yield f"A guest's own page:  {first['manage_url']}"
     yield f"An invitation (RSVP): {invitations[3]['rsvp_url']}"
     yield f"Organiser list:      {api}/api/ceremonies/{cid}/registrations (bearer token)"
+    badges = urls["badges"]
+    yield f"Print sheets:        {badges}/api/ceremonies/{cid}/badges.pdf (bearer token)"
+    yield f"Attendance:          {badges}/api/ceremonies/{cid}/attendance (bearer token)"
+    yield f"Door page:           {badges}/scan (sign in with the staff token below)"
+    yield f"Staff token (Main Gate, 24 h): {door_token(cid)}"
     yield f"API docs:            {api}/api/docs"
     yield "Mail written to:     the var/mail folder of the running suite"
 

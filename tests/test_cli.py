@@ -92,6 +92,14 @@ def test_the_embedded_suite_runs_end_to_end_and_stops_cleanly(tmp_path):
         assert "An invitation (RSVP): http://127.0.0.1:18201/rsvp/" in demo.stdout
         for name in ("badges", "notifications"):
             wait_for(lambda name=name: _projected(tmp_path / "var" / f"{name}.db") == 43, 30)
+        # Mail to files: four invitations, and a confirmation with its badge for each of the 43.
+        mail = tmp_path / "var" / "mail"
+        wait_for(lambda: len(list(mail.glob("*.eml"))) == 47, 90)
+        staff_token = demo.stdout.split("Staff token (Main Gate, 24 h): ")[1].split()[0]
+        secret = (tmp_path / "var" / "secret_key").read_text().strip()
+        principal = Signer(secret).verify_token(staff_token)
+        assert (principal.role, principal.gate) == ("staff", "Main Gate")
+        assert _healthy("http://127.0.0.1:18202/scan")
         assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
     finally:
         suite.send_signal(signal.SIGTERM)
