@@ -452,6 +452,17 @@ def create_ceremony(port: int) -> str:
     return response.json()["id"]
 
 
+def reset_vhost() -> None:
+    """An empty vhost for the next measurement: no queue, no message left from the last."""
+    subprocess.run(["rabbitmqctl", "delete_vhost", VHOST], check=False, capture_output=True)
+    subprocess.run(["rabbitmqctl", "add_vhost", VHOST], check=True, capture_output=True)
+    subprocess.run(
+        ["rabbitmqctl", "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"],
+        check=True,
+        capture_output=True,
+    )
+
+
 def main() -> None:
     """Run both measurements and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -462,24 +473,22 @@ def main() -> None:
     parser.add_argument("--part", choices=("all", "throughput", "latency"), default="all")
     args = parser.parse_args()
 
-    subprocess.run(["rabbitmqctl", "add_vhost", VHOST], check=True, capture_output=True)
-    subprocess.run(
-        ["rabbitmqctl", "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"],
-        check=True,
-        capture_output=True,
-    )
     pdf = badge_pdf("BENCH-" + "x" * 60)
     stub = serve_badge_stub(PORTS["stub"], pdf)
     lines = [f"machine: {machine()}", f"badge PDF attached: {len(pdf)} bytes (stub)"]
     try:
         for processes in (1, 2) if args.part != "latency" else ():
+            reset_vhost()
             rate, sent = measure_throughput(args.emails, processes, args.threads)
             label = f"emails to SMTP sink, {processes} worker(s) x {args.threads} threads"
             lines.append(f"{label:<44} {rate:9.1f}/s  ({sent} emails, badge + calendar each)")
         if args.part != "throughput":
+            reset_vhost()
             alone = measure_worker_latency(args.seconds, args.rate, args.threads)
             label = f"events on the bus to email received, {args.rate:g}/s"
             lines.append(report(f"{label}, worker alone", alone))
+            # A vhost of its own: nothing left in a queue by the run before reaches this one.
+            reset_vhost()
             latency, missing, stages = measure_latency(args.seconds, args.rate, args.threads)
             label = f"registration to email received, {args.rate:g}/s"
             lines.append(report(f"{label}, {args.threads} threads", latency))
