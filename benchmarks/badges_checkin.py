@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import requests
 
-from benchmarks.floor_app import Base as FloorBase
+from benchmarks.floor_app import create_tables
 from benchmarks.load import (
     Gunicorn,
     Result,
@@ -301,13 +301,6 @@ def figures(http: dict, relay: tuple[float, int], png: tuple[float, int], sheet)
     ]
 
 
-def prepare_floor(database_url: str) -> None:
-    """Create the floor's table first: gunicorn workers creating it at once may collide."""
-    database = Database(database_url)
-    FloorBase.metadata.create_all(database.engine)
-    database.dispose()
-
-
 def load_average() -> str:
     """The machine's load average: other work on it skews every figure."""
     return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
@@ -343,7 +336,7 @@ def main() -> None:
     ]
     try:
         upgrade(SERVICE, badges_db)
-        prepare_floor(floor_db)
+        create_tables(floor_db)
         door, codes_by_run, print_run = seed(badges_db, args.seconds)
         staff = Signer(SECRET).issue_token("staff", ceremony_id=str(door), gate="North")
         http = measure_http(codes_by_run, staff, env, args)

@@ -26,11 +26,19 @@ class FloorRow(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
+def create_tables(url: str) -> None:
+    """Create the floor's table, once, before its server's workers start."""
+    database = Database(url)
+    try:
+        Base.metadata.create_all(database.engine)
+    finally:
+        database.dispose()
+
+
 def create_app() -> Flask:
-    """The floor app; the database comes from ``CEREMONY_FLOOR_DATABASE_URL``."""
+    """The floor app; the database, with its table, comes from ``CEREMONY_FLOOR_DATABASE_URL``."""
     app = Flask(__name__)
     database = Database(os.environ["CEREMONY_FLOOR_DATABASE_URL"])
-    Base.metadata.create_all(database.engine)
 
     @app.get("/healthz")
     def healthz():

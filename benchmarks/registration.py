@@ -17,6 +17,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from benchmarks.floor_app import create_tables
 from benchmarks.load import (
     Gunicorn,
     drop_database,
@@ -121,6 +122,7 @@ def main() -> None:
     )
     registration_db = fresh_database("registration")
     floor_db = fresh_database("floor")
+    create_tables(floor_db)
     relay_db = fresh_database("relay")
     upgrade(SERVICE, registration_db)
     upgrade(SERVICE, relay_db)

@@ -16,7 +16,7 @@ from shared.web import bearer_token, current_principal, service_context
 from .api_ceremonies import BEARER, ensure_ceremony_scope
 from .app import links
 from .ceremonies import get_ceremony
-from .registrations import cancel, get_registration, list_registrations, register
+from .registrations import cancel, get_registration, list_registrations, register_at_once
 from .schemas import (
     RegistrationCreatedSchema,
     RegistrationInSchema,
@@ -52,11 +52,11 @@ class CeremonyRegistrations(MethodView):
         by_organiser = principal is not None and principal.role == "organiser"
         if by_organiser:
             ensure_ceremony_scope(ceremony_id)
-        with service_context().database.transaction() as session:
-            registration = register(
-                session, ceremony_id, fields, links(), by_organiser=by_organiser
-            )
-        registration.manage_url = links().manage_url(registration.id)
+        registration = register_at_once(
+            service_context().database, ceremony_id, fields, links(), by_organiser=by_organiser
+        )
+        if getattr(registration, "manage_url", None) is None:
+            registration.manage_url = links().manage_url(registration.id)
         return registration
 
     @blp.arguments(RegistrationQuerySchema, location="query")

@@ -6,17 +6,22 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Uuid, bindparam, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.bus import dump_body
+from shared.db import Database, UTCDateTime
 from shared.errors import DomainError, not_found
+from shared.events import make_envelope
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony, lock_ceremony
 from .links import Links
 from .models import Ceremony, Registration, outbox
 
+#: The producer named in this service's events.
+SOURCE = "registration"
 #: Categories a guest may choose when registering alone.
 PUBLIC_CATEGORIES = ("guest", "participant", "press")
 #: Categories that sit on protocol seats, outside the public capacity.
@@ -31,7 +36,37 @@ def register(
     *,
     by_organiser: bool = False,
 ) -> Registration:
-    """Register a guest: a seat if one is free, the waitlist otherwise."""
+    """Register a guest in the caller's transaction: a seat if one is free, else the waitlist."""
+    registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
+    looks_free = registration.status == "confirmed"
+    session.add(registration)
+    try:
+        session.flush()
+    except IntegrityError:
+        # The email is registered already (the unique index of live registrations).
+        raise _already_registered() from None
+    event_id = _announce(session, registration, links)
+    if registration.reserved:
+        return registration
+    # The seat is taken last: the ceremony's row stays locked from that UPDATE to the commit.
+    seat_free = take_public_seat(session, ceremony_id)
+    if seat_free != looks_free:
+        # The seats changed since the ceremony was read: the other answer, the other event.
+        session.execute(delete(outbox).where(outbox.c.event_id == event_id))
+        registration.status = "confirmed" if seat_free else "waitlisted"
+        registration.confirmed_at = registration.created_at if seat_free else None
+        session.flush()
+        _announce(session, registration, links)
+    return registration
+
+
+def new_registration(
+    session: Session, ceremony_id: uuid.UUID, fields: dict[str, Any], *, by_organiser: bool
+) -> Registration:
+    """A registration checked against its ceremony, not yet stored.
+
+    Its status is a guess from the seats as read; whoever stores it takes the seat and settles it.
+    """
     ceremony = get_ceremony(session, ceremony_id)
     category = fields.get("category") or "guest"
     if not by_organiser and category not in PUBLIC_CATEGORIES:
@@ -43,20 +78,16 @@ def register(
         )
     if ceremony.starts_at <= datetime.now(UTC):
         raise DomainError("registration_closed", "The ceremony has already started.")
-    email_key = fields["email"].strip().lower()
-    if _live_registration(session, ceremony.id, email_key) is not None:
-        raise _already_registered()
     reserved = category in PROTOCOL_CATEGORIES
-    # The seat is taken last but one: the ceremony row stays locked from here to the commit, so
-    # everything that can be done before it is.
-    seat_free = reserved or take_public_seat(session, ceremony.id)
+    looks_free = reserved or ceremony.seats_taken < ceremony.capacity
     now = datetime.now(UTC)
-    registration = Registration(
+    return Registration(
         id=uuid.uuid4(),
         ceremony_id=ceremony.id,
         full_name=fields["full_name"].strip(),
         email=fields["email"].strip(),
-        email_key=email_key,
+        # A second live registration of one email is refused by a unique index on this.
+        email_key=fields["email"].strip().lower(),
         honorific=fields.get("honorific"),
         organisation=fields.get("organisation"),
         job_title=fields.get("job_title"),
@@ -64,18 +95,115 @@ def register(
         category=category,
         needs=fields.get("needs"),
         precedence=fields.get("precedence") if by_organiser else None,
-        status="confirmed" if seat_free else "waitlisted",
+        status="confirmed" if looks_free else "waitlisted",
         reserved=reserved,
         created_at=now,
-        confirmed_at=now if seat_free else None,
+        confirmed_at=now if looks_free else None,
     )
-    session.add(registration)
-    try:
-        session.flush()
-    except IntegrityError:
-        # The same email registered at the same instant; the unique index let only one through.
-        raise _already_registered() from None
-    _announce(session, registration, links)
+
+
+#: Take a public seat if one is free, store the registration as confirmed or waitlisted, and
+#: its event, in one statement that is its own transaction: the ceremony's row is locked only
+#: inside the database, from the UPDATE to the commit, never while a client thinks.
+_REGISTER_AT_ONCE = text(
+    """
+    WITH seat AS (
+        UPDATE ceremonies SET seats_taken = seats_taken + 1
+        WHERE id = :ceremony_id AND seats_taken < capacity
+        RETURNING id
+    ), written AS (
+        INSERT INTO registrations (
+            id, ceremony_id, full_name, email, email_key, honorific, organisation, job_title,
+            language, category, needs, precedence, status, reserved, created_at, confirmed_at
+        )
+        SELECT
+            :id, :ceremony_id, :full_name, :email, :email_key, :honorific, :organisation,
+            :job_title, :language, :category, :needs, :precedence,
+            CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'confirmed' ELSE 'waitlisted' END,
+            false, :created_at,
+            CASE WHEN EXISTS (SELECT 1 FROM seat) THEN CAST(:created_at AS timestamptz) END
+        RETURNING status
+    )
+    INSERT INTO outbox (event_id, event_type, body)
+    SELECT
+        CASE WHEN status = 'confirmed' THEN :confirmed_id ELSE :waitlisted_id END,
+        'registration.' || status,
+        CASE WHEN status = 'confirmed' THEN :confirmed_body ELSE :waitlisted_body END
+    FROM written
+    RETURNING event_type
+    """
+).bindparams(
+    bindparam("id", type_=Uuid()),
+    bindparam("ceremony_id", type_=Uuid()),
+    bindparam("created_at", type_=UTCDateTime()),
+)
+
+
+def register_at_once(
+    database: Database,
+    ceremony_id: uuid.UUID,
+    fields: dict[str, Any],
+    links: Links,
+    *,
+    by_organiser: bool = False,
+) -> Registration:
+    """``register`` for PostgreSQL under load: the write and the seat in one statement.
+
+    The ceremony is read and the input checked first, in a transaction of its own; then one
+    statement takes the seat (or not) and stores the registration and its event, atomically.
+    Protocol seats take no public seat, and are stored as ``register`` stores them.
+    """
+    with database.transaction() as session:
+        if not database.is_postgresql:
+            return register(session, ceremony_id, fields, links, by_organiser=by_organiser)
+        registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
+        if registration.reserved:
+            return register(session, ceremony_id, fields, links, by_organiser=by_organiser)
+    registration.status = "confirmed"
+    confirmed = make_envelope("registration.confirmed", _event_data(registration, links), SOURCE)
+    waitlisted = {
+        **confirmed,
+        "event_id": str(uuid.uuid4()),
+        "type": "registration.waitlisted",
+        "data": {**confirmed["data"], "status": "waitlisted"},
+    }
+    values = {
+        column: getattr(registration, column)
+        for column in (
+            "id",
+            "ceremony_id",
+            "full_name",
+            "email",
+            "email_key",
+            "honorific",
+            "organisation",
+            "job_title",
+            "language",
+            "category",
+            "needs",
+            "precedence",
+            "created_at",
+        )
+    }
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        try:
+            event_type = connection.execute(
+                _REGISTER_AT_ONCE,
+                {
+                    **values,
+                    "confirmed_id": confirmed["event_id"],
+                    "confirmed_body": dump_body(confirmed),
+                    "waitlisted_id": waitlisted["event_id"],
+                    "waitlisted_body": dump_body(waitlisted),
+                },
+            ).scalar_one()
+        except IntegrityError:
+            raise _already_registered() from None
+    registration.status = event_type.removeprefix("registration.")
+    registration.confirmed_at = (
+        registration.created_at if registration.status == "confirmed" else None
+    )
+    registration.manage_url = confirmed["data"]["manage_url"]
     return registration
 
 
@@ -175,15 +303,6 @@ def list_registrations(
     return list(session.scalars(query))
 
 
-def _live_registration(session: Session, ceremony_id: uuid.UUID, email_key: str):
-    query = select(Registration.id).where(
-        Registration.ceremony_id == ceremony_id,
-        Registration.email_key == email_key,
-        Registration.status != "cancelled",
-    )
-    return session.execute(query).first()
-
-
 def _announce(
     session: Session,
     registration: Registration,
@@ -191,10 +310,23 @@ def _announce(
     *,
     previous_status: str | None = None,
     promoted: bool = False,
-) -> None:
+) -> str:
+    """Write the registration's event to the outbox; returns its event id."""
+    data = _event_data(registration, links, previous_status=previous_status, promoted=promoted)
+    event_type = f"registration.{registration.status}"
+    return publish_event(session, outbox, event_type, data, SOURCE)["event_id"]
+
+
+def _event_data(
+    registration: Registration,
+    links: Links,
+    *,
+    previous_status: str | None = None,
+    promoted: bool = False,
+) -> dict[str, Any]:
     data = registration_data(registration, links)
     data.update(previous_status=previous_status, promoted=promoted)
-    publish_event(session, outbox, f"registration.{registration.status}", data, "registration")
+    return data
 
 
 def registration_data(registration: Registration, links: Links) -> dict[str, Any]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from kombu import Connection
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.badges.service import SERVICE as BADGES
-from services.registration.app import create_app
-from services.registration.models import Registration, outbox
+from services.registration.app import create_app, links
+from services.registration.ceremonies import get_ceremony
+from services.registration.models import Ceremony, Registration, outbox
+from services.registration.registrations import register as register_guest
 from services.registration.service import SERVICE as REGISTRATION
 from shared import topology
 from shared.bus import connect, declare_topology
@@ -146,6 +149,49 @@ def test_forty_concurrent_registrations_on_capacity_five_confirm_exactly_five(
     assert sum(r["status"] == "confirmed" for r in listed) == 5
     assert sum(r["status"] == "waitlisted" for r in listed) == 35
     assert client.get(f"/api/ceremonies/{ceremony['id']}").json["seats_taken"] == 5
+    # One event per registration, telling the status it was stored with.
+    with app.extensions["ceremony"].database.transaction() as session:
+        bodies = [json.loads(b) for b in session.execute(select(outbox.c.body)).scalars()]
+    told = {
+        b["data"]["registration_id"]: b["type"]
+        for b in bodies
+        if b["type"].startswith("registration.")
+    }
+    assert told == {r["id"]: f"registration.{r['status']}" for r in listed}
+    assert len([b for b in bodies if b["type"].startswith("registration.")]) == 40
+
+
+@pytest.mark.parametrize(
+    ("taken_meanwhile", "expected"),
+    [("capacity", "waitlisted"), ("0", "confirmed")],
+    ids=["read-free-but-filled", "read-full-but-freed"],
+)
+def test_a_seat_count_changed_after_it_was_read_gives_the_right_status_and_one_event(
+    app, client, ceremony, taken_meanwhile, expected
+):
+    """The status is guessed from the ceremony as read; the seat taken at the end decides."""
+    database = app.extensions["ceremony"].database
+    ceremony_id = uuid.UUID(ceremony["id"])
+    if taken_meanwhile == "0":
+        with database.transaction() as session:
+            session.execute(update(Ceremony).values(seats_taken=Ceremony.capacity))
+    with app.app_context(), database.transaction() as session:
+        get_ceremony(session, ceremony_id)  # what register() will go by
+        with database.transaction() as other:
+            other.execute(
+                update(Ceremony).values(
+                    seats_taken=Ceremony.capacity if taken_meanwhile == "capacity" else 0
+                )
+            )
+        registration = register_guest(
+            session, ceremony_id, {"full_name": "A", "email": "a@x.org"}, links()
+        )
+        registration_id = registration.id
+    assert registration.status == expected
+    with database.transaction() as session:
+        bodies = [json.loads(b) for b in session.execute(select(outbox.c.body)).scalars()]
+    mine = [b["type"] for b in bodies if b["data"].get("registration_id") == str(registration_id)]
+    assert mine == [f"registration.{expected}"]
 
 
 def test_the_same_email_registering_twice_at_once_gets_one_registration(app, client, ceremony):
