@@ -47,13 +47,9 @@ def ceremonies_table(metadata: MetaData) -> Table:
     )
 
 
-def registrations_table(metadata: MetaData) -> Table:
-    """The ``registrations`` projection."""
-    return Table(
-        "registrations",
-        metadata,
-        Column("id", Uuid, primary_key=True),
-        Column("ceremony_id", Uuid, nullable=False, index=True),
+def _person_columns() -> list[Column]:
+    """Who a registration or an invitation is for, as the events carry it."""
+    return [
         Column("full_name", String(200), nullable=False),
         Column("email", String(254), nullable=False),
         Column("honorific", String(50)),
@@ -62,6 +58,17 @@ def registrations_table(metadata: MetaData) -> Table:
         Column("language", String(35), nullable=False),
         Column("category", String(20), nullable=False),
         Column("precedence", Integer),
+    ]
+
+
+def registrations_table(metadata: MetaData) -> Table:
+    """The ``registrations`` projection."""
+    return Table(
+        "registrations",
+        metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("ceremony_id", Uuid, nullable=False, index=True),
+        *_person_columns(),
         Column("status", String(20), nullable=False),
         Column("reserved", Boolean, nullable=False),
         Column("manage_url", String(2048), nullable=False),
@@ -76,14 +83,7 @@ def invitations_table(metadata: MetaData) -> Table:
         metadata,
         Column("id", Uuid, primary_key=True),
         Column("ceremony_id", Uuid, nullable=False, index=True),
-        Column("full_name", String(200), nullable=False),
-        Column("email", String(254), nullable=False),
-        Column("honorific", String(50)),
-        Column("organisation", String(200)),
-        Column("job_title", String(200)),
-        Column("language", String(35), nullable=False),
-        Column("category", String(20), nullable=False),
-        Column("precedence", Integer),
+        *_person_columns(),
         Column("status", String(20), nullable=False),
         Column("rsvp_url", String(2048), nullable=False),
         # The registration an acceptance created; it keeps the invitation's calendar entry.

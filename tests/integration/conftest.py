@@ -14,6 +14,10 @@ import uuid
 import psycopg
 import pytest
 
+from tests.conftest import SECRET
+from tests.notifications.fake_badges import FakeBadges
+from tests.notifications.smtp_server import SmtpTestServer
+
 RABBIT_HOST, RABBIT_PORT = "127.0.0.1", 5672
 PG_DSN = os.environ.get("CEREMONY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -77,3 +81,21 @@ def postgres_databases():
     with psycopg.connect(PG_DSN, autocommit=True) as connection:
         for database in created:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server on 127.0.0.1 that records what it accepts."""
+    server = SmtpTestServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def badges():
+    """A stand-in for the badges service's HTTP API, serving the badges a test adds to it."""
+    server = FakeBadges(SECRET)
+    server.start()
+    yield server
+    server.stop()

@@ -18,7 +18,6 @@ from shared.db import Database
 from tests.conftest import wait_for
 from tests.integration.suite import LiveSuite
 from tests.notifications.fake_badges import decode_badge
-from tests.notifications.smtp_server import SmtpTestServer
 from tests.registration.conftest import ceremony_body
 
 pytestmark = pytest.mark.integration
@@ -53,14 +52,6 @@ INVITEES = [
     },
 ]
 RSVP_LINK = re.compile(r"(http://\S+/rsvp/[^\s?]+)\?answer=accept")
-
-
-@pytest.fixture
-def smtp_server():
-    server = SmtpTestServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

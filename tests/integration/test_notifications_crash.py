@@ -23,30 +23,12 @@ from services.notifications.models import deliveries
 from services.notifications.service import SERVICE
 from shared.db import Database
 from tests.conftest import SECRET, make_settings, migrated, wait_for
-from tests.notifications.fake_badges import FakeBadges
 from tests.notifications.on_the_bus import ceremony_created, confirmed_guests, publish
-from tests.notifications.smtp_server import SmtpTestServer
 
 pytestmark = pytest.mark.integration
 
 GUESTS = 20
 KILLED_AT = 8
-
-
-@pytest.fixture
-def smtp_server():
-    server = SmtpTestServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def badges():
-    server = FakeBadges(SECRET)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -16,33 +16,16 @@ from services.notifications.service import SERVICE
 from shared import topology
 from shared.db import Database
 from shared.worker import ServiceWorker
-from tests.conftest import SECRET, make_settings, migrated, wait_for
-from tests.notifications.fake_badges import FakeBadges, decode_badge
+from tests.conftest import make_settings, migrated, wait_for
+from tests.notifications.fake_badges import decode_badge
 from tests.notifications.on_the_bus import (
     ceremony_created,
     confirmed_guests,
     publish,
     waitlisted_guests,
 )
-from tests.notifications.smtp_server import SmtpTestServer
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def smtp_server():
-    server = SmtpTestServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def badges():
-    server = FakeBadges(SECRET)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -201,3 +201,4 @@ def test_a_ceremony_without_a_protocol_contact_alerts_nobody(service, smtp_serve
     service.deliver()
 
     assert service.log(template="vip_arrival") == []
+    assert messages(smtp_server, before) == []
