@@ -113,6 +113,30 @@ class PublishNotConfirmed(RuntimeError):
     """The broker refused (nacked) a message or did not confirm it in time."""
 
 
+class Confirms:
+    """Which delivery tags of a channel the broker has confirmed.
+
+    Confirms may come out of order (a message routed to several quorum queues is confirmed when
+    all have it), and a "multiple" confirm covers every tag up to its own.
+    """
+
+    def __init__(self) -> None:
+        #: Every tag up to this one is confirmed.
+        self.through = 0
+        self._above: set[int] = set()
+
+    def add(self, delivery_tag: int, multiple: bool) -> None:
+        """Record one confirm from the broker."""
+        if multiple:
+            self.through = max(self.through, delivery_tag)
+            self._above = {tag for tag in self._above if tag > self.through}
+        elif delivery_tag > self.through:
+            self._above.add(delivery_tag)
+        while self.through + 1 in self._above:
+            self.through += 1
+            self._above.discard(self.through)
+
+
 class ConfirmingPublisher:
     """Publishes batches and returns only once the broker has confirmed every message.
 
@@ -127,7 +151,7 @@ class ConfirmingPublisher:
         self.channel = connection.channel()
         self.producer = Producer(self.channel)
         self._amqp = connection.transport.driver_type == "amqp"
-        self._acked = 0
+        self._acks = Confirms()
         self._nacked: list[int] = []
         self._sent = 0
         if self._amqp:
@@ -136,7 +160,7 @@ class ConfirmingPublisher:
             self.channel.events["basic_nack"].add(self._on_nack)
 
     def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
-        self._acked = max(self._acked, delivery_tag) if multiple else self._acked + 1
+        self._acks.add(delivery_tag, multiple)
 
     def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
         self._nacked.append(delivery_tag)
@@ -164,13 +188,13 @@ class ConfirmingPublisher:
 
     def _wait_for_confirms(self) -> None:
         waited = 0.0
-        while self._acked < self._sent and not self._nacked:
+        while self._acks.through < self._sent and not self._nacked:
             try:
                 self.connection.drain_events(timeout=0.5)
             except TimeoutError:  # socket.timeout: no frame arrived in that half second
                 waited += 0.5
                 if waited >= self.timeout:
-                    missing = self._sent - self._acked
+                    missing = self._sent - self._acks.through
                     raise PublishNotConfirmed(f"{missing} message(s) unconfirmed") from None
         if self._nacked:
             nacked, self._nacked = self._nacked, []
