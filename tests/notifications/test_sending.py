@@ -6,6 +6,7 @@ import threading
 from email import message_from_bytes, policy
 
 import pytest
+from prometheus_client import REGISTRY
 
 from services.notifications.service import build_background
 from services.notifications.smtp_sender import RateLimiter
@@ -123,3 +124,22 @@ def test_one_rate_limit_holds_across_threads():
         thread.join()
 
     assert sorted(waits) == pytest.approx([0.1, 0.2, 0.3])
+
+
+def test_the_deliveries_metric_counts_emails_by_final_status(service, smtp_server):
+    def sent(template: str) -> float:
+        labels = {"status": "sent", "template": template}
+        return REGISTRY.get_sample_value("ceremony_deliveries_total", labels) or 0
+
+    def failed(template: str) -> float:
+        labels = {"status": "failed", "template": template}
+        return REGISTRY.get_sample_value("ceremony_deliveries_total", labels) or 0
+
+    before = (sent("confirmation"), failed("waitlisted"))
+    service.confirm()
+    service.deliver()
+    smtp_server.refuse_next(550)
+    service.register("waitlisted")
+    service.deliver()
+
+    assert (sent("confirmation"), failed("waitlisted")) == (before[0] + 1, before[1] + 1)
