@@ -123,9 +123,10 @@ def cmd_worker(args) -> int:
     settings = load_settings(service.name)
     settings.require_secret()
     worker = ServiceWorker(service, settings)
-    serve_worker_metrics(settings, worker.database, service.outbox)
+    # Stop cleanly from the moment anything (the metrics port) says the worker is up.
     signal.signal(signal.SIGTERM, worker.stop)
     signal.signal(signal.SIGINT, worker.stop)
+    serve_worker_metrics(settings, worker.database, service.outbox)
     worker.run()
     return 0
 

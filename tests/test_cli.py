@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -108,3 +109,40 @@ def test_the_embedded_suite_runs_end_to_end_and_stops_cleanly(tmp_path):
     for process in ("registration", "badges", "notifications"):
         assert f"{process}-worker stopped (rc=0)" in output
         assert f"{process}-web stopped (rc=0)" in output
+
+
+def test_a_worker_serves_its_metrics_on_the_port_it_is_given(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CEREMONY_")}
+    env.update(
+        CEREMONY_VAR_DIR=str(tmp_path / "var"),
+        CEREMONY_SECRET_KEY=SECRET,
+        CEREMONY_WORKER_METRICS_PORT=str(port),
+    )
+    command = [sys.executable, "-m", "shared.cli"]
+    subprocess.run([*command, "db", "upgrade"], env=env, check=True, capture_output=True)
+    worker = subprocess.Popen(
+        [*command, "worker", "badges"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def scraped() -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1) as answer:
+                return answer.read().decode()
+        except OSError:
+            return ""
+
+    try:
+        text = wait_for(scraped, timeout=30)
+        assert 'ceremony_outbox_backlog{service="badges"} 0.0' in text
+        assert 'ceremony_dead_letters{service="badges"} 0.0' in text
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0, output
