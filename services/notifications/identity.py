@@ -47,5 +47,8 @@ class MailIdentity:
         return message_id_for(event_id, recipient, template, self.domain)
 
     def calendar_uid(self, registration_id: object) -> str:
-        """The calendar UID of a registration: the same in its invite, updates and cancel."""
+        """The calendar UID of a registration (or of the invitation it came from).
+
+        The same in its invite, updates and cancel, so calendars keep one entry.
+        """
         return f"registration-{registration_id}@{self.domain}"
