@@ -38,6 +38,11 @@ def register(
 ) -> Registration:
     """Register a guest in the caller's transaction: a seat if one is free, else the waitlist."""
     registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
+    return store_registration(session, registration, links)
+
+
+def store_registration(session: Session, registration: Registration, links: Links) -> Registration:
+    """Store a registration from ``new_registration`` and its event; take its seat last."""
     looks_free = registration.status == "confirmed"
     session.add(registration)
     try:
@@ -49,7 +54,7 @@ def register(
     if registration.reserved:
         return registration
     # The seat is taken last: the ceremony's row stays locked from that UPDATE to the commit.
-    seat_free = take_public_seat(session, ceremony_id)
+    seat_free = take_public_seat(session, registration.ceremony_id)
     if seat_free != looks_free:
         # The seats changed since the ceremony was read: the other answer, the other event.
         session.execute(delete(outbox).where(outbox.c.event_id == event_id))
@@ -158,7 +163,7 @@ def register_at_once(
             return register(session, ceremony_id, fields, links, by_organiser=by_organiser)
         registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
         if registration.reserved:
-            return register(session, ceremony_id, fields, links, by_organiser=by_organiser)
+            return store_registration(session, registration, links)
     registration.status = "confirmed"
     confirmed = make_envelope("registration.confirmed", _event_data(registration, links), SOURCE)
     waitlisted = {

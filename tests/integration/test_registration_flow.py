@@ -161,6 +161,24 @@ def test_forty_concurrent_registrations_on_capacity_five_confirm_exactly_five(
     assert len([b for b in bodies if b["type"].startswith("registration.")]) == 40
 
 
+def test_an_organiser_seats_a_dignitary_on_a_full_ceremony_outside_its_capacity(
+    client, organiser_headers
+):
+    ceremony = client.post(
+        "/api/ceremonies", json=ceremony_body(capacity=1), headers=organiser_headers
+    ).json
+    assert register(client, ceremony["id"], "guest@example.org").json["status"] == "confirmed"
+    response = client.post(
+        f"/api/ceremonies/{ceremony['id']}/registrations",
+        json={"full_name": "Li Wei", "email": "li.wei@example.org", "category": "dignitary"},
+        headers=organiser_headers,
+    )
+    assert response.status_code == 201
+    assert (response.json["status"], response.json["reserved"]) == ("confirmed", True)
+    assert response.json["manage_url"]
+    assert client.get(f"/api/ceremonies/{ceremony['id']}").json["seats_taken"] == 1
+
+
 @pytest.mark.parametrize(
     ("taken_meanwhile", "expected"),
     [("capacity", "waitlisted"), ("0", "confirmed")],
