@@ -38,11 +38,12 @@ from benchmarks.load import (
     run_closed_loop,
     run_open_loop,
 )
-from services.badges import codes, rendering
-from services.badges.keys import KeyRing
-from services.badges.layout import BadgeView
 from services.badges.models import badges, ceremonies, presence, registrations
+from services.badges.printing import rendering
+from services.badges.printing.layout import BadgeView
 from services.badges.service import SERVICE
+from services.badges.signing import codes
+from services.badges.signing.keys import KeyRing
 from shared.auth import Signer
 from shared.db import Database
 from shared.migrations import upgrade

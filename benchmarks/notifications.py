@@ -46,8 +46,8 @@ from benchmarks.load import (
     report,
     run_open_loop,
 )
+from services.notifications.compose.identity import MailIdentity
 from services.notifications.handlers import notification_handlers
-from services.notifications.identity import MailIdentity
 from services.notifications.models import deliveries
 from shared.auth import Signer
 from shared.bus import ConfirmingPublisher, Outgoing, connect, declare_topology, dump_body

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from shared.config import Settings, resolve_settings
 from shared.web import init_service_app
 
-from .keys import KeyRing
+from .signing.keys import KeyRing
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -21,7 +21,11 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # One key ring per process: the door verifies with public keys kept in memory.
     app.extensions["badges.keys"] = KeyRing(settings.require_secret())
 
-    from . import api_attendance, api_badges, api_checkins, api_door, door
+    from .door import page as door
+    from .web import attendance as api_attendance
+    from .web import badges as api_badges
+    from .web import checkins as api_checkins
+    from .web import door as api_door
 
     api.register_blueprint(api_badges.blp)
     api.register_blueprint(api_checkins.blp)

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from shared.outbox import publish_event
 
-from . import codes
-from .keys import KeyRing
 from .models import badges, outbox, presence, registrations
+from .signing import codes
+from .signing.keys import KeyRing
 
 log = logging.getLogger(__name__)
 

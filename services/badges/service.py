@@ -13,8 +13,8 @@ from shared.projections import apply_ceremony, apply_registration
 from shared.service import Service
 
 from .issuing import issue_badge, revoke_badge
-from .keys import KeyRing
 from .models import Base, ceremonies, inbox, outbox, registrations
+from .signing.keys import KeyRing
 
 
 def badge_handlers(keys: KeyRing) -> dict:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from shared.errors import not_found
 
-from .deliveries import record_for_registration
-from .identity import MailIdentity
+from .compose.identity import MailIdentity
+from .deliver.log import record_for_registration
 from .models import announcements, ceremonies, registrations
 
 

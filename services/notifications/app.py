@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from shared.config import Settings, resolve_settings
 from shared.web import init_service_app
 
-from .identity import MailIdentity
+from .compose.identity import MailIdentity
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -20,7 +20,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api = init_service_app(app, settings, title="Ceremony notifications", version="1")
     app.extensions["notifications.identity"] = MailIdentity.from_setting(settings.mail_from)
 
-    from . import api_announcements, api_deliveries, api_templates
+    from .web import announcements as api_announcements
+    from .web import deliveries as api_deliveries
+    from .web import templates as api_templates
 
     api.register_blueprint(api_deliveries.blp)
     api.register_blueprint(api_templates.blp)

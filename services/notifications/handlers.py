@@ -19,8 +19,8 @@ from shared.events import Event
 from shared.projections import apply_ceremony, apply_invitation, apply_registration
 from shared.service import Handler
 
-from .deliveries import record_delivery, record_for_invitation, record_for_registration
-from .identity import MailIdentity
+from .compose.identity import MailIdentity
+from .deliver.log import record_delivery, record_for_invitation, record_for_registration
 from .models import ceremonies, invitations, promotions, registrations
 
 log = logging.getLogger(__name__)

@@ -9,15 +9,15 @@ from shared.config import ConfigurationError, Settings
 from shared.db import Database
 from shared.service import Service
 
-from .assembly import Assembler
-from .badge_source import BadgeSource
-from .delivery import Sender
-from .delivery_settings import retry_delays, sender_from_url
+from .compose.identity import MailIdentity
+from .deliver.assembly import Assembler
+from .deliver.badge_source import BadgeSource
+from .deliver.loop import DeliveryAgent, DeliveryPool, DeliveryThread
+from .deliver.sender import Sender
+from .deliver.settings import retry_delays, sender_from_url
+from .deliver.smtp import RateLimiter
 from .handlers import notification_handlers
-from .identity import MailIdentity
 from .models import Base, inbox, outbox
-from .sending import DeliveryAgent, DeliveryPool, DeliveryThread
-from .smtp_sender import RateLimiter
 
 
 def build_handlers(settings: Settings, database: Database) -> dict:

@@ -25,7 +25,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         ttl_seconds=settings.capability_ttl_days * 86400,
     )
 
-    from . import api_ceremonies, api_invitations, api_registrations, pages, rsvp
+    from .web import ceremonies as api_ceremonies
+    from .web import invitations as api_invitations
+    from .web import pages, rsvp
+    from .web import registrations as api_registrations
 
     api.register_blueprint(api_ceremonies.blp)
     api.register_blueprint(api_registrations.blp)

@@ -11,8 +11,8 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
-from services.badges import codes
 from services.badges.models import checkins, outbox
+from services.badges.signing import codes
 from shared.auth import MANAGE_REGISTRATION
 from tests.badges.fixtures import bearer, get_badge
 

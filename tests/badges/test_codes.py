@@ -6,8 +6,8 @@ import qrcode
 from cryptography.hazmat.primitives import serialization
 from qrcode.util import MODE_ALPHA_NUM
 
-from services.badges import codes
-from services.badges.codes import InvalidCode, SealedKeyError
+from services.badges.signing import codes
+from services.badges.signing.codes import InvalidCode, SealedKeyError
 
 CEREMONY = uuid.UUID("6f1c2a7e-3b9d-4c55-9a61-0d2b7e4f8a10")
 OTHER_CEREMONY = uuid.UUID("0b8e5d3a-71c4-4f2e-8d19-5a6c3e2f1b07")

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
-from services.badges import codes
 from services.badges.models import badges, ceremony_keys, outbox
+from services.badges.signing import codes
 from tests.badges.fixtures import at, ceremony_envelope, registration_envelope
 from tests.conftest import SECRET
 

@@ -7,8 +7,8 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from services.badges import codes, fonts, rendering
-from services.badges.layout import (
+from services.badges.printing import fonts, rendering
+from services.badges.printing.layout import (
     CATEGORY_BANDS,
     BadgeView,
     Box,
@@ -18,6 +18,7 @@ from services.badges.layout import (
     qr_matrix,
     sort_for_print,
 )
+from services.badges.signing import codes
 
 CEREMONY = uuid.UUID("6f1c2a7e-3b9d-4c55-9a61-0d2b7e4f8a10")
 NAMES = {

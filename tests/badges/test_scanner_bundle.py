@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from services.badges import codes
+from services.badges.signing import codes
 from tests.badges.fixtures import bearer, get_badge
 
 

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from services.badges.door import DEFAULT_DECODER
+from services.badges.door.page import DEFAULT_DECODER
 from services.badges.service import SERVICE
 from tests.browser.door_harness import Ceremony, DoorPage, LiveBadges, chromium, missing_browser
 from tests.conftest import SECRET, make_settings, migrated

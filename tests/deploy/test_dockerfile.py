@@ -7,7 +7,7 @@ import json
 import shlex
 import tomllib
 
-from services.badges.fonts import FONT_FILES
+from services.badges.printing.fonts import FONT_FILES
 from tests.deploy.contract import DEPLOY, IMAGE_WORKDIR, REPO, command_problem
 from tests.deploy.dockerfile import runtime, stages
 

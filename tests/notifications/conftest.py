@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from services.notifications.app import create_app
-from services.notifications.contexts import CeremonyInfo, ProgrammeItem, Recipient, VipGuest
+from services.notifications.compose.contexts import CeremonyInfo, ProgrammeItem, Recipient, VipGuest
 from services.notifications.service import SERVICE
 from shared.config import Settings
 from tests.conftest import SECRET, make_settings, migrated

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 
 from services.notifications.announcements import announce
-from services.notifications.identity import MailIdentity
+from services.notifications.compose.identity import MailIdentity
+from services.notifications.deliver.smtp import RateLimiter
 from services.notifications.models import deliveries, inbox, outbox
 from services.notifications.service import build_agent, build_handlers, build_sender
-from services.notifications.smtp_sender import RateLimiter
 from shared.config import Settings
 from shared.db import Database
 from shared.events import CATEGORIES, Event

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar
 
-from services.notifications.calendar import build_cancel, build_invite
+from services.notifications.compose.calendar import build_cancel, build_invite
 
 UID = "3b9d6a4e-registration@ceremony.example.org"
 

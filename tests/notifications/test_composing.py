@@ -8,14 +8,10 @@ from email.policy import default
 import pytest
 from icalendar import Calendar
 
-from services.notifications.calendar import build_invite
-from services.notifications.composing import (
-    UnknownTemplateError,
-    build_message,
-    message_id_for,
-    render_email,
-)
-from services.notifications.contexts import TEMPLATES, Attachment, Recipient
+from services.notifications.compose.calendar import build_invite
+from services.notifications.compose.contexts import TEMPLATES, Attachment, Recipient
+from services.notifications.compose.letters import UnknownTemplateError, render_email
+from services.notifications.compose.message import build_message, message_id_for
 
 LANGUAGES = ("en", "fr", "zh")
 SENDER = "Protocol Office <protocol@example.org>"

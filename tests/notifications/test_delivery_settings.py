@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from services.notifications.delivery_settings import retry_delays, sender_from_url
-from services.notifications.file_sender import FileSender
-from services.notifications.smtp_sender import RateLimiter, SmtpSender, SmtpSettings
+from services.notifications.deliver.files import FileSender
+from services.notifications.deliver.settings import retry_delays, sender_from_url
+from services.notifications.deliver.smtp import RateLimiter, SmtpSender, SmtpSettings
 
 
 def test_smtp_url_gives_an_smtp_sender(tmp_path):

@@ -6,7 +6,7 @@ from email.policy import default
 
 import pytest
 
-from services.notifications.file_sender import FileSender, eml_filename
+from services.notifications.deliver.files import FileSender, eml_filename
 
 
 def message(message_id: str, subject: str = "Registration confirmed") -> EmailMessage:

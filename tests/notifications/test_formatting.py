@@ -5,7 +5,11 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 
-from services.notifications.formatting import LocalFormatter, formatting_locale, primary_language
+from services.notifications.compose.formatting import (
+    LocalFormatter,
+    formatting_locale,
+    primary_language,
+)
 
 GENEVA = ZoneInfo("Europe/Zurich")
 

@@ -1,7 +1,8 @@
 """Names with line breaks must never turn into headers, as the SMTP server sees the message."""
 
-from services.notifications.composing import build_message, render_email
-from services.notifications.smtp_sender import SmtpSender
+from services.notifications.compose.letters import render_email
+from services.notifications.compose.message import build_message
+from services.notifications.deliver.smtp import SmtpSender
 
 SENDER = "Protocol Office <protocol@example.org>"
 MESSAGE_ID = "<header-safety@ceremony.example.org>"

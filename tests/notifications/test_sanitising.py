@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.notifications.sanitising import email_address, single_line
+from services.notifications.compose.sanitising import email_address, single_line
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from email import message_from_bytes, policy
 import pytest
 from prometheus_client import REGISTRY
 
+from services.notifications.deliver.smtp import RateLimiter
 from services.notifications.service import build_background
-from services.notifications.smtp_sender import RateLimiter
 from tests.conftest import wait_for
 from tests.notifications.harness import Notifications
 

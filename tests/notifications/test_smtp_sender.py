@@ -6,8 +6,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from services.notifications.delivery import PermanentDeliveryError, TransientDeliveryError
-from services.notifications.smtp_sender import SmtpSender
+from services.notifications.deliver.sender import PermanentDeliveryError, TransientDeliveryError
+from services.notifications.deliver.smtp import SmtpSender
 from tests.notifications.smtp_server import SmtpTestServer
 
 

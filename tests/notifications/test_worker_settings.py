@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.notifications.file_sender import FileSender
+from services.notifications.deliver.files import FileSender
+from services.notifications.deliver.smtp import RateLimiter, SmtpSender
 from services.notifications.service import build_background, build_sender
-from services.notifications.smtp_sender import RateLimiter, SmtpSender
 from shared.config import ConfigurationError, load_settings
 
 ENV = {

@@ -1,0 +1,232 @@
+"""The door: one function decides and records every scan, online or uploaded later.
+
+``perform_checkin`` verifies the code with the ceremony's cached public key, locks the badge's
+presence row (so two gates scanning one badge at the same instant admit it once), answers a
+retried nonce with its first answer, and records the scan and its event in the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from shared.db import Database
+from shared.events import make_envelope
+from shared.outbox import outbox_row
+
+from ..models import badges, checkins, presence, registrations
+from ..signing import codes
+from ..signing.keys import KeyRing
+from .writes import ENTER, LEAVE, write_scan
+
+#: HTTP status of each verdict, through the API and in offline upload results alike.
+VERDICT_STATUS = {
+    "admitted": 201,
+    "exited": 201,
+    "already_admitted": 409,
+    "not_inside": 409,
+    "revoked": 409,
+    "wrong_ceremony": 409,
+    "invalid": 422,
+}
+#: Categories that protocol staff must notice at once.
+ATTENTION_CATEGORIES = ("dignitary", "speaker")
+
+# Built once: the door is the hot path, and a prebuilt statement skips SQLAlchemy's per-call
+# construction and cache-key work.
+_BADGE_AT_DOOR = (
+    select(
+        badges.c.id.label("badge_id"),
+        badges.c.registration_id,
+        badges.c.ceremony_id,
+        badges.c.status,
+        presence.c.inside,
+        presence.c.last_in_at,
+        presence.c.last_in_gate,
+        registrations.c.full_name,
+        registrations.c.honorific,
+        registrations.c.category,
+        registrations.c.organisation,
+        checkins.c.badge_id.label("answered_badge_id"),
+        checkins.c.result.label("answered_result"),
+        checkins.c.response.label("answer"),
+    )
+    .join_from(badges, presence, presence.c.badge_id == badges.c.id)
+    .join(registrations, registrations.c.id == badges.c.registration_id)
+    # The first answer to this nonce, if any, in the same round trip (NULL never matches).
+    .outerjoin(
+        checkins,
+        and_(
+            checkins.c.ceremony_id == badges.c.ceremony_id, checkins.c.nonce == bindparam("nonce")
+        ),
+    )
+    .where(badges.c.serial == bindparam("serial"))
+    .with_for_update(of=presence)
+)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One scan at a door; offline scans bring the time the scanner saw the badge."""
+
+    code: str
+    gate: str | None = None
+    direction: str = "in"
+    nonce: str | None = None
+    scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The door's answer: a result and the JSON body that tells it."""
+
+    result: str
+    body: dict[str, Any] = field(default_factory=dict)
+    #: True when this is the stored first answer to a retried nonce.
+    replayed: bool = False
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of this verdict."""
+        return VERDICT_STATUS[self.result]
+
+
+def guest_summary(row) -> dict[str, Any]:
+    """What a door shows of a badge holder (no email, nothing a scanner does not need)."""
+    return {
+        "full_name": row.full_name,
+        "honorific": row.honorific,
+        "category": row.category,
+        "organisation": row.organisation,
+        "attention": row.category in ATTENTION_CATEGORIES,
+    }
+
+
+def perform_checkin(
+    connection: Connection, keys: KeyRing, scan: Scan, *, ceremony_id: uuid.UUID | None = None
+) -> Verdict:
+    """Decide and record one scan; ``ceremony_id`` is the ceremony the door admits to, if bound.
+
+    Runs inside the caller's transaction, on a bare connection rather than an ORM session: the
+    door needs no unit of work, and skipping it is a good part of its time. A scan that names a
+    nonce already answered for this ceremony gets the first answer back and changes nothing.
+    """
+    try:
+        parsed = _verified(connection, keys, scan.code)
+    except codes.InvalidCode as exc:
+        return Verdict("invalid", {"result": "invalid", "reason": exc.reason})
+    if ceremony_id is not None and parsed.ceremony_id != ceremony_id:
+        # The holder belongs to another ceremony: nothing about them is shown at this door.
+        return Verdict("wrong_ceremony", {"result": "wrong_ceremony"})
+    row = connection.execute(
+        _BADGE_AT_DOOR, {"serial": parsed.serial_hex, "nonce": scan.nonce}
+    ).first()
+    if row is None:
+        return Verdict("invalid", {"result": "invalid", "reason": "unknown_badge"})
+    if row.answered_badge_id is not None:
+        if row.answered_badge_id != row.badge_id:
+            return Verdict("invalid", {"result": "invalid", "reason": "nonce_reused"})
+        return Verdict(row.answered_result, row.answer, replayed=True)
+    return _record(connection, row, scan)
+
+
+def _verified(connection: Connection, keys: KeyRing, text: str) -> codes.ParsedCode:
+    parsed = codes.parse_code(text)
+    public = keys.public_key(connection, parsed.kid)
+    # A key signs for its own ceremony only; a code naming another one is forged.
+    if public is None or public.ceremony_id != parsed.ceremony_id:
+        raise codes.InvalidCode("unknown_key")
+    if not codes.verify_code(parsed, public.key):
+        raise codes.InvalidCode("bad_signature")
+    return parsed
+
+
+def _record(connection: Connection, row, scan: Scan) -> Verdict:
+    now = datetime.now(UTC)
+    at = scan.scanned_at or now
+    checkin_id = uuid.uuid4()
+    guest = guest_summary(row)
+    result, change, extra = _decide(row, scan.direction)
+    body: dict[str, Any] = {
+        "result": result,
+        "checkin_id": str(checkin_id),
+        "guest": guest,
+        "direction": scan.direction,
+        "gate": scan.gate,
+        "at": at.isoformat(),
+        **extra,
+    }
+    log = {
+        "id": checkin_id,
+        "ceremony_id": row.ceremony_id,
+        "badge_id": row.badge_id,
+        "nonce": scan.nonce,
+        "direction": scan.direction,
+        "gate": scan.gate,
+        "result": result,
+        "http_status": VERDICT_STATUS[result],
+        "response": body,
+        "scanned_at": at,
+        "recorded_at": now,
+        "offline": scan.scanned_at is not None,
+    }
+    event = None
+    if result == "admitted":
+        event = outbox_row(
+            make_envelope(
+                "checkin.recorded", _checkin_data(row, scan, at, checkin_id, guest), "badges"
+            )
+        )
+    write_scan(connection, log, change, event)
+    return Verdict(result, body)
+
+
+def _decide(row, direction: str) -> tuple[str, Any, dict[str, Any]]:
+    """The result, the presence change it makes and what the answer adds."""
+    if direction == "out":
+        # A guest inside may always leave, even one whose registration was cancelled meanwhile.
+        return ("exited", LEAVE, {}) if row.inside else ("not_inside", None, {})
+    if row.status != "issued":
+        return "revoked", None, {}
+    if row.inside:
+        since = {"admitted_at": row.last_in_at.isoformat(), "admitted_gate": row.last_in_gate}
+        return "already_admitted", None, since
+    return "admitted", ENTER, {}
+
+
+def _checkin_data(row, scan: Scan, at: datetime, checkin_id: uuid.UUID, guest) -> dict:
+    return {
+        "checkin_id": checkin_id,
+        "ceremony_id": row.ceremony_id,
+        "registration_id": row.registration_id,
+        "gate": scan.gate,
+        "direction": scan.direction,
+        "at": at,
+        "guest": guest,
+    }
+
+
+def record_scan(
+    database: Database, keys: KeyRing, scan: Scan, *, ceremony_id: uuid.UUID | None = None
+) -> Verdict:
+    """Run ``perform_checkin`` in a transaction of its own.
+
+    Two requests racing with one nonce can both miss the other's answer: on two badges they lock
+    different rows, and on one badge the waiter's row lock does not refresh what it joined. The
+    loser fails on the nonce's unique index and is answered again, now seeing the winner's scan.
+    """
+    try:
+        with database.engine.begin() as connection:
+            return perform_checkin(connection, keys, scan, ceremony_id=ceremony_id)
+    except IntegrityError:
+        if not scan.nonce:
+            raise
+    with database.engine.begin() as connection:
+        return perform_checkin(connection, keys, scan, ceremony_id=ceremony_id)

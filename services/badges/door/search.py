@@ -1,0 +1,105 @@
+"""What the door page looks up besides a scan: ceremonies, guests by name, a guest's badge code.
+
+A guest who forgot the badge is found by name and admitted with the code of their badge on
+file, through the same ``perform_checkin`` as a scan, so every door rule holds for them too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from shared.errors import DomainError
+
+from ..models import badges, ceremonies, presence, registrations
+from .checkin import guest_summary
+
+#: Fewer characters than this match too many guests to be worth showing.
+MIN_QUERY_CHARS = 2
+MAX_MATCHES = 20
+
+
+def door_ceremonies(session: Session, ceremony_id: uuid.UUID | None) -> list[dict[str, Any]]:
+    """The ceremonies a door may open: the token's own, or every known one, soonest first."""
+    query = select(ceremonies.c.id, ceremonies.c.title, ceremonies.c.starts_at)
+    if ceremony_id is not None:
+        query = query.where(ceremonies.c.id == ceremony_id)
+    rows = session.execute(query.order_by(ceremonies.c.starts_at, ceremonies.c.title))
+    return [{"id": row.id, "title": row.title, "starts_at": row.starts_at} for row in rows]
+
+
+def folded(text: str) -> str:
+    """Text as a search compares it: without accents, case-folded (Fernández ~ fernandez)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def find_guests(session: Session, ceremony_id: uuid.UUID, name: str) -> list[dict[str, Any]]:
+    """Badge holders of a ceremony whose name holds every word of ``name``, live badges first.
+
+    Matched in Python rather than SQL: accents and non-Latin case rules are handled alike on
+    SQLite and PostgreSQL, and a ceremony has hundreds of guests, not millions.
+    """
+    words = folded(name).split()
+    if len("".join(words)) < MIN_QUERY_CHARS:
+        return []
+    query = (
+        select(
+            badges.c.registration_id,
+            badges.c.serial,
+            badges.c.status,
+            presence.c.inside,
+            presence.c.last_in_at,
+            presence.c.last_in_gate,
+            registrations.c.full_name,
+            registrations.c.honorific,
+            registrations.c.category,
+            registrations.c.organisation,
+        )
+        .join_from(badges, presence, presence.c.badge_id == badges.c.id)
+        .join(registrations, registrations.c.id == badges.c.registration_id)
+        .where(badges.c.ceremony_id == ceremony_id)
+        # A registration's live badge before its revoked ones, so it is the one kept below.
+        .order_by(case((badges.c.status == "issued", 0), else_=1), badges.c.issued_at.desc())
+    )
+    found: dict[uuid.UUID, dict[str, Any]] = {}
+    for row in session.execute(query):
+        if row.registration_id in found:
+            continue
+        if all(word in folded(row.full_name) for word in words):
+            found[row.registration_id] = {
+                "registration_id": row.registration_id,
+                "serial": row.serial,
+                "status": row.status,
+                "inside": row.inside,
+                "admitted_at": row.last_in_at if row.inside else None,
+                "admitted_gate": row.last_in_gate if row.inside else None,
+                **guest_summary(row),
+            }
+    matches = sorted(found.values(), key=lambda g: (folded(g["full_name"]), g["serial"]))
+    return matches[:MAX_MATCHES]
+
+
+def badge_code_for(session: Session, ceremony_id: uuid.UUID, registration_id: uuid.UUID) -> str:
+    """The code of a registration's badge at this ceremony: its live one, else its last revoked.
+
+    A revoked code still goes to the door, which answers ``revoked`` as it would at a scan.
+    """
+    query = (
+        select(badges.c.code)
+        .where(badges.c.ceremony_id == ceremony_id, badges.c.registration_id == registration_id)
+        .order_by(case((badges.c.status == "issued", 0), else_=1), badges.c.issued_at.desc())
+        .limit(1)
+    )
+    code = session.execute(query).scalar_one_or_none()
+    if code is None:
+        raise DomainError(
+            "badge_not_found",
+            f"Registration {registration_id} has no badge for this ceremony.",
+            kind="not_found",
+        )
+    return code

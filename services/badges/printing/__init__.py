@@ -1,0 +1,1 @@
+"""Badges on paper: layout, fonts, PNG and PDF rendering, print sheets."""

@@ -1,0 +1,110 @@
+"""Badges as documents: one badge with its holder and ceremony, and the ceremony's print run."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.errors import DomainError
+
+from ..door.checkin import ATTENTION_CATEGORIES
+from ..models import badges, ceremonies, registrations
+from . import rendering
+from .layout import BadgeView, sort_for_print
+
+_WITH_HOLDER = (
+    select(
+        badges,
+        registrations.c.full_name,
+        registrations.c.honorific,
+        registrations.c.organisation,
+        registrations.c.job_title,
+        registrations.c.category,
+        registrations.c.precedence,
+        ceremonies.c.title.label("ceremony_title"),
+        ceremonies.c.starts_at,
+        ceremonies.c.timezone,
+        ceremonies.c.venue_name,
+    )
+    .join_from(badges, registrations, registrations.c.id == badges.c.registration_id)
+    # Outer: a badge can be issued before its ceremony's own event arrived.
+    .outerjoin(ceremonies, ceremonies.c.id == badges.c.ceremony_id)
+)
+
+
+def badge_of(session: Session, registration_id: uuid.UUID):
+    """The registration's badge with its holder and ceremony: the live one, else the latest."""
+    query = (
+        _WITH_HOLDER.where(badges.c.registration_id == registration_id)
+        .order_by((badges.c.status == "issued").desc(), badges.c.issued_at.desc())
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    if row is None:
+        raise DomainError(
+            "badge_not_found", f"No badge for registration {registration_id}.", kind="not_found"
+        )
+    return row
+
+
+def is_attention(category: str) -> bool:
+    """Whether a guest of this category is a VIP the door must notice."""
+    return category in ATTENTION_CATEGORIES
+
+
+def printable_view(row) -> BadgeView:
+    """What is printed on a live badge; refuses revoked badges and unknown ceremonies."""
+    if row.status != "issued":
+        raise DomainError("badge_revoked", "This badge was revoked; it is not printed.")
+    if row.ceremony_title is None:
+        raise DomainError(
+            "ceremony_not_known_yet",
+            "The badge's ceremony has not reached this service yet; try again shortly.",
+        )
+    return BadgeView(
+        full_name=row.full_name,
+        category=row.category,
+        ceremony_title=row.ceremony_title,
+        starts_at=row.starts_at,
+        timezone=row.timezone,
+        venue_name=row.venue_name,
+        code=row.code,
+        honorific=row.honorific,
+        organisation=row.organisation,
+        job_title=row.job_title,
+        precedence=row.precedence,
+    )
+
+
+# Guests open their badge more than once and images are dear to draw; views are immutable.
+@lru_cache(maxsize=64)
+def badge_png(view: BadgeView) -> bytes:
+    """One badge as PNG."""
+    return rendering.render_png(view)
+
+
+@lru_cache(maxsize=64)
+def badge_pdf(view: BadgeView) -> bytes:
+    """One badge as a one-page A6 PDF."""
+    return rendering.render_pdf(view)
+
+
+def print_run(
+    session: Session, ceremony_id: uuid.UUID, categories: Sequence[str] = ()
+) -> tuple[str, list[BadgeView]]:
+    """A ceremony's title and its live badges in print order, of some categories if given."""
+    title = session.execute(
+        select(ceremonies.c.title).where(ceremonies.c.id == ceremony_id)
+    ).scalar_one_or_none()
+    if title is None:
+        raise DomainError(
+            "ceremony_not_found", f"No ceremony with id {ceremony_id}.", kind="not_found"
+        )
+    query = _WITH_HOLDER.where(badges.c.ceremony_id == ceremony_id, badges.c.status == "issued")
+    if categories:
+        query = query.where(registrations.c.category.in_(categories))
+    return title, sort_for_print(printable_view(row) for row in session.execute(query))

@@ -1,0 +1,1 @@
+"""Signed badge codes: the code layout, each ceremony's key ring, sealed private keys."""

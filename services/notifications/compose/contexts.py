@@ -1,0 +1,168 @@
+"""What the email templates receive: small value objects and, per template, the keys it expects.
+
+Every template gets `recipient` (Recipient) and `ceremony` (CeremonyInfo), and may get
+`office_name` (the signature; each language has a default). Datetimes must be timezone-aware;
+templates show them in the ceremony's timezone and the recipient's locale.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.notifications.compose.sanitising import single_line
+
+
+def _require_aware(name: str, value: datetime | None) -> None:
+    if value is not None and value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+
+
+def _with_honorific(honorific: str | None, full_name: str, language: str) -> str:
+    # A name is one line wherever it appears, even in a body where a break would be harmless.
+    honorific, full_name = single_line(honorific), single_line(full_name)
+    if honorific and language == "zh" and not honorific.isascii():
+        # Chinese puts a title written in Chinese after the name: 王毅阁下, 李华女士.
+        return f"{full_name}{honorific}"
+    return " ".join(part for part in (honorific, full_name) if part)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who an email is addressed to; `language` is a tag such as "fr" or "fr-CA"."""
+
+    full_name: str
+    email: str
+    honorific: str | None = None
+    language: str = "en"
+
+    @property
+    def display_name(self) -> str:
+        """Honorific and name as written in English and French, e.g. "H.E. Ms Amina Diallo"."""
+        return _with_honorific(self.honorific, self.full_name, "en")
+
+    def name_for(self, language: str) -> str:
+        """Honorific and name in the order `language` writes them."""
+        return _with_honorific(self.honorific, self.full_name, language)
+
+
+@dataclass(frozen=True)
+class ProgrammeItem:
+    """One item of a ceremony's programme, in the order the organisers set."""
+
+    title: str
+    speaker: str | None = None
+    role: str | None = None
+    starts_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware("programme starts_at", self.starts_at)
+
+
+@dataclass(frozen=True)
+class CeremonyInfo:
+    """The ceremony an email is about; `timezone` is an IANA name such as "Europe/Paris".
+
+    `programme` may also be given as dicts with the ProgrammeItem fields, as bus payloads carry it.
+    """
+
+    id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    venue_name: str
+    venue_address: str | None = None
+    programme: Sequence[ProgrammeItem] = ()
+    protocol_contact_email: str | None = None
+    # Bumped by each change that calendars must pick up (iCalendar SEQUENCE).
+    sequence: int = 0
+
+    def __post_init__(self) -> None:
+        _require_aware("starts_at", self.starts_at)
+        _require_aware("ends_at", self.ends_at)
+        if self.ends_at < self.starts_at:
+            raise ValueError("ends_at is before starts_at")
+        ZoneInfo(self.timezone)  # raises for an unknown timezone name
+        # Bus payloads carry the programme as dicts; templates and calendars want items.
+        items = tuple(
+            ProgrammeItem(**item) if isinstance(item, Mapping) else item for item in self.programme
+        )
+        object.__setattr__(self, "programme", items)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The ceremony's timezone."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class VipGuest:
+    """A guest whose arrival the protocol contact is told about."""
+
+    full_name: str
+    honorific: str | None = None
+    organisation: str | None = None
+    job_title: str | None = None
+    category: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        """Honorific and name, e.g. "H.E. Mr Li Wei"."""
+        return _with_honorific(self.honorific, self.full_name, "en")
+
+    def name_for(self, language: str) -> str:
+        """Honorific and name in the order `language` writes them."""
+        return _with_honorific(self.honorific, self.full_name, language)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to an email, such as a badge PDF."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """The context keys a template needs, and the optional ones with their defaults."""
+
+    required: tuple[str, ...] = ()
+    optional: Mapping[str, Any] = field(default_factory=dict)
+
+
+COMMON_REQUIRED = ("recipient", "ceremony")
+COMMON_OPTIONAL: Mapping[str, Any] = {"office_name": None}
+
+_INVITATION = TemplateSpec(
+    # accept_url/decline_url open the RSVP page (which changes nothing until its form is posted);
+    # host is who invites, e.g. "The Director General"; reply_by is an aware datetime.
+    required=("accept_url", "decline_url"),
+    optional={"host": None, "reply_by": None},
+)
+_CONFIRMED = TemplateSpec(
+    # Expects the calendar file attached; badge_attached says the badge PDF is attached too,
+    # badge_url (optional) is where the guest can see the badge online.
+    required=("manage_url",),
+    optional={"badge_attached": False, "badge_url": None},
+)
+
+TEMPLATES: Mapping[str, TemplateSpec] = {
+    "confirmation": _CONFIRMED,
+    "promoted": _CONFIRMED,
+    # waitlist_position: 1 for the first guest waiting, or None when not shown.
+    "waitlisted": TemplateSpec(("manage_url",), {"waitlist_position": None}),
+    # calendar_attached: a METHOD:CANCEL calendar file is attached (the guest had an entry).
+    "cancelled": TemplateSpec((), {"register_url": None, "calendar_attached": False}),
+    # changes: any of "title", "schedule", "venue", "programme"; expects the calendar update.
+    "ceremony_changed": TemplateSpec((), {"changes": (), "manage_url": None}),
+    "invitation": _INVITATION,
+    "invitation_reminder": _INVITATION,
+    # guest: VipGuest; arrived_at: aware datetime; gate: the gate's name, if known.
+    "vip_arrival": TemplateSpec(("guest", "arrived_at"), {"gate": None}),
+    # subject and body: the organiser's own words, plain text (escaped in the HTML part).
+    "announcement": TemplateSpec(("subject", "body"), {"manage_url": None}),
+}

@@ -1,0 +1,135 @@
+"""Render the email templates: subject, text and HTML in the recipient's language.
+
+Templates live in `templates/<language>/<name>.txt` and `.html`; the text template also holds
+the subject in a `subject` block. See `contexts.TEMPLATES` for what each template expects.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from services.notifications.compose.contexts import COMMON_OPTIONAL, COMMON_REQUIRED, TEMPLATES
+from services.notifications.compose.formatting import (
+    LocalFormatter,
+    formatting_locale,
+    primary_language,
+)
+from services.notifications.compose.sanitising import single_line
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+FALLBACK_LANGUAGE = "en"
+
+
+class UnknownTemplateError(ValueError):
+    """Raised for a template name that is not in `contexts.TEMPLATES`."""
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """A rendered email before it becomes a MIME message."""
+
+    subject: str
+    text: str
+    html: str
+    language_used: str
+
+
+def _formatter(context: Context) -> LocalFormatter:
+    return context["_formatter"]
+
+
+@pass_context
+def _date(context: Context, value: datetime) -> str:
+    return _formatter(context).date(value)
+
+
+@pass_context
+def _time(context: Context, value: datetime) -> str:
+    return _formatter(context).time(value)
+
+
+@pass_context
+def _timespan(context: Context, start: datetime, end: datetime) -> str:
+    return _formatter(context).timespan(start, end)
+
+
+@pass_context
+def _zone_name(context: Context, value: datetime) -> str:
+    return _formatter(context).zone_name(value)
+
+
+def _paragraphs(text: str) -> Markup:
+    """Escape plain text and keep its paragraphs and line breaks in HTML."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(
+            Markup("<br>\n").join(escape(line) for line in block.split("\n"))
+        )
+        for block in blocks
+        if block
+    )
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja2 environment: HTML templates autoescaped, missing variables are errors."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # Templates ship with the code: checking their files on every render is wasted work.
+        auto_reload=False,
+    )
+    env.filters.update(
+        date=_date, time=_time, timespan=_timespan, zone_name=_zone_name, paragraphs=_paragraphs
+    )
+    return env
+
+
+@lru_cache(maxsize=1024)
+def template_language(template: str, language: str | None) -> str:
+    """Return the language whose folder has both parts of `template`, else the fallback."""
+    wanted = primary_language(language)
+    if wanted and all(
+        (TEMPLATE_DIR / wanted / f"{template}.{ext}").is_file() for ext in ("txt", "html")
+    ):
+        return wanted
+    return FALLBACK_LANGUAGE
+
+
+def _template_values(template: str, context: Mapping[str, Any]) -> dict[str, Any]:
+    if template not in TEMPLATES:
+        raise UnknownTemplateError(f"unknown email template: {template!r}")
+    spec = TEMPLATES[template]
+    missing = [key for key in (*COMMON_REQUIRED, *spec.required) if key not in context]
+    if missing:
+        raise ValueError(f"template {template!r} needs {', '.join(missing)}")
+    return {**COMMON_OPTIONAL, **spec.optional, **context}
+
+
+def render_email(template: str, language: str | None, context: Mapping[str, Any]) -> RenderedEmail:
+    """Render subject, text and HTML of `template` in `language`, falling back to English."""
+    values = _template_values(template, context)
+    language_used = template_language(template, language)
+    values["lang"] = language_used
+    values["_formatter"] = LocalFormatter(
+        formatting_locale(language, language_used), values["ceremony"].zone
+    )
+    env = environment()
+    text_template = env.get_template(f"{language_used}/{template}.txt")
+    subject_block = text_template.blocks["subject"]
+    subject = single_line("".join(subject_block(text_template.new_context(values))))
+    text = text_template.render(values)
+    html = env.get_template(f"{language_used}/{template}.html").render(values, subject=subject)
+    return RenderedEmail(subject=subject, text=text, html=html, language_used=language_used)

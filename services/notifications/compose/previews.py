@@ -1,0 +1,67 @@
+"""Template previews for organisers: each email rendered with a sample guest and ceremony."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.errors import DomainError
+
+from .contexts import TEMPLATES, CeremonyInfo, ProgrammeItem, Recipient, VipGuest
+from .letters import RenderedEmail, render_email
+
+_EXAMPLE = "https://ceremony.example.org"
+
+
+def sample_context(language: str) -> dict[str, Any]:
+    """A closing ceremony a month ahead, and a guest who reads ``language``."""
+    starts = (datetime.now(UTC) + timedelta(days=30)).replace(
+        hour=15, minute=0, second=0, microsecond=0
+    )
+    ceremony = CeremonyInfo(
+        id="00000000-0000-4000-8000-000000000000",
+        title="Closing Ceremony of the International Protocol Course",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2, minutes=30),
+        timezone="Europe/Zurich",
+        venue_name="Palais des Nations, Assembly Hall",
+        venue_address="Avenue de la Paix 14, 1211 Geneva",
+        programme=[
+            ProgrammeItem("Welcome address", "Dr Helena Marsh", "Chair", starts),
+            ProgrammeItem(
+                "Address by the Director General",
+                "H.E. Mr Li Wei",
+                "Director General",
+                starts + timedelta(minutes=15),
+            ),
+            ProgrammeItem("Presentation of certificates"),
+        ],
+        protocol_contact_email="protocol@example.org",
+    )
+    return {
+        "recipient": Recipient("Amina Diallo", "amina.diallo@example.org", "Ms", language),
+        "ceremony": ceremony,
+        "manage_url": f"{_EXAMPLE}/manage/sample",
+        "badge_attached": True,
+        "waitlist_position": 3,
+        "register_url": f"{_EXAMPLE}/ceremonies/sample/register",
+        "calendar_attached": True,
+        "changes": ["schedule", "venue"],
+        "accept_url": f"{_EXAMPLE}/rsvp/sample",
+        "decline_url": f"{_EXAMPLE}/rsvp/sample",
+        "reply_by": starts - timedelta(days=10),
+        "guest": VipGuest("Li Wei", "H.E. Mr", "Ministry of Foreign Affairs", "Director General"),
+        "arrived_at": starts - timedelta(minutes=20),
+        "gate": "North Gate",
+        "subject": "Arrival times and dress code",
+        "body": "Doors open at 16:30.\n\nThe dress code is business attire.",
+    }
+
+
+def preview(template: str, language: str) -> RenderedEmail:
+    """Render ``template`` with sample data in ``language`` (or its English fallback)."""
+    if template not in TEMPLATES:
+        raise DomainError(
+            "template_not_found", f"No email template named {template!r}.", kind="not_found"
+        )
+    return render_email(template, language, sample_context(language))

@@ -1,0 +1,244 @@
+"""Turn a recorded delivery into the message to send, from the projections as they are now.
+
+Names, honorifics and languages come from the registration exactly as the guest gave them; the
+ceremony's details are the latest known, so an email that waited for a retry is not stale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..compose.calendar import build_cancel, build_invite
+from ..compose.contexts import Attachment, CeremonyInfo, Recipient, VipGuest
+from ..compose.identity import MailIdentity
+from ..compose.letters import render_email
+from ..compose.message import build_message
+from ..handlers import invitation_row, registration_row
+from ..models import announcements, ceremonies, invitations
+from .badge_source import BadgeSource
+from .sender import PermanentDeliveryError, TransientDeliveryError
+
+#: Emails to an invitee, about an invitation rather than a registration.
+INVITATION_TEMPLATES = ("invitation", "invitation_reminder")
+#: Emails that make no sense once the guest has cancelled: they are skipped, not sent.
+MOOT_WHEN_CANCELLED = ("confirmation", "promoted", "waitlisted", "ceremony_changed")
+
+
+class SkipDelivery(Exception):
+    """The email no longer applies: the guest cancelled before it could be sent."""
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A message ready to send, and the language its templates were actually in."""
+
+    message: EmailMessage
+    language_used: str
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What one template adds: its context, a calendar file, attachments."""
+
+    context: dict[str, Any]
+    calendar: bytes | None = None
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+def ceremony_info(row: Any) -> CeremonyInfo:
+    """The projected ceremony as the templates and calendar files want it."""
+    programme = [
+        {**item, "starts_at": datetime.fromisoformat(item["starts_at"])}
+        if item.get("starts_at")
+        else {**item, "starts_at": None}
+        for item in row.programme or []
+    ]
+    return CeremonyInfo(
+        id=str(row.id),
+        title=row.title,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        timezone=row.timezone,
+        venue_name=row.venue_name,
+        venue_address=row.venue_address,
+        programme=programme,
+        protocol_contact_email=row.protocol_contact_email,
+        sequence=row.sequence,
+    )
+
+
+def _recipient(person: Any) -> Recipient:
+    """A registered guest or an invitee, named exactly as they were registered or invited."""
+    return Recipient(
+        full_name=person.full_name,
+        email=person.email,
+        honorific=person.honorific,
+        language=person.language,
+    )
+
+
+class Assembler:
+    """Composes deliveries: templates, calendar files and the badge attachment."""
+
+    def __init__(self, identity: MailIdentity, badges: BadgeSource, registration_url: str):
+        self.identity = identity
+        self.badges = badges
+        self.registration_url = registration_url.rstrip("/")
+        self._parts: dict[str, Callable[..., Parts]] = {
+            "confirmation": self._with_seat,
+            "promoted": self._with_seat,
+            "waitlisted": self._waitlisted,
+            "cancelled": self._cancelled,
+            "ceremony_changed": self._changed,
+            "announcement": self._announcement,
+            "invitation": self._invitation,
+            "invitation_reminder": self._invitation,
+            "vip_arrival": self._arrival,
+        }
+
+    def compose(self, session: Session, delivery: Any) -> Composed:
+        """The message for ``delivery``; raises a delivery error or SkipDelivery."""
+        ceremony_row = session.execute(
+            select(ceremonies).where(ceremonies.c.id == delivery.ceremony_id)
+        ).first()
+        if ceremony_row is None:
+            raise TransientDeliveryError("the ceremony is not known here yet")
+        build_parts = self._parts.get(delivery.template)
+        if build_parts is None:
+            raise PermanentDeliveryError(f"no email is composed for {delivery.template!r}")
+        subject, recipient = self._addressee(session, delivery, ceremony_row)
+        try:
+            ceremony = ceremony_info(ceremony_row)
+            parts = build_parts(session, delivery, subject, ceremony, recipient)
+            context = {"recipient": recipient, "ceremony": ceremony, **parts.context}
+            rendered = render_email(delivery.template, recipient.language, context)
+            message = build_message(
+                rendered,
+                self.identity.from_header,
+                recipient.full_name,
+                delivery.recipient,
+                delivery.message_id,
+                parts.attachments,
+                parts.calendar,
+                reply_to=ceremony.protocol_contact_email,
+            )
+        except ValueError as exc:
+            # Data no template or header can carry: another try would fail the same way.
+            raise PermanentDeliveryError(f"cannot compose the email: {exc}") from exc
+        return Composed(message, rendered.language_used)
+
+    def _addressee(self, session: Session, delivery: Any, ceremony: Any) -> tuple[Any, Recipient]:
+        """Whom the email is about (a registration or an invitation), and whom it goes to."""
+        if delivery.template in INVITATION_TEMPLATES:
+            invitation = invitation_row(session, uuid.UUID(str(delivery.details["invitation_id"])))
+            if invitation is None:
+                raise TransientDeliveryError("the invitation is not known here yet")
+            if delivery.template == "invitation_reminder" and invitation.status != "pending":
+                raise SkipDelivery(f"the invitee has answered ({invitation.status})")
+            return invitation, _recipient(invitation)
+        registration = registration_row(session, delivery.registration_id)
+        if registration is None:
+            raise TransientDeliveryError("the registration is not known here yet")
+        if delivery.template == "vip_arrival":
+            # To the protocol office, in the ceremony's own language.
+            office = Recipient(
+                full_name=delivery.recipient_name,
+                email=delivery.recipient,
+                language=ceremony.default_language,
+            )
+            return registration, office
+        if registration.status == "cancelled" and delivery.template in MOOT_WHEN_CANCELLED:
+            raise SkipDelivery("the registration was cancelled before this email could be sent")
+        return registration, _recipient(registration)
+
+    def _calendar_uid(self, session: Session, registration: Any) -> str:
+        """An accepted invitation's entry carries on into the confirmation: one entry, not two."""
+        invitation_id = session.execute(
+            select(invitations.c.id).where(invitations.c.registration_id == registration.id)
+        ).scalar()
+        return self.identity.calendar_uid(invitation_id or registration.id)
+
+    def _organizer(self, ceremony: CeremonyInfo) -> dict[str, Any]:
+        return {
+            "organizer_email": ceremony.protocol_contact_email or self.identity.address,
+            "organizer_name": self.identity.display_name or None,
+        }
+
+    def _invite(self, uid: str, ceremony: CeremonyInfo, recipient: Recipient) -> bytes:
+        organizer = self._organizer(ceremony)
+        return build_invite(ceremony, recipient, uid, ceremony.sequence, **organizer)
+
+    def _with_seat(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        badge = self.badges.badge_pdf(ceremony.id, registration.id)
+        return Parts(
+            {"manage_url": registration.manage_url, "badge_attached": True},
+            self._invite(self._calendar_uid(session, registration), ceremony, recipient),
+            (Attachment("badge.pdf", badge, "application/pdf"),),
+        )
+
+    def _waitlisted(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        return Parts({"manage_url": registration.manage_url})
+
+    def _cancelled(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        with_calendar = bool(delivery.details.get("with_calendar"))
+        calendar = None
+        if with_calendar:
+            # One above the ceremony's sequence, so the cancel outranks any invite already sent.
+            uid = self._calendar_uid(session, registration)
+            calendar = build_cancel(
+                ceremony, recipient, uid, ceremony.sequence + 1, **self._organizer(ceremony)
+            )
+        register_url = f"{self.registration_url}/ceremonies/{ceremony.id}/register"
+        return Parts({"register_url": register_url, "calendar_attached": with_calendar}, calendar)
+
+    def _changed(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        return Parts(
+            {"changes": delivery.details.get("changes", []), "manage_url": registration.manage_url},
+            self._invite(self._calendar_uid(session, registration), ceremony, recipient),
+        )
+
+    def _invitation(self, session, delivery, invitation, ceremony, recipient) -> Parts:
+        # Each button opens the RSVP page, which records nothing until its form is posted.
+        return Parts(
+            {
+                "accept_url": f"{invitation.rsvp_url}?answer=accept",
+                "decline_url": f"{invitation.rsvp_url}?answer=decline",
+            },
+            self._invite(self.identity.calendar_uid(invitation.id), ceremony, recipient),
+        )
+
+    def _arrival(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        guest = VipGuest(
+            full_name=registration.full_name,
+            honorific=registration.honorific,
+            organisation=registration.organisation,
+            job_title=registration.job_title,
+            category=registration.category,
+        )
+        arrived_at = datetime.fromisoformat(delivery.details["at"])
+        gate = delivery.details.get("gate")
+        return Parts({"guest": guest, "arrived_at": arrived_at, "gate": gate})
+
+    def _announcement(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        announcement_id = uuid.UUID(str(delivery.details.get("announcement_id")))
+        announcement = session.execute(
+            select(announcements).where(announcements.c.id == announcement_id)
+        ).first()
+        if announcement is None:
+            raise PermanentDeliveryError("the announcement of this email is gone")
+        live = registration.status != "cancelled"
+        return Parts(
+            {
+                "subject": announcement.subject,
+                "body": announcement.body,
+                "manage_url": registration.manage_url if live else None,
+            }
+        )

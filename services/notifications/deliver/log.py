@@ -1,0 +1,175 @@
+"""The delivery log: emails recorded for sending, listed for organisers, sent once more on request.
+
+An email is named by (event, recipient, template): recording it a second time, as a redelivered
+event would, changes nothing. Sending is the delivery loop's work (see ``sending``).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from shared.errors import DomainError, not_found
+
+from ..compose.identity import MailIdentity
+from ..models import deliveries
+
+DELIVERY_STATUSES = ("queued", "sent", "failed", "skipped")
+
+#: Set once emails recorded in this process are committed: idle delivery threads look at once
+#: instead of at their next poll.
+RECORDED = threading.Event()
+
+
+def _announce_recorded(session: Session) -> None:
+    RECORDED.set()
+
+
+def record_delivery(
+    session: Session,
+    identity: MailIdentity,
+    *,
+    event_id: object,
+    template: str,
+    email: str,
+    full_name: str,
+    ceremony_id: uuid.UUID,
+    registration_id: uuid.UUID | None,
+    details: Mapping[str, Any] | None = None,
+    resend_of: uuid.UUID | None = None,
+) -> bool:
+    """Queue one email; False if this (event, recipient, template) was recorded already."""
+    now = datetime.now(UTC)
+    values = {
+        "id": uuid.uuid4(),
+        "event_id": str(event_id),
+        "template": template,
+        "recipient": email,
+        "recipient_name": full_name,
+        "ceremony_id": ceremony_id,
+        "registration_id": registration_id,
+        "details": dict(details or {}),
+        "status": "queued",
+        "attempts": 0,
+        "message_id": identity.message_id(event_id, email, template),
+        # Set here, not by the database: its clock may tick in whole seconds (SQLite), or
+        # stand still for a transaction (PostgreSQL), and the log's order needs more.
+        "created_at": now,
+        "next_attempt_at": now,
+        "resend_of": resend_of,
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # Either unique key (the email's name, its Message-ID) means it is known: nothing to do.
+    statement = dialect.insert(deliveries).values(**values).on_conflict_do_nothing()
+    if not event.contains(session, "after_commit", _announce_recorded):
+        event.listen(session, "after_commit", _announce_recorded)
+    return session.execute(statement).rowcount == 1
+
+
+def record_for_registration(
+    session: Session,
+    identity: MailIdentity,
+    event_id: object,
+    template: str,
+    registration: Any,
+    details: Mapping[str, Any] | None = None,
+) -> bool:
+    """Queue ``template`` for a guest of the registrations projection."""
+    return record_delivery(
+        session,
+        identity,
+        event_id=event_id,
+        template=template,
+        email=registration.email,
+        full_name=registration.full_name,
+        ceremony_id=registration.ceremony_id,
+        registration_id=registration.id,
+        details=details,
+    )
+
+
+def record_for_invitation(
+    session: Session, identity: MailIdentity, event_id: object, template: str, invitation: Any
+) -> bool:
+    """Queue ``template`` for an invitee of the invitations projection."""
+    return record_delivery(
+        session,
+        identity,
+        event_id=event_id,
+        template=template,
+        email=invitation.email,
+        full_name=invitation.full_name,
+        ceremony_id=invitation.ceremony_id,
+        registration_id=None,
+        details={"invitation_id": str(invitation.id)},
+    )
+
+
+def get_delivery(session: Session, delivery_id: uuid.UUID):
+    """One delivery, or a ``delivery_not_found`` error."""
+    row = session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
+    if row is None:
+        raise not_found("delivery", delivery_id)
+    return row
+
+
+def list_deliveries(
+    session: Session,
+    *,
+    ceremony: uuid.UUID | None = None,
+    recipient: str | None = None,
+    status: str | None = None,
+    template: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    only_ceremonies: Collection[uuid.UUID] | None = None,
+) -> list:
+    """Deliveries matching the filters, newest first; ``only_ceremonies`` bounds what is seen."""
+    query = select(deliveries)
+    if ceremony is not None:
+        query = query.where(deliveries.c.ceremony_id == ceremony)
+    if only_ceremonies is not None:
+        query = query.where(deliveries.c.ceremony_id.in_(list(only_ceremonies)))
+    if recipient:
+        query = query.where(func.lower(deliveries.c.recipient) == recipient.strip().lower())
+    if status:
+        query = query.where(deliveries.c.status == status)
+    if template:
+        query = query.where(deliveries.c.template == template)
+    query = query.order_by(deliveries.c.created_at.desc(), deliveries.c.id).limit(limit)
+    return list(session.execute(query.offset(offset)))
+
+
+def resend_delivery(session: Session, identity: MailIdentity, delivery_id: uuid.UUID):
+    """Queue a new copy of a finished email, with its own Message-ID; returns the new delivery.
+
+    The copy is composed afresh when it is sent, so it carries the ceremony as it is now.
+    """
+    original = get_delivery(session, delivery_id)
+    if original.status == "queued":
+        raise DomainError(
+            "delivery_pending",
+            "This email is still waiting to be sent; it cannot be sent again yet.",
+        )
+    resend_id = uuid.uuid4()
+    record_delivery(
+        session,
+        identity,
+        event_id=resend_id,
+        template=original.template,
+        email=original.recipient,
+        full_name=original.recipient_name,
+        ceremony_id=original.ceremony_id,
+        registration_id=original.registration_id,
+        details=original.details,
+        resend_of=original.id,
+    )
+    query = select(deliveries).where(deliveries.c.event_id == str(resend_id))
+    return session.execute(query).one()

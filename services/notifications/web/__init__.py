@@ -1,0 +1,1 @@
+"""HTTP: the notifications API's blueprints and their schemas."""

@@ -1,0 +1,104 @@
+"""Request and response schemas of the notifications API."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from shared.events import CATEGORIES, REGISTRATION_STATUSES, Line
+
+from ..compose.contexts import TEMPLATES
+from ..deliver.log import DELIVERY_STATUSES
+
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def _language(value: str) -> None:
+    if not _LANGUAGE_TAG.match(value):
+        raise ValidationError("Not a language tag, e.g. en, fr, zh.")
+
+
+class DeliveryQuerySchema(Schema):
+    """Filters of the delivery log."""
+
+    ceremony = fields.UUID()
+    recipient = fields.Email(validate=validate.Length(max=254))
+    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
+    template = fields.String(validate=validate.OneOf(sorted(TEMPLATES)))
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
+
+
+class DeliverySchema(Schema):
+    """One email in the delivery log."""
+
+    id = fields.UUID()
+    event_id = fields.String()
+    template = fields.String()
+    recipient = fields.String()
+    recipient_name = fields.String()
+    ceremony_id = fields.UUID()
+    registration_id = fields.UUID(allow_none=True)
+    language_used = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": list(DELIVERY_STATUSES)})
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    smtp_code = fields.Integer(allow_none=True)
+    message_id = fields.String()
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime(allow_none=True)
+    resend_of = fields.UUID(allow_none=True)
+
+
+class PreviewQuerySchema(Schema):
+    """Which language to preview a template in."""
+
+    language = fields.String(load_default="en", validate=[validate.Length(max=35), _language])
+
+
+class PreviewSchema(Schema):
+    """A template rendered with sample data."""
+
+    template = fields.String()
+    language_requested = fields.String()
+    language_used = fields.String()
+    subject = fields.String()
+    text = fields.String()
+    html = fields.String()
+
+
+class AnnouncementInSchema(Schema):
+    """An organiser's announcement and who should receive it."""
+
+    subject = Line(required=True, max_len=200)
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    categories = fields.List(
+        fields.String(validate=validate.OneOf(CATEGORIES)),
+        validate=validate.Length(min=1),
+        load_default=lambda: list(CATEGORIES),
+    )
+    statuses = fields.List(
+        fields.String(validate=validate.OneOf(REGISTRATION_STATUSES)),
+        validate=validate.Length(min=1),
+        load_default=lambda: ["confirmed"],
+    )
+
+    @validates("subject", "body")
+    def _not_blank(self, value: str, **kwargs) -> None:
+        if not value.strip():
+            raise ValidationError("Must not be blank.")
+
+
+class AnnouncementSchema(Schema):
+    """An announcement as recorded, with how many guests it was queued for."""
+
+    id = fields.UUID()
+    ceremony_id = fields.UUID()
+    subject = fields.String()
+    body = fields.String()
+    categories = fields.List(fields.String())
+    statuses = fields.List(fields.String())
+    recipients = fields.Integer()
+    created_at = fields.AwareDateTime()

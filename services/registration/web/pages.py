@@ -1,0 +1,143 @@
+"""The guests' pages: a registration form per ceremony and "manage my registration".
+
+Plain HTML forms that work without JavaScript, in the ceremony's languages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import Blueprint, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from shared.errors import DomainError
+from shared.web import service_context
+
+from ..app import links
+from ..ceremonies import get_ceremony, list_ceremonies
+from ..registrations import PUBLIC_CATEGORIES, cancel, get_registration, register
+from .schemas import RegistrationInSchema
+from .translations import LANGUAGE_NAMES, pick_language, strings_for
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+FORM_FIELDS = ("full_name", "email", "honorific", "organisation", "job_title", "category", "needs")
+
+
+@bp.get("/")
+def index():
+    """The ceremonies open for registration."""
+    with service_context().database.transaction() as session:
+        ceremonies = list_ceremonies(session)
+    return render_template("index.html", ceremonies=ceremonies, t=strings_for("en"), lang="en")
+
+
+@bp.route("/ceremonies/<uuid:ceremony_id>/register", methods=["GET", "POST"])
+def register_page(ceremony_id: uuid.UUID):
+    """The public registration form; a POST registers and leads to the guest's own page."""
+    with service_context().database.transaction() as session:
+        try:
+            ceremony = get_ceremony(session, ceremony_id)
+        except DomainError:
+            return _page_message("not_found", 404)
+        free = ceremony.capacity - ceremony.seats_taken
+    lang = pick_language(
+        request.values.get("lang"), ceremony.languages or ["en"], ceremony.default_language
+    )
+    t = strings_for(lang)
+    form, errors, status = {}, {}, 200
+    if request.method == "POST":
+        form = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
+        try:
+            fields = RegistrationInSchema().load(
+                {**{k: v for k, v in form.items() if v}, "language": lang}
+            )
+            with service_context().database.transaction() as session:
+                registration = register(session, ceremony.id, fields, links())
+            capability = links().manage_capability(registration.id)
+            return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
+        except ValidationError as exc:
+            errors = {name: _message(t, lang, text) for name, text in exc.messages.items()}
+            status = 422
+        except DomainError as exc:
+            errors = {"form": t.get(exc.code, exc.message)}
+            status = 409 if exc.kind == "conflict" else 422
+    return (
+        render_template(
+            "register.html",
+            ceremony=ceremony,
+            when=_when(ceremony, lang),
+            free=max(free, 0),
+            categories=PUBLIC_CATEGORIES,
+            form=form,
+            errors=errors,
+            t=t,
+            lang=lang,
+            languages=_language_links(ceremony),
+        ),
+        status,
+    )
+
+
+@bp.get("/manage/<capability>")
+def manage_page(capability: str):
+    """The guest's own page: status of the registration and a cancel button."""
+    registration_id = links().registration_for(capability)
+    if registration_id is None:
+        return _invalid_link()
+    with service_context().database.transaction() as session:
+        registration = get_registration(session, registration_id)
+        ceremony = get_ceremony(session, registration.ceremony_id)
+    lang = pick_language(
+        request.args.get("lang") or registration.language,
+        ceremony.languages or ["en"],
+        ceremony.default_language,
+    )
+    return render_template(
+        "manage.html",
+        ceremony=ceremony,
+        registration=registration,
+        capability=capability,
+        when=_when(ceremony, lang),
+        t=strings_for(lang),
+        lang=lang,
+    )
+
+
+@bp.post("/manage/<capability>/cancel")
+def cancel_page(capability: str):
+    """Cancel from the guest's own page."""
+    registration_id = links().registration_for(capability)
+    if registration_id is None:
+        return _invalid_link()
+    with service_context().database.transaction() as session:
+        cancel(session, registration_id, links())
+    lang = request.form.get("lang") or None
+    return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
+
+
+def _invalid_link():
+    return _page_message("link_invalid", 404)
+
+
+def _page_message(key: str, status: int):
+    lang = request.args.get("lang") or "en"
+    t = strings_for(lang)
+    return render_template("message.html", message=t[key], t=t, lang=lang), status
+
+
+def _message(t: dict[str, str], lang: str, messages) -> str:
+    text = " ".join(messages) if isinstance(messages, list) else str(messages)
+    if "required" in text.lower():
+        return t["required"]
+    return text if lang.startswith("en") else t["invalid"]
+
+
+def _when(ceremony, lang: str) -> str:
+    zone = ZoneInfo(ceremony.timezone)
+    return format_datetime(ceremony.starts_at, "full", tzinfo=zone, locale=lang.replace("-", "_"))
+
+
+def _language_links(ceremony) -> list[tuple[str, str]]:
+    return [(lang, LANGUAGE_NAMES.get(lang, lang)) for lang in ceremony.languages or ["en"]]

@@ -1,0 +1,89 @@
+"""The invitee's RSVP page: GET shows the invitation and changes nothing, POST answers.
+
+Mail scanners follow links, so only a POST (a button) records an answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from shared.auth import AuthError
+from shared.errors import DomainError
+from shared.web import service_context
+
+from ..app import links
+from ..ceremonies import get_ceremony
+from ..invitations import ANSWERS, answer, get_invitation
+from .translations import strings_for
+
+bp = Blueprint("rsvp", __name__, template_folder="templates")
+
+
+@bp.get("/rsvp/<capability>")
+def rsvp_page(capability: str):
+    """Show the invitation with Accept and Decline buttons."""
+    invitation_id = _invitation_or_none(capability)
+    if not isinstance(invitation_id, uuid.UUID):
+        return invitation_id
+    return _render(capability, invitation_id)
+
+
+@bp.post("/rsvp/<capability>")
+def rsvp_answer(capability: str):
+    """Record the invitee's answer, then show the page again."""
+    invitation_id = _invitation_or_none(capability)
+    if not isinstance(invitation_id, uuid.UUID):
+        return invitation_id
+    reply = request.form.get("answer", "")
+    if reply not in ANSWERS:
+        return _render(capability, invitation_id, error="choose_answer", status=422)
+    try:
+        with service_context().database.transaction() as session:
+            answer(session, invitation_id, reply, links(), by="invitee")
+    except DomainError as exc:
+        return _render(capability, invitation_id, error=exc.code, status=409)
+    return redirect(url_for("rsvp.rsvp_page", capability=capability), 303)
+
+
+def _invitation_or_none(capability: str):
+    try:
+        return links().invitation_for(capability)
+    except AuthError as exc:
+        t = strings_for(request.args.get("lang"))
+        key, status = ("link_expired", 410) if str(exc) == "expired" else ("link_invalid", 404)
+        return render_template("message.html", message=t[key], t=t, lang="en"), status
+
+
+def _render(capability: str, invitation_id: uuid.UUID, *, error: str = "", status: int = 200):
+    with service_context().database.transaction() as session:
+        invitation = get_invitation(session, invitation_id)
+        ceremony = get_ceremony(session, invitation.ceremony_id)
+    lang = invitation.language.split("-")[0]
+    t = strings_for(lang)
+    zone = ZoneInfo(ceremony.timezone)
+    locale = invitation.language.replace("-", "_")
+    return (
+        render_template(
+            "rsvp.html",
+            invitation=invitation,
+            ceremony=ceremony,
+            capability=capability,
+            when=format_datetime(ceremony.starts_at, "full", tzinfo=zone, locale=locale),
+            closed=_closed(ceremony),
+            # The email's Accept and Decline links open this page with the button in focus.
+            suggested=request.args.get("answer") if request.method == "GET" else None,
+            error=t.get(error, "") if error else "",
+            t=t,
+            lang=lang,
+        ),
+        status,
+    )
+
+
+def _closed(ceremony) -> bool:
+    return ceremony.starts_at <= datetime.now(UTC)
