@@ -5,7 +5,6 @@ Events are validated when published (``make_envelope``) and when received (``par
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,38 +12,14 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-CATEGORIES = ("dignitary", "speaker", "guest", "participant", "press", "staff")
-REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
-INVITATION_STATUSES = ("pending", "accepted", "declined")
-#: Verdicts of a door scan; the last two answer exit scans (``direction: "out"``).
-CHECKIN_RESULTS = (
-    "admitted",
-    "already_admitted",
-    "revoked",
-    "wrong_ceremony",
-    "invalid",
-    "exited",
-    "not_inside",
+from .contract import (
+    CATEGORIES,
+    INVITATION_STATUSES,
+    REGISTRATION_STATUSES,
+    Line,
+    ProgrammeItemSchema,
+    VenueSchema,
 )
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def single_line(value: str) -> None:
-    """Refuse line breaks and other control characters (they must never reach a header)."""
-    if _CONTROL.search(value):
-        raise ValidationError("Must be a single line without control characters.")
-
-
-def Line(*, required: bool = False, max_len: int = 200, **kwargs) -> fields.String:
-    """A one-line string field."""
-    if not required:
-        kwargs.setdefault("allow_none", True)
-        kwargs.setdefault("load_default", None)
-    return fields.String(
-        required=required,
-        validate=[validate.Length(min=1 if required else 0, max=max_len), single_line],
-        **kwargs,
-    )
 
 
 class DataSchema(Schema):
@@ -54,30 +29,18 @@ class DataSchema(Schema):
         unknown = RAISE
 
 
-class VenueData(DataSchema):
-    name = Line(required=True)
-    address = Line(max_len=500)
-
-
-class ProgrammeItemData(DataSchema):
-    title = Line(required=True)
-    speaker = Line()
-    role = Line()
-    starts_at = fields.AwareDateTime(allow_none=True, load_default=None)
-
-
 class CeremonyData(DataSchema):
     ceremony_id = fields.UUID(required=True)
     title = Line(required=True)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     timezone = Line(required=True, max_len=64)
-    venue = fields.Nested(VenueData, required=True)
+    venue = fields.Nested(VenueSchema, required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=0))
     default_language = Line(required=True, max_len=35)
     languages = fields.List(fields.String(), required=True)
     protocol_contact_email = fields.Email(allow_none=True, load_default=None)
-    programme = fields.List(fields.Nested(ProgrammeItemData), load_default=list)
+    programme = fields.List(fields.Nested(ProgrammeItemSchema), load_default=list)
     #: Grows with every change; calendar updates use it as SEQUENCE.
     sequence = fields.Integer(required=True, validate=validate.Range(min=0))
 

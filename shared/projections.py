@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from .contract import programme_to_json
 from .db import UTCDateTime
 from .events import Event
 
@@ -105,10 +106,7 @@ def apply_ceremony(session: Session, table: Table, event: Event) -> bool:
         "default_language": data["default_language"],
         "languages": data["languages"],
         "protocol_contact_email": data.get("protocol_contact_email"),
-        "programme": [
-            {**item, "starts_at": item["starts_at"].isoformat() if item.get("starts_at") else None}
-            for item in data.get("programme", [])
-        ],
+        "programme": programme_to_json(data.get("programme", [])),
         "sequence": data["sequence"],
         "as_of": event.occurred_at,
     }
@@ -154,21 +152,3 @@ def _upsert(session: Session, table: Table, key, row: dict) -> bool:
         return False
     session.execute(table.update().where(table.c.id == key).values(**row))
     return True
-
-
-def projection_handlers(ceremonies: Table, registrations: Table) -> dict:
-    """Bus handlers that keep both projections up to date."""
-
-    def on_ceremony(session: Session, event: Event) -> None:
-        apply_ceremony(session, ceremonies, event)
-
-    def on_registration(session: Session, event: Event) -> None:
-        apply_registration(session, registrations, event)
-
-    return {
-        "ceremony.created": on_ceremony,
-        "ceremony.updated": on_ceremony,
-        "registration.confirmed": on_registration,
-        "registration.waitlisted": on_registration,
-        "registration.cancelled": on_registration,
-    }

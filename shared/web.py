@@ -1,4 +1,4 @@
-"""Flask wiring every service shares: the API object, JSON errors, auth, health."""
+"""Flask wiring every service shares: the API object, JSON errors, health, metrics."""
 
 from __future__ import annotations
 
@@ -6,21 +6,20 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 import swagger_ui_bundle
-from flask import Flask, Response, g, jsonify, request, send_from_directory
+from flask import Flask, Response, current_app, g, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from .auth import AuthError, Principal, Signer
+from .auth import Signer
 from .config import Settings
 from .db import Database
 from .errors import DomainError
 from .logs import configure_logging
 from .observability import StateCollector, metrics_payload, observe_request, readiness
+from .service import Service
 
 log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -96,8 +95,10 @@ def _field_paths(errors, prefix: str = "") -> list[str]:
     return paths
 
 
-def init_service_app(app: Flask, settings: Settings, *, title: str, version: str) -> CeremonyApi:
-    """Configure ``app`` for the service: API docs, limits, errors, health, shared context."""
+def init_service_app(
+    app: Flask, settings: Settings, service: Service, *, title: str, version: str
+) -> CeremonyApi:
+    """Configure ``app`` for ``service``: API docs, limits, errors, health, shared context."""
     app.config.update(
         API_TITLE=title,
         API_VERSION=version,
@@ -113,11 +114,12 @@ def init_service_app(app: Flask, settings: Settings, *, title: str, version: str
         },
     )
     configure_logging(settings.service, fmt=settings.log_format, level=settings.log_level)
+    database = Database(settings.database_url)
     app.extensions["ceremony"] = ServiceContext(
-        settings=settings,
-        database=Database(settings.database_url),
-        signer=Signer(settings.require_secret()),
+        settings=settings, database=database, signer=Signer(settings.require_secret())
     )
+    # Scrape-time gauges: the outbox backlog and the dead letters waiting.
+    state = StateCollector(settings, database, service.outbox)
     api = CeremonyApi(app)
 
     @app.get("/api/docs-assets/<path:filename>")
@@ -136,7 +138,7 @@ def init_service_app(app: Flask, settings: Settings, *, title: str, version: str
 
     @app.get("/metrics")
     def metrics():
-        payload, content_type = metrics_payload(_state_collector(app))
+        payload, content_type = metrics_payload(state)
         return Response(payload, content_type=content_type)
 
     @app.before_request
@@ -164,19 +166,6 @@ def init_service_app(app: Flask, settings: Settings, *, title: str, version: str
     return api
 
 
-def _state_collector(app: Flask) -> StateCollector | None:
-    """The scrape-time gauges of this service (its outbox comes from its descriptor)."""
-    if "ceremony.state" not in app.extensions:
-        from .cli import services
-
-        context = app.extensions["ceremony"]
-        service = services().get(context.settings.service)
-        app.extensions["ceremony.state"] = (
-            StateCollector(context.settings, context.database, service.outbox) if service else None
-        )
-    return app.extensions["ceremony.state"]
-
-
 def _domain_error(error: DomainError):
     payload = {"code": error.code, "message": error.message}
     if error.errors:
@@ -193,54 +182,4 @@ def _unexpected_error(error: Exception):
 
 def service_context() -> ServiceContext:
     """The running service's settings, database and signer."""
-    from flask import current_app
-
     return current_app.extensions["ceremony"]
-
-
-def bearer_token() -> str | None:
-    """The token of an ``Authorization: Bearer`` header, if any."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def current_principal() -> Principal | None:
-    """The principal of a valid bearer token, or None when there is none or it is invalid."""
-    if "principal" not in g:
-        token = bearer_token()
-        try:
-            g.principal = service_context().signer.verify_token(token) if token else None
-        except AuthError:
-            g.principal = None
-    return g.principal
-
-
-def require_role(*roles: str) -> Callable:
-    """Let a view run only for a valid token with one of ``roles`` (401 or 403 otherwise)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            ensure_role(*roles)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def ensure_role(*roles: str) -> Principal:
-    """The principal, if it holds one of ``roles``; raises 401/403 as JSON errors otherwise."""
-    if bearer_token() is None:
-        raise DomainError("unauthorized", "A bearer token is required.", kind="unauthorized")
-    principal = current_principal()
-    if principal is None:
-        raise DomainError("unauthorized", "The token is invalid or expired.", kind="unauthorized")
-    if principal.role not in roles:
-        raise DomainError(
-            "forbidden", f"This needs the role {' or '.join(roles)}.", kind="forbidden"
-        )
-    return principal

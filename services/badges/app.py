@@ -5,36 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from shared.config import Settings, resolve_settings
 from shared.web import init_service_app
 
-from .signing.keys import KeyRing
+from .door import page
+from .service import SERVICE
+from .signing.keys import install_key_ring
+from .web import attendance, badges, checkins, door
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     """Build the badges app; ``config``: settings, or overrides of the environment's."""
     settings = resolve_settings("badges", config)
     app = Flask(__name__)
-    api = init_service_app(app, settings, title="Ceremony badges", version="1")
-    # One key ring per process: the door verifies with public keys kept in memory.
-    app.extensions["badges.keys"] = KeyRing(settings.require_secret())
-
-    from .door import page as door
-    from .web import attendance as api_attendance
-    from .web import badges as api_badges
-    from .web import checkins as api_checkins
-    from .web import door as api_door
-
-    api.register_blueprint(api_badges.blp)
-    api.register_blueprint(api_checkins.blp)
-    api.register_blueprint(api_attendance.blp)
-    api.register_blueprint(api_door.blp)
-    app.register_blueprint(door.bp)
+    api = init_service_app(app, settings, SERVICE, title="Ceremony badges", version="1")
+    install_key_ring(app, settings.require_secret())
+    api.register_blueprint(badges.blp)
+    api.register_blueprint(checkins.blp)
+    api.register_blueprint(attendance.blp)
+    api.register_blueprint(door.blp)
+    app.register_blueprint(page.bp)
     return app
-
-
-def key_ring() -> KeyRing:
-    """The running app's key ring."""
-    return current_app.extensions["badges.keys"]

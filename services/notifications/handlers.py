@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.contract import VIP_CATEGORIES, programme_from_json
 from shared.events import Event
 from shared.projections import apply_ceremony, apply_invitation, apply_registration
 from shared.service import Handler
@@ -22,11 +22,10 @@ from shared.service import Handler
 from .compose.identity import MailIdentity
 from .deliver.log import record_delivery, record_for_invitation, record_for_registration
 from .models import ceremonies, invitations, promotions, registrations
+from .projections import ceremony_row, invitation_row, is_promoted, registration_row
 
 log = logging.getLogger(__name__)
 
-#: Guests whose arrival the ceremony's protocol contact is told about.
-VIP_CATEGORIES = ("dignitary", "speaker")
 _ARRIVALS = uuid.UUID("5b0f3c1e-8f7e-4c55-9d0a-3c3f4f7b2a61")
 
 
@@ -37,26 +36,6 @@ def arrival_key(registration_id: object) -> uuid.UUID:
 
 class RegistrationNotYetKnown(RuntimeError):
     """A badge came before its registration's confirmation: the worker retries the event later."""
-
-
-def invitation_row(session: Session, invitation_id):
-    """The projected invitation, or None."""
-    query = select(invitations).where(invitations.c.id == invitation_id)
-    return session.execute(query).first()
-
-
-def registration_row(session: Session, registration_id):
-    """The projected registration, or None."""
-    query = select(registrations).where(registrations.c.id == registration_id)
-    return session.execute(query).first()
-
-
-def is_promoted(session: Session, registration_id) -> bool:
-    """Whether the registration got its seat from the waitlist."""
-    query = select(promotions.c.registration_id).where(
-        promotions.c.registration_id == registration_id
-    )
-    return session.execute(query).first() is not None
 
 
 def ceremony_changes(before: Any, data: dict[str, Any]) -> list[str]:
@@ -70,20 +49,9 @@ def ceremony_changes(before: Any, data: dict[str, Any]) -> list[str]:
     venue = data["venue"]
     if (before.venue_name, before.venue_address) != (venue["name"], venue.get("address")):
         changes.append("venue")
-    if _programme_key(before.programme) != _programme_key(data.get("programme", [])):
+    if programme_from_json(before.programme) != programme_from_json(data.get("programme", [])):
         changes.append("programme")
     return changes
-
-
-def _programme_key(items) -> list[tuple]:
-    # The projection keeps times as ISO text, events carry datetimes: compare instants.
-    def instant(value):
-        return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-    return [
-        (item["title"], item.get("speaker"), item.get("role"), instant(item.get("starts_at")))
-        for item in items or []
-    ]
 
 
 def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
@@ -94,7 +62,7 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
 
     def on_ceremony_updated(session: Session, event: Event) -> None:
         ceremony_id = event.data["ceremony_id"]
-        before = session.execute(select(ceremonies).where(ceremonies.c.id == ceremony_id)).first()
+        before = ceremony_row(session, ceremony_id)
         if not apply_ceremony(session, ceremonies, event) or before is None:
             return  # an older copy, or a ceremony nobody has registered for yet
         changes = ceremony_changes(before, event.data)
@@ -167,9 +135,7 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         data = event.data
         if data["direction"] != "in" or data["guest"]["category"] not in VIP_CATEGORIES:
             return
-        ceremony = session.execute(
-            select(ceremonies).where(ceremonies.c.id == data["ceremony_id"])
-        ).first()
+        ceremony = ceremony_row(session, data["ceremony_id"])
         if ceremony is None or not ceremony.protocol_contact_email:
             log.info("no protocol contact to tell of %s's arrival", data["registration_id"])
             return

@@ -8,44 +8,29 @@ from typing import Any
 from flask import Flask
 
 from shared.config import Settings, resolve_settings
-from shared.web import init_service_app, service_context
+from shared.web import init_service_app
 
-from .links import Links
+from .links import Links, install_links
+from .service import SERVICE
+from .web import ceremonies, invitations, pages, registrations, rsvp
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     """Build the registration app; ``config``: settings, or overrides of the environment's."""
     settings = resolve_settings("registration", config)
     app = Flask(__name__)
-    api = init_service_app(app, settings, title="Ceremony registration", version="1")
-    context = service_context_of(app)
-    app.extensions["registration.links"] = Links(
-        signer=context.signer,
-        public_url=settings.public_url,
-        ttl_seconds=settings.capability_ttl_days * 86400,
+    api = init_service_app(app, settings, SERVICE, title="Ceremony registration", version="1")
+    install_links(
+        app,
+        Links(
+            signer=app.extensions["ceremony"].signer,
+            public_url=settings.public_url,
+            ttl_seconds=settings.capability_ttl_days * 86400,
+        ),
     )
-
-    from .web import ceremonies as api_ceremonies
-    from .web import invitations as api_invitations
-    from .web import pages, rsvp
-    from .web import registrations as api_registrations
-
-    api.register_blueprint(api_ceremonies.blp)
-    api.register_blueprint(api_registrations.blp)
-    api.register_blueprint(api_invitations.blp)
+    api.register_blueprint(ceremonies.blp)
+    api.register_blueprint(registrations.blp)
+    api.register_blueprint(invitations.blp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(rsvp.bp)
     return app
-
-
-def service_context_of(app: Flask):
-    """The shared context of ``app`` (outside a request)."""
-    with app.app_context():
-        return service_context()
-
-
-def links() -> Links:
-    """The guest links of the running app."""
-    from flask import current_app
-
-    return current_app.extensions["registration.links"]

@@ -1,4 +1,4 @@
-"""Rules for ceremonies: create, change, list."""
+"""Rules for ceremonies: create, change, list, and whether one has started."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.contract import programme_from_json, programme_to_json
 from shared.errors import DomainError, not_found
 from shared.outbox import publish_event
 
-from .models import Ceremony, Registration, outbox
+from .links import Links
+from .models import Ceremony, outbox
+from .registration_events import SOURCE
+from .waitlist import promote_waitlisted
 
 #: Fields an organiser may set, and the model attribute each lands in.
 _FIELDS = (
@@ -27,20 +31,27 @@ _FIELDS = (
 )
 
 
+def has_started(ceremony: Ceremony, now: datetime | None = None) -> bool:
+    """Whether the ceremony has begun: registration and answers close then."""
+    return ceremony.starts_at <= (now or datetime.now(UTC))
+
+
 def create_ceremony(session: Session, fields: dict[str, Any]) -> Ceremony:
     """Create a ceremony and announce it as ``ceremony.created``."""
     ceremony = Ceremony(id=uuid.uuid4(), sequence=0, seats_taken=0)
     _apply(ceremony, fields)
     session.add(ceremony)
     session.flush()
-    publish_event(session, outbox, "ceremony.created", ceremony_data(ceremony), "registration")
+    publish_event(session, outbox, "ceremony.created", ceremony_data(ceremony), SOURCE)
     return ceremony
 
 
-def update_ceremony(session: Session, ceremony_id: uuid.UUID, changes: dict[str, Any]) -> Ceremony:
+def update_ceremony(
+    session: Session, ceremony_id: uuid.UUID, changes: dict[str, Any], links: Links
+) -> Ceremony:
     """Change a ceremony (locked); a capacity below the seats already taken is refused.
 
-    The caller then promotes waitlisted guests if seats were added.
+    Seats added go to the waitlist first, in the order guests registered.
     """
     ceremony = lock_ceremony(session, ceremony_id)
     if "capacity" in changes:
@@ -62,7 +73,8 @@ def update_ceremony(session: Session, ceremony_id: uuid.UUID, changes: dict[str,
     ceremony.sequence += 1
     ceremony.updated_at = datetime.now(UTC)
     session.flush()
-    publish_event(session, outbox, "ceremony.updated", ceremony_data(ceremony), "registration")
+    publish_event(session, outbox, "ceremony.updated", ceremony_data(ceremony), SOURCE)
+    promote_waitlisted(session, ceremony, links)
     return ceremony
 
 
@@ -71,11 +83,7 @@ def _apply(ceremony: Ceremony, fields: dict[str, Any]) -> None:
         if name in fields:
             setattr(ceremony, name, fields[name])
     if "programme" in fields:
-        # Stored as JSON: times as ISO 8601 text.
-        ceremony.programme = [
-            {**item, "starts_at": item["starts_at"].isoformat() if item.get("starts_at") else None}
-            for item in fields["programme"]
-        ]
+        ceremony.programme = programme_to_json(fields["programme"])
     if "venue" in fields:
         ceremony.venue_name = fields["venue"]["name"]
         ceremony.venue_address = fields["venue"].get("address")
@@ -104,16 +112,6 @@ def list_ceremonies(session: Session) -> list[Ceremony]:
     return list(session.scalars(select(Ceremony).order_by(Ceremony.starts_at, Ceremony.title)))
 
 
-def count_seats_taken(session: Session, ceremony_id: uuid.UUID) -> int:
-    """Confirmed guests on public seats, counted (to check ``Ceremony.seats_taken``)."""
-    query = select(func.count()).where(
-        Registration.ceremony_id == ceremony_id,
-        Registration.status == "confirmed",
-        Registration.reserved.is_(False),
-    )
-    return session.execute(query).scalar_one()
-
-
 def ceremony_data(ceremony: Ceremony) -> dict[str, Any]:
     """The ceremony as the ``ceremony.*`` events carry it."""
     return {
@@ -127,18 +125,6 @@ def ceremony_data(ceremony: Ceremony) -> dict[str, Any]:
         "default_language": ceremony.default_language,
         "languages": list(ceremony.languages or []),
         "protocol_contact_email": ceremony.protocol_contact_email,
-        "programme": [_programme_item(item) for item in ceremony.programme or []],
+        "programme": programme_from_json(ceremony.programme),
         "sequence": ceremony.sequence,
-    }
-
-
-def _programme_item(item: dict[str, Any]) -> dict[str, Any]:
-    starts_at = item.get("starts_at")
-    if isinstance(starts_at, str):
-        starts_at = datetime.fromisoformat(starts_at)
-    return {
-        "title": item["title"],
-        "speaker": item.get("speaker"),
-        "role": item.get("role"),
-        "starts_at": starts_at,
     }

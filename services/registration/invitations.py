@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from shared.errors import DomainError, not_found
 from shared.outbox import publish_event
 
-from .ceremonies import get_ceremony, lock_ceremony
+from .ceremonies import get_ceremony, has_started, lock_ceremony
 from .links import Links
 from .models import Ceremony, Invitation, Registration, outbox
-from .registrations import promote_waitlisted, registration_data
+from .registration_events import SOURCE, announce_registration
+from .waitlist import promote_waitlisted
 
 ANSWERS = {"accept": "accepted", "decline": "declined"}
 
@@ -101,7 +102,7 @@ def answer(
         registration, freed_public_seat = _seat(session, ceremony, invitation)
         session.flush()  # the registration row exists before the invitation points at it
         invitation.registration_id = registration.id
-        _announce_registration(session, registration, links)
+        announce_registration(session, registration, links)
         if freed_public_seat:
             promote_waitlisted(session, ceremony, links)
     elif invitation.registration_id is not None:
@@ -152,7 +153,7 @@ def _unseat(session: Session, ceremony: Ceremony, registration_id: uuid.UUID, li
     registration.status = "cancelled"
     registration.cancelled_at = datetime.now(UTC)
     session.flush()
-    _announce_registration(session, registration, links, previous_status=previous)
+    announce_registration(session, registration, links, previous_status=previous)
 
 
 def get_invitation(session: Session, invitation_id: uuid.UUID) -> Invitation:
@@ -177,7 +178,7 @@ def list_invitations(
 
 
 def _ensure_open(ceremony: Ceremony) -> None:
-    if ceremony.starts_at <= datetime.now(UTC):
+    if has_started(ceremony):
         raise DomainError("rsvp_closed", "The ceremony has started: answers are closed.")
 
 
@@ -199,10 +200,4 @@ def _announce(
         "rsvp_url": links.rsvp_url(invitation.id, until=ceremony.ends_at),
         "registration_id": invitation.registration_id,
     }
-    publish_event(session, outbox, event_type, data, "registration")
-
-
-def _announce_registration(session, registration, links, *, previous_status=None) -> None:
-    data = registration_data(registration, links)
-    data.update(previous_status=previous_status, promoted=False)
-    publish_event(session, outbox, f"registration.{registration.status}", data, "registration")
+    publish_event(session, outbox, event_type, data, SOURCE)

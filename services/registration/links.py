@@ -6,10 +6,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import Flask, current_app
+
 from shared.auth import MANAGE_REGISTRATION, AuthError, Signer
 
 MANAGE = MANAGE_REGISTRATION
 RSVP = "rsvp"
+#: Where an app keeps its links.
+EXTENSION = "registration.links"
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,17 @@ class Links:
             return uuid.UUID(self.signer.verify_capability(RSVP, capability))
         except ValueError:
             raise AuthError("malformed token") from None
+
+    def ceremony_registration_url(self, ceremony_id: uuid.UUID) -> str:
+        """The public registration page of a ceremony."""
+        return f"{self.public_url}/ceremonies/{ceremony_id}/register"
+
+
+def install_links(app: Flask, links: Links) -> None:
+    """Give ``app`` the links its views build."""
+    app.extensions[EXTENSION] = links
+
+
+def links() -> Links:
+    """The guest links of the running app."""
+    return current_app.extensions[EXTENSION]

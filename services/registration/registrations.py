@@ -1,4 +1,4 @@
-"""Rules for registrations: register, waitlist, cancel, promote."""
+"""Rules for registrations: register (a seat or the waitlist), cancel, list."""
 
 from __future__ import annotations
 
@@ -6,29 +6,50 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, delete, select, text, update
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.bus import dump_body
-from shared.db import Database, UTCDateTime
+from shared.contract import PUBLIC_CATEGORIES, VIP_CATEGORIES
+from shared.db import Database
 from shared.errors import DomainError, not_found
 from shared.events import make_envelope
-from shared.outbox import publish_event
 
-from .ceremonies import get_ceremony, lock_ceremony
+from .ceremonies import get_ceremony, has_started, lock_ceremony
 from .links import Links
-from .models import Ceremony, Registration, outbox
-
-#: The producer named in this service's events.
-SOURCE = "registration"
-#: Categories a guest may choose when registering alone.
-PUBLIC_CATEGORIES = ("guest", "participant", "press")
-#: Categories that sit on protocol seats, outside the public capacity.
-PROTOCOL_CATEGORIES = ("dignitary", "speaker")
+from .models import Registration, outbox
+from .registration_events import SOURCE, announce_registration, registration_data
+from .waitlist import promote_waitlisted, take_public_seat
 
 
 def register(
+    database: Database,
+    ceremony_id: uuid.UUID,
+    fields: dict[str, Any],
+    links: Links,
+    *,
+    by_organiser: bool = False,
+) -> Registration:
+    """Register a guest: a public seat if one is free, else the waitlist; protocol guests sit
+    on protocol seats outside the capacity.
+
+    On PostgreSQL a public registration is one statement that is its own transaction (see
+    ``_REGISTER_AT_ONCE``), so the ceremony's row is never locked while a client waits; the
+    ceremony is read and the input checked first, in a transaction of its own.
+    """
+    with database.transaction() as session:
+        if not database.is_postgresql:
+            return register_in_transaction(
+                session, ceremony_id, fields, links, by_organiser=by_organiser
+            )
+        registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
+        if registration.reserved:
+            return store_registration(session, registration, links)
+    return _register_at_once(database, registration, links)
+
+
+def register_in_transaction(
     session: Session,
     ceremony_id: uuid.UUID,
     fields: dict[str, Any],
@@ -36,33 +57,9 @@ def register(
     *,
     by_organiser: bool = False,
 ) -> Registration:
-    """Register a guest in the caller's transaction: a seat if one is free, else the waitlist."""
+    """``register`` inside the caller's transaction, on any database."""
     registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
     return store_registration(session, registration, links)
-
-
-def store_registration(session: Session, registration: Registration, links: Links) -> Registration:
-    """Store a registration from ``new_registration`` and its event; take its seat last."""
-    looks_free = registration.status == "confirmed"
-    session.add(registration)
-    try:
-        session.flush()
-    except IntegrityError:
-        # The email is registered already (the unique index of live registrations).
-        raise _already_registered() from None
-    event_id = _announce(session, registration, links)
-    if registration.reserved:
-        return registration
-    # The seat is taken last: the ceremony's row stays locked from that UPDATE to the commit.
-    seat_free = take_public_seat(session, registration.ceremony_id)
-    if seat_free != looks_free:
-        # The seats changed since the ceremony was read: the other answer, the other event.
-        session.execute(delete(outbox).where(outbox.c.event_id == event_id))
-        registration.status = "confirmed" if seat_free else "waitlisted"
-        registration.confirmed_at = registration.created_at if seat_free else None
-        session.flush()
-        _announce(session, registration, links)
-    return registration
 
 
 def new_registration(
@@ -81,9 +78,9 @@ def new_registration(
             kind="invalid",
             errors={"category": [f"Must be one of: {', '.join(PUBLIC_CATEGORIES)}."]},
         )
-    if ceremony.starts_at <= datetime.now(UTC):
+    if has_started(ceremony):
         raise DomainError("registration_closed", "The ceremony has already started.")
-    reserved = category in PROTOCOL_CATEGORIES
+    reserved = category in VIP_CATEGORIES
     looks_free = reserved or ceremony.seats_taken < ceremony.capacity
     now = datetime.now(UTC)
     return Registration(
@@ -107,25 +104,51 @@ def new_registration(
     )
 
 
+def store_registration(session: Session, registration: Registration, links: Links) -> Registration:
+    """Store a registration from ``new_registration`` and its event; take its seat last."""
+    looks_free = registration.status == "confirmed"
+    session.add(registration)
+    try:
+        session.flush()
+    except IntegrityError:
+        # The email is registered already (the unique index of live registrations).
+        raise _already_registered() from None
+    event_id = announce_registration(session, registration, links)
+    if registration.reserved:
+        return registration
+    # The seat is taken last: the ceremony's row stays locked from that UPDATE to the commit.
+    seat_free = take_public_seat(session, registration.ceremony_id)
+    if seat_free != looks_free:
+        # The seats changed since the ceremony was read: the other answer, the other event.
+        session.execute(delete(outbox).where(outbox.c.event_id == event_id))
+        registration.status = "confirmed" if seat_free else "waitlisted"
+        registration.confirmed_at = registration.created_at if seat_free else None
+        session.flush()
+        announce_registration(session, registration, links)
+    return registration
+
+
+#: The columns a new public registration is written with; the statement decides the others.
+_DECIDED = ("status", "reserved", "confirmed_at", "cancelled_at")
+_GIVEN = tuple(column for column in Registration.__table__.columns if column.name not in _DECIDED)
+
 #: Take a public seat if one is free, store the registration as confirmed or waitlisted, and
 #: its event, in one statement that is its own transaction: the ceremony's row is locked only
 #: inside the database, from the UPDATE to the commit, never while a client thinks.
 _REGISTER_AT_ONCE = text(
-    """
+    f"""
     WITH seat AS (
         UPDATE ceremonies SET seats_taken = seats_taken + 1
         WHERE id = :ceremony_id AND seats_taken < capacity
         RETURNING id
     ), written AS (
         INSERT INTO registrations (
-            id, ceremony_id, full_name, email, email_key, honorific, organisation, job_title,
-            language, category, needs, precedence, status, reserved, created_at, confirmed_at
+            {", ".join(column.name for column in _GIVEN)}, status, reserved, confirmed_at
         )
         SELECT
-            :id, :ceremony_id, :full_name, :email, :email_key, :honorific, :organisation,
-            :job_title, :language, :category, :needs, :precedence,
+            {", ".join(f":{column.name}" for column in _GIVEN)},
             CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'confirmed' ELSE 'waitlisted' END,
-            false, :created_at,
+            false,
             CASE WHEN EXISTS (SELECT 1 FROM seat) THEN CAST(:created_at AS timestamptz) END
         RETURNING status
     )
@@ -137,59 +160,22 @@ _REGISTER_AT_ONCE = text(
     FROM written
     RETURNING event_type
     """
-).bindparams(
-    bindparam("id", type_=Uuid()),
-    bindparam("ceremony_id", type_=Uuid()),
-    bindparam("created_at", type_=UTCDateTime()),
-)
+).bindparams(*(bindparam(column.name, type_=column.type) for column in _GIVEN))
 
 
-def register_at_once(
-    database: Database,
-    ceremony_id: uuid.UUID,
-    fields: dict[str, Any],
-    links: Links,
-    *,
-    by_organiser: bool = False,
-) -> Registration:
-    """``register`` for PostgreSQL under load: the write and the seat in one statement.
-
-    The ceremony is read and the input checked first, in a transaction of its own; then one
-    statement takes the seat (or not) and stores the registration and its event, atomically.
-    Protocol seats take no public seat, and are stored as ``register`` stores them.
-    """
-    with database.transaction() as session:
-        if not database.is_postgresql:
-            return register(session, ceremony_id, fields, links, by_organiser=by_organiser)
-        registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
-        if registration.reserved:
-            return store_registration(session, registration, links)
+def _register_at_once(database: Database, registration: Registration, links: Links):
+    """Store a public registration from ``new_registration`` with ``_REGISTER_AT_ONCE``."""
     registration.status = "confirmed"
-    confirmed = make_envelope("registration.confirmed", _event_data(registration, links), SOURCE)
+    confirmed = make_envelope(
+        "registration.confirmed", registration_data(registration, links), SOURCE
+    )
     waitlisted = {
         **confirmed,
         "event_id": str(uuid.uuid4()),
         "type": "registration.waitlisted",
         "data": {**confirmed["data"], "status": "waitlisted"},
     }
-    values = {
-        column: getattr(registration, column)
-        for column in (
-            "id",
-            "ceremony_id",
-            "full_name",
-            "email",
-            "email_key",
-            "honorific",
-            "organisation",
-            "job_title",
-            "language",
-            "category",
-            "needs",
-            "precedence",
-            "created_at",
-        )
-    }
+    values = {column.name: getattr(registration, column.name) for column in _GIVEN}
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         try:
             event_type = connection.execute(
@@ -208,20 +194,7 @@ def register_at_once(
     registration.confirmed_at = (
         registration.created_at if registration.status == "confirmed" else None
     )
-    registration.manage_url = confirmed["data"]["manage_url"]
     return registration
-
-
-def take_public_seat(session: Session, ceremony_id: uuid.UUID) -> bool:
-    """Take one public seat if any is free; the ceremony row stays locked until commit."""
-    taken = session.execute(
-        update(Ceremony)
-        .where(Ceremony.id == ceremony_id, Ceremony.seats_taken < Ceremony.capacity)
-        .values(seats_taken=Ceremony.seats_taken + 1)
-        .returning(Ceremony.seats_taken)
-        .execution_options(synchronize_session=False)
-    ).first()
-    return taken is not None
 
 
 def _already_registered() -> DomainError:
@@ -251,32 +224,9 @@ def cancel(
     registration.status = "cancelled"
     registration.cancelled_at = datetime.now(UTC)
     session.flush()
-    _announce(session, registration, links, previous_status=previous)
+    announce_registration(session, registration, links, previous_status=previous)
     promoted = promote_waitlisted(session, ceremony, links)
     return registration, (promoted[0] if promoted else None)
-
-
-def promote_waitlisted(session: Session, ceremony: Ceremony, links: Links) -> list[Registration]:
-    """Give free public seats to waitlisted guests in the order they registered.
-
-    The caller holds the ceremony's row lock.
-    """
-    free = ceremony.capacity - ceremony.seats_taken
-    if free <= 0:
-        return []
-    waiting = session.scalars(
-        select(Registration)
-        .where(Registration.ceremony_id == ceremony.id, Registration.status == "waitlisted")
-        .order_by(Registration.created_at, Registration.id)
-        .limit(free)
-    ).all()
-    for registration in waiting:
-        ceremony.seats_taken += 1
-        registration.status = "confirmed"
-        registration.confirmed_at = datetime.now(UTC)
-        session.flush()
-        _announce(session, registration, links, promoted=True)
-    return list(waiting)
 
 
 def get_registration(session: Session, registration_id: uuid.UUID) -> Registration:
@@ -306,48 +256,3 @@ def list_registrations(
         Registration.created_at,
     )
     return list(session.scalars(query))
-
-
-def _announce(
-    session: Session,
-    registration: Registration,
-    links: Links,
-    *,
-    previous_status: str | None = None,
-    promoted: bool = False,
-) -> str:
-    """Write the registration's event to the outbox; returns its event id."""
-    data = _event_data(registration, links, previous_status=previous_status, promoted=promoted)
-    event_type = f"registration.{registration.status}"
-    return publish_event(session, outbox, event_type, data, SOURCE)["event_id"]
-
-
-def _event_data(
-    registration: Registration,
-    links: Links,
-    *,
-    previous_status: str | None = None,
-    promoted: bool = False,
-) -> dict[str, Any]:
-    data = registration_data(registration, links)
-    data.update(previous_status=previous_status, promoted=promoted)
-    return data
-
-
-def registration_data(registration: Registration, links: Links) -> dict[str, Any]:
-    """The registration as the ``registration.*`` events carry it."""
-    return {
-        "registration_id": registration.id,
-        "ceremony_id": registration.ceremony_id,
-        "full_name": registration.full_name,
-        "email": registration.email,
-        "honorific": registration.honorific,
-        "organisation": registration.organisation,
-        "job_title": registration.job_title,
-        "language": registration.language,
-        "category": registration.category,
-        "precedence": registration.precedence,
-        "status": registration.status,
-        "reserved": registration.reserved,
-        "manage_url": links.manage_url(registration.id),
-    }

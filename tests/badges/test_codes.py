@@ -7,7 +7,9 @@ from cryptography.hazmat.primitives import serialization
 from qrcode.util import MODE_ALPHA_NUM
 
 from services.badges.signing import codes
-from services.badges.signing.codes import InvalidCode, SealedKeyError
+from services.badges.signing.codes import InvalidCode
+from services.badges.signing.sealing import SealedKeyError, open_private_key, seal_private_key
+from tests.badges.verifying import public_key_from_b64, read_code
 
 CEREMONY = uuid.UUID("6f1c2a7e-3b9d-4c55-9a61-0d2b7e4f8a10")
 OTHER_CEREMONY = uuid.UUID("0b8e5d3a-71c4-4f2e-8d19-5a6c3e2f1b07")
@@ -48,7 +50,7 @@ def test_code_is_upper_case_base32_without_padding(code):
 
 def test_code_verifies_from_its_documented_byte_layout(key, code):
     raw = base64.b32decode(code)
-    public = codes.public_key_from_b64(codes.public_key_b64(key.public_key()))
+    public = public_key_from_b64(codes.public_key_b64(key.public_key()))
     public.verify(raw[31:], raw[:31])  # what a browser does with WebCrypto; raises if wrong
 
 
@@ -114,13 +116,13 @@ def test_wrong_key_does_not_verify(code):
 def test_read_code_refuses_a_code_of_an_unknown_key(code):
     other = codes.generate_key().public_key()
     with pytest.raises(InvalidCode) as caught:
-        codes.read_code(code, {codes.key_id(other): other})
+        read_code(code, {codes.key_id(other): other})
     assert caught.value.reason == "unknown_key"
 
 
 def test_read_code_returns_a_code_signed_by_a_known_key(key, code):
     public = key.public_key()
-    assert codes.read_code(code, {codes.key_id(public): public}).serial == SERIAL
+    assert read_code(code, {codes.key_id(public): public}).serial == SERIAL
 
 
 def test_code_of_another_ceremony_names_that_ceremony():
@@ -165,22 +167,22 @@ def raw_private(private_key):
 
 
 def test_sealed_key_opens_with_the_same_secret(key):
-    blob = codes.seal_private_key(key, "service secret")
-    assert raw_private(codes.open_private_key(blob, "service secret")) == raw_private(key)
+    blob = seal_private_key(key, "service secret")
+    assert raw_private(open_private_key(blob, "service secret")) == raw_private(key)
 
 
 def test_sealed_key_does_not_open_with_another_secret(key):
-    blob = codes.seal_private_key(key, "service secret")
+    blob = seal_private_key(key, "service secret")
     with pytest.raises(SealedKeyError):
-        codes.open_private_key(blob, "another secret")
+        open_private_key(blob, "another secret")
 
 
 def test_sealed_key_does_not_contain_the_key(key):
-    assert raw_private(key) not in codes.seal_private_key(key, "service secret")
+    assert raw_private(key) not in seal_private_key(key, "service secret")
 
 
 def test_damaged_sealed_key_does_not_open(key):
-    blob = bytearray(codes.seal_private_key(key, "service secret"))
+    blob = bytearray(seal_private_key(key, "service secret"))
     blob[-1] ^= 1
     with pytest.raises(SealedKeyError):
-        codes.open_private_key(bytes(blob), "service secret")
+        open_private_key(bytes(blob), "service secret")

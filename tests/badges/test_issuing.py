@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.badges.models import badges, ceremony_keys, outbox
 from services.badges.signing import codes
+from services.badges.signing.sealing import open_private_key
 from tests.badges.fixtures import at, ceremony_envelope, registration_envelope
 from tests.conftest import SECRET
 
@@ -95,7 +96,7 @@ def test_the_ceremony_key_is_created_with_the_ceremony(database, ceremony_id):
 
 def test_the_private_key_is_stored_sealed_under_the_secret(database, ceremony_id):
     (key,) = key_rows(database, ceremony_id)
-    private = codes.open_private_key(key.sealed_private_key, SECRET)
+    private = open_private_key(key.sealed_private_key, SECRET)
     assert codes.key_id(private.public_key()) == key.kid
 
 

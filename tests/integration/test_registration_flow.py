@@ -12,10 +12,11 @@ from kombu import Connection
 from sqlalchemy import func, select, update
 
 from services.badges.service import SERVICE as BADGES
-from services.registration.app import create_app, links
+from services.registration.app import create_app
 from services.registration.ceremonies import get_ceremony
+from services.registration.links import links
 from services.registration.models import Ceremony, Registration, outbox
-from services.registration.registrations import register as register_guest
+from services.registration.registrations import register_in_transaction as register_guest
 from services.registration.service import SERVICE as REGISTRATION
 from shared import topology
 from shared.bus import connect, declare_topology

@@ -19,8 +19,9 @@ from services.notifications.deliver.smtp import RateLimiter
 from services.notifications.models import deliveries, inbox, outbox
 from services.notifications.service import build_agent, build_handlers, build_sender
 from shared.config import Settings
+from shared.contract import CATEGORIES
 from shared.db import Database
-from shared.events import CATEGORIES, Event
+from shared.events import Event
 from shared.inbox import already_handled, record_handled
 from tests.notifications.bus_events import (
     as_event,

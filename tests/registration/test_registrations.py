@@ -168,8 +168,22 @@ def test_registration_closes_when_the_ceremony_has_started(client, organiser_hea
     assert response.json["code"] == "registration_closed"
 
 
+def count_seats_taken(session, ceremony_id: uuid.UUID) -> int:
+    """Confirmed guests on public seats, counted (to check ``Ceremony.seats_taken``)."""
+    from sqlalchemy import func, select
+
+    from services.registration.models import Registration
+
+    query = select(func.count()).where(
+        Registration.ceremony_id == ceremony_id,
+        Registration.status == "confirmed",
+        Registration.reserved.is_(False),
+    )
+    return session.execute(query).scalar_one()
+
+
 def test_the_seat_counter_matches_the_registrations(app, client, ceremony, organiser_headers):
-    from services.registration.ceremonies import count_seats_taken, get_ceremony
+    from services.registration.ceremonies import get_ceremony
 
     made = [register(client, ceremony["id"], f"g{n}@example.org").json for n in range(4)]
     client.post(f"/api/registrations/{made[0]['id']}/cancel", headers=capability(made[0]))

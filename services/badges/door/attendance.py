@@ -8,21 +8,10 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from shared.errors import DomainError
+from shared.contract import VIP_CATEGORIES, protocol_order
 
-from ..models import badges, ceremonies, checkins, presence, registrations
-from ..printing.layout import family_name
-from .checkin import ATTENTION_CATEGORIES
-
-
-def known_ceremony(session: Session, ceremony_id: uuid.UUID):
-    """The ceremony's local copy, or a ``ceremony_not_found`` error."""
-    row = session.execute(select(ceremonies).where(ceremonies.c.id == ceremony_id)).first()
-    if row is None:
-        raise DomainError(
-            "ceremony_not_found", f"No ceremony with id {ceremony_id}.", kind="not_found"
-        )
-    return row
+from ..models import badges, checkins, presence, registrations
+from ..projections import badge_holders, known_ceremony
 
 
 def attendance(session: Session, ceremony_id: uuid.UUID) -> dict[str, Any]:
@@ -43,14 +32,12 @@ def attendance(session: Session, ceremony_id: uuid.UUID) -> dict[str, Any]:
 def _by_category(session: Session, ceremony_id: uuid.UUID) -> list[dict[str, Any]]:
     # Revoked badges count as admitted if their holder came before cancelling, not as expected.
     query = (
-        select(
+        badge_holders(
             registrations.c.category,
             func.sum(case((badges.c.status == "issued", 1), else_=0)).label("registered"),
             func.count(presence.c.first_in_at).label("admitted"),
             func.sum(case((presence.c.inside, 1), else_=0)).label("inside"),
         )
-        .join_from(badges, presence, presence.c.badge_id == badges.c.id)
-        .join(registrations, registrations.c.id == badges.c.registration_id)
         .where(badges.c.ceremony_id == ceremony_id)
         .group_by(registrations.c.category)
         .order_by(registrations.c.category)
@@ -87,34 +74,24 @@ def _by_gate(session: Session, ceremony_id: uuid.UUID) -> list[dict[str, Any]]:
 
 
 def _vips(session: Session, ceremony_id: uuid.UUID) -> list[dict[str, Any]]:
-    query = (
-        select(
-            registrations.c.id.label("registration_id"),
-            registrations.c.full_name,
-            registrations.c.honorific,
-            registrations.c.category,
-            registrations.c.organisation,
-            registrations.c.precedence,
-            presence.c.first_in_at,
-            presence.c.last_in_gate,
-            presence.c.inside,
-        )
-        .join_from(badges, presence, presence.c.badge_id == badges.c.id)
-        .join(registrations, registrations.c.id == badges.c.registration_id)
-        .where(
-            badges.c.ceremony_id == ceremony_id,
-            badges.c.status == "issued",
-            registrations.c.category.in_(ATTENTION_CATEGORIES),
-        )
+    query = badge_holders(
+        registrations.c.id.label("registration_id"),
+        registrations.c.full_name,
+        registrations.c.honorific,
+        registrations.c.category,
+        registrations.c.organisation,
+        registrations.c.precedence,
+        presence.c.first_in_at,
+        presence.c.last_in_gate,
+        presence.c.inside,
+    ).where(
+        badges.c.ceremony_id == ceremony_id,
+        badges.c.status == "issued",
+        registrations.c.category.in_(VIP_CATEGORIES),
     )
     rows = sorted(
         session.execute(query),
-        key=lambda r: (
-            r.precedence is None,
-            r.precedence or 0,
-            family_name(r.full_name).casefold(),
-            r.full_name.casefold(),
-        ),
+        key=lambda r: protocol_order(r.precedence, r.full_name),
     )
     return [
         {

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
-from ..models import badges, presence, registrations
+from ..models import badges, presence
+from ..projections import GUEST_COLUMNS, badge_holders, guest_summary, known_ceremony
+from ..signing import codes
 from ..signing.keys import ceremony_public_keys
-from .attendance import known_ceremony
-from .checkin import guest_summary
 
 
 def scanner_bundle(session: Session, ceremony_id: uuid.UUID) -> dict[str, Any]:
@@ -23,23 +22,13 @@ def scanner_bundle(session: Session, ceremony_id: uuid.UUID) -> dict[str, Any]:
         {
             "kid": row.kid,
             "algorithm": "Ed25519",
-            "public_key": base64.urlsafe_b64encode(row.public_key).rstrip(b"=").decode("ascii"),
+            "public_key": codes.public_key_b64(Ed25519PublicKey.from_public_bytes(row.public_key)),
             "active": row.active,
         }
         for row in ceremony_public_keys(session, ceremony_id)
     ]
     query = (
-        select(
-            badges.c.serial,
-            badges.c.status,
-            presence.c.inside,
-            registrations.c.full_name,
-            registrations.c.honorific,
-            registrations.c.category,
-            registrations.c.organisation,
-        )
-        .join_from(badges, presence, presence.c.badge_id == badges.c.id)
-        .join(registrations, registrations.c.id == badges.c.registration_id)
+        badge_holders(badges.c.serial, badges.c.status, presence.c.inside, *GUEST_COLUMNS)
         .where(badges.c.ceremony_id == ceremony_id)
         .order_by(badges.c.serial)
     )

@@ -3,27 +3,32 @@
 ``perform_checkin`` verifies the code with the ceremony's cached public key, locks the badge's
 presence row (so two gates scanning one badge at the same instant admit it once), answers a
 retried nonce with its first answer, and records the scan and its event in the caller's
-transaction.
+transaction. The functions around it are what every way into the door shares: the gate a
+token speaks for, the order uploaded scans are applied in, admission by name.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shared.db import Database
 from shared.events import make_envelope
+from shared.observability import CHECKINS
 from shared.outbox import outbox_row
 
-from ..models import badges, checkins, presence, registrations
+from ..models import badges, checkins, presence
+from ..projections import GUEST_COLUMNS, badge_holders, guest_summary
 from ..signing import codes
 from ..signing.keys import KeyRing
+from .search import badge_code_for
 from .writes import ENTER, LEAVE, write_scan
 
 #: HTTP status of each verdict, through the API and in offline upload results alike.
@@ -36,13 +41,13 @@ VERDICT_STATUS = {
     "wrong_ceremony": 409,
     "invalid": 422,
 }
-#: Categories that protocol staff must notice at once.
-ATTENTION_CATEGORIES = ("dignitary", "speaker")
+#: Times in a verdict; stored answers keep them as ISO text and get them back as datetimes.
+_TIMES = ("at", "admitted_at")
 
 # Built once: the door is the hot path, and a prebuilt statement skips SQLAlchemy's per-call
 # construction and cache-key work.
 _BADGE_AT_DOOR = (
-    select(
+    badge_holders(
         badges.c.id.label("badge_id"),
         badges.c.registration_id,
         badges.c.ceremony_id,
@@ -50,16 +55,11 @@ _BADGE_AT_DOOR = (
         presence.c.inside,
         presence.c.last_in_at,
         presence.c.last_in_gate,
-        registrations.c.full_name,
-        registrations.c.honorific,
-        registrations.c.category,
-        registrations.c.organisation,
+        *GUEST_COLUMNS,
         checkins.c.badge_id.label("answered_badge_id"),
         checkins.c.result.label("answered_result"),
         checkins.c.response.label("answer"),
     )
-    .join_from(badges, presence, presence.c.badge_id == badges.c.id)
-    .join(registrations, registrations.c.id == badges.c.registration_id)
     # The first answer to this nonce, if any, in the same round trip (NULL never matches).
     .outerjoin(
         checkins,
@@ -85,7 +85,7 @@ class Scan:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The door's answer: a result and the JSON body that tells it."""
+    """The door's answer: a result and the body that tells it, times as datetimes."""
 
     result: str
     body: dict[str, Any] = field(default_factory=dict)
@@ -96,17 +96,6 @@ class Verdict:
     def status(self) -> int:
         """The HTTP status of this verdict."""
         return VERDICT_STATUS[self.result]
-
-
-def guest_summary(row) -> dict[str, Any]:
-    """What a door shows of a badge holder (no email, nothing a scanner does not need)."""
-    return {
-        "full_name": row.full_name,
-        "honorific": row.honorific,
-        "category": row.category,
-        "organisation": row.organisation,
-        "attention": row.category in ATTENTION_CATEGORIES,
-    }
 
 
 def perform_checkin(
@@ -133,7 +122,7 @@ def perform_checkin(
     if row.answered_badge_id is not None:
         if row.answered_badge_id != row.badge_id:
             return Verdict("invalid", {"result": "invalid", "reason": "nonce_reused"})
-        return Verdict(row.answered_result, row.answer, replayed=True)
+        return Verdict(row.answered_result, _from_stored(row.answer), replayed=True)
     return _record(connection, row, scan)
 
 
@@ -156,11 +145,11 @@ def _record(connection: Connection, row, scan: Scan) -> Verdict:
     result, change, extra = _decide(row, scan.direction)
     body: dict[str, Any] = {
         "result": result,
-        "checkin_id": str(checkin_id),
+        "checkin_id": checkin_id,
         "guest": guest,
         "direction": scan.direction,
         "gate": scan.gate,
-        "at": at.isoformat(),
+        "at": at,
         **extra,
     }
     log = {
@@ -172,7 +161,7 @@ def _record(connection: Connection, row, scan: Scan) -> Verdict:
         "gate": scan.gate,
         "result": result,
         "http_status": VERDICT_STATUS[result],
-        "response": body,
+        "response": _stored(body),
         "scanned_at": at,
         "recorded_at": now,
         "offline": scan.scanned_at is not None,
@@ -196,7 +185,7 @@ def _decide(row, direction: str) -> tuple[str, Any, dict[str, Any]]:
     if row.status != "issued":
         return "revoked", None, {}
     if row.inside:
-        since = {"admitted_at": row.last_in_at.isoformat(), "admitted_gate": row.last_in_gate}
+        since = {"admitted_at": row.last_in_at, "admitted_gate": row.last_in_gate}
         return "already_admitted", None, since
     return "admitted", ENTER, {}
 
@@ -213,8 +202,83 @@ def _checkin_data(row, scan: Scan, at: datetime, checkin_id: uuid.UUID, guest) -
     }
 
 
+def _stored(body: dict[str, Any]) -> dict[str, Any]:
+    """The answer as the check-in log keeps it (JSON): times as ISO text, ids as text."""
+    stored = {**body, "checkin_id": str(body["checkin_id"])}
+    for name in _TIMES:
+        if isinstance(stored.get(name), datetime):
+            stored[name] = stored[name].isoformat()
+    return stored
+
+
+def _from_stored(stored: dict[str, Any]) -> dict[str, Any]:
+    """A kept answer as it was first given."""
+    body = dict(stored)
+    for name in _TIMES:
+        if isinstance(body.get(name), str):
+            body[name] = datetime.fromisoformat(body[name])
+    return body
+
+
+def gate_for(token_gate: str | None, asked: str | None) -> str | None:
+    """The gate a scan is recorded at: a token issued for one gate speaks for that gate,
+    whatever the page asks for."""
+    return token_gate or asked
+
+
+def scan_at_gate(fields: Mapping[str, Any], token_gate: str | None) -> Scan:
+    """The scan a request describes, at the gate ``gate_for`` gives."""
+    return Scan(
+        code=fields["code"],
+        gate=gate_for(token_gate, fields.get("gate")),
+        direction=fields.get("direction") or "in",
+        nonce=fields.get("nonce"),
+        scanned_at=fields.get("scanned_at"),
+    )
+
+
 def record_scan(
     database: Database, keys: KeyRing, scan: Scan, *, ceremony_id: uuid.UUID | None = None
+) -> Verdict:
+    """Decide and record one scan in a transaction of its own, and count its verdict."""
+    verdict = _record_once(database, keys, scan, ceremony_id)
+    CHECKINS.labels(verdict.result).inc()
+    return verdict
+
+
+def record_uploaded_scans(
+    database: Database, keys: KeyRing, scans: Sequence[Scan], ceremony_id: uuid.UUID
+) -> list[Verdict]:
+    """Apply scans a door made offline, in the order they were made; verdicts as given.
+
+    Each scan gets its own transaction and the verdict a live scan would have had at that
+    moment, so an admission scanned before an exit is applied before it.
+    """
+    verdicts: list[Verdict | None] = [None] * len(scans)
+    for index in sorted(range(len(scans)), key=lambda i: scans[i].scanned_at):
+        verdicts[index] = record_scan(database, keys, scans[index], ceremony_id=ceremony_id)
+    return verdicts
+
+
+def admit_by_name(
+    database: Database,
+    keys: KeyRing,
+    ceremony_id: uuid.UUID,
+    registration_id: uuid.UUID,
+    *,
+    gate: str | None,
+    nonce: str | None,
+) -> Verdict:
+    """Admit a guest found by name with the badge on file, by the same rules as a scan."""
+    with database.transaction() as session:
+        code = badge_code_for(session, ceremony_id, registration_id)
+    return record_scan(
+        database, keys, Scan(code=code, gate=gate, nonce=nonce), ceremony_id=ceremony_id
+    )
+
+
+def _record_once(
+    database: Database, keys: KeyRing, scan: Scan, ceremony_id: uuid.UUID | None
 ) -> Verdict:
     """Run ``perform_checkin`` in a transaction of its own.
 

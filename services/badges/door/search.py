@@ -6,17 +6,17 @@ file, through the same ``perform_checkin`` as a scan, so every door rule holds f
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from typing import Any
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from shared.contract import fold
 from shared.errors import DomainError
 
-from ..models import badges, ceremonies, presence, registrations
-from .checkin import guest_summary
+from ..models import badges, ceremonies, presence
+from ..projections import GUEST_COLUMNS, badge_holders, guest_summary
 
 #: Fewer characters than this match too many guests to be worth showing.
 MIN_QUERY_CHARS = 2
@@ -32,36 +32,25 @@ def door_ceremonies(session: Session, ceremony_id: uuid.UUID | None) -> list[dic
     return [{"id": row.id, "title": row.title, "starts_at": row.starts_at} for row in rows]
 
 
-def folded(text: str) -> str:
-    """Text as a search compares it: without accents, case-folded (Fernández ~ fernandez)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def find_guests(session: Session, ceremony_id: uuid.UUID, name: str) -> list[dict[str, Any]]:
     """Badge holders of a ceremony whose name holds every word of ``name``, live badges first.
 
     Matched in Python rather than SQL: accents and non-Latin case rules are handled alike on
     SQLite and PostgreSQL, and a ceremony has hundreds of guests, not millions.
     """
-    words = folded(name).split()
+    words = fold(name).split()
     if len("".join(words)) < MIN_QUERY_CHARS:
         return []
     query = (
-        select(
+        badge_holders(
             badges.c.registration_id,
             badges.c.serial,
             badges.c.status,
             presence.c.inside,
             presence.c.last_in_at,
             presence.c.last_in_gate,
-            registrations.c.full_name,
-            registrations.c.honorific,
-            registrations.c.category,
-            registrations.c.organisation,
+            *GUEST_COLUMNS,
         )
-        .join_from(badges, presence, presence.c.badge_id == badges.c.id)
-        .join(registrations, registrations.c.id == badges.c.registration_id)
         .where(badges.c.ceremony_id == ceremony_id)
         # A registration's live badge before its revoked ones, so it is the one kept below.
         .order_by(case((badges.c.status == "issued", 0), else_=1), badges.c.issued_at.desc())
@@ -70,7 +59,7 @@ def find_guests(session: Session, ceremony_id: uuid.UUID, name: str) -> list[dic
     for row in session.execute(query):
         if row.registration_id in found:
             continue
-        if all(word in folded(row.full_name) for word in words):
+        if all(word in fold(row.full_name) for word in words):
             found[row.registration_id] = {
                 "registration_id": row.registration_id,
                 "serial": row.serial,
@@ -80,7 +69,7 @@ def find_guests(session: Session, ceremony_id: uuid.UUID, name: str) -> list[dic
                 "admitted_gate": row.last_in_gate if row.inside else None,
                 **guest_summary(row),
             }
-    matches = sorted(found.values(), key=lambda g: (folded(g["full_name"]), g["serial"]))
+    matches = sorted(found.values(), key=lambda g: (fold(g["full_name"]), g["serial"]))
     return matches[:MAX_MATCHES]
 
 

@@ -9,10 +9,11 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.contract import VIP_CATEGORIES
 from shared.errors import DomainError
 
-from ..door.checkin import ATTENTION_CATEGORIES
 from ..models import badges, ceremonies, registrations
+from ..projections import known_ceremony
 from . import rendering
 from .layout import BadgeView, sort_for_print
 
@@ -53,7 +54,7 @@ def badge_of(session: Session, registration_id: uuid.UUID):
 
 def is_attention(category: str) -> bool:
     """Whether a guest of this category is a VIP the door must notice."""
-    return category in ATTENTION_CATEGORIES
+    return category in VIP_CATEGORIES
 
 
 def printable_view(row) -> BadgeView:
@@ -97,13 +98,7 @@ def print_run(
     session: Session, ceremony_id: uuid.UUID, categories: Sequence[str] = ()
 ) -> tuple[str, list[BadgeView]]:
     """A ceremony's title and its live badges in print order, of some categories if given."""
-    title = session.execute(
-        select(ceremonies.c.title).where(ceremonies.c.id == ceremony_id)
-    ).scalar_one_or_none()
-    if title is None:
-        raise DomainError(
-            "ceremony_not_found", f"No ceremony with id {ceremony_id}.", kind="not_found"
-        )
+    title = known_ceremony(session, ceremony_id).title
     query = _WITH_HOLDER.where(badges.c.ceremony_id == ceremony_id, badges.c.status == "issued")
     if categories:
         query = query.where(registrations.c.category.in_(categories))

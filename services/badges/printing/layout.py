@@ -4,7 +4,6 @@ The PNG and PDF backends both draw the `BadgeLayout` built here, so the two look
 Text sizes are fitted by the backend, which alone can measure its own glyphs.
 """
 
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import qrcode
 from babel.dates import format_datetime
 from qrcode.util import MODE_ALPHA_NUM, QRData
+
+from shared.contract import protocol_order
 
 BADGE_WIDTH_MM = 105.0  # A6 portrait
 BADGE_HEIGHT_MM = 148.0
@@ -74,37 +75,9 @@ class BadgeView:
             raise ValueError(f"unknown time zone {self.timezone!r}") from exc
 
 
-def family_name(full_name: str) -> str:
-    """The family name used for sorting: the last word, or the whole name if it has no space.
-
-    Names typed without spaces are mostly Chinese, Japanese or Korean, which put the family
-    name first, so sorting on the whole name sorts on the family name.
-    """
-    words = full_name.split()
-    return words[-1] if words else ""
-
-
-def _collation_key(text: str) -> str:
-    # Accents are ignored so that "Élise" sorts with "Elise", not after "Zoe".
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def sort_for_print(views: Iterable[BadgeView]) -> list[BadgeView]:
-    """Badges in print order: by precedence (lowest first, none last), then family name.
-
-    The family name is the last word of the full name (see `family_name`); ties go on to the
-    full name, then keep their given order.
-    """
-    return sorted(
-        views,
-        key=lambda v: (
-            v.precedence is None,
-            v.precedence or 0,
-            _collation_key(family_name(v.full_name)),
-            _collation_key(v.full_name),
-        ),
-    )
+    """Badges in print order: protocol order (precedence, then family name), ties as given."""
+    return sorted(views, key=lambda v: protocol_order(v.precedence, v.full_name))
 
 
 def format_start(view: BadgeView) -> str:

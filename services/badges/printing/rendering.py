@@ -29,7 +29,6 @@ from services.badges.printing.fonts import (
 from services.badges.printing.layout import (
     BADGE_HEIGHT_MM,
     BADGE_WIDTH_MM,
-    CATEGORY_BANDS,
     LINE_SPACING,
     POINT_MM,
     BadgeLayout,
@@ -38,18 +37,7 @@ from services.badges.printing.layout import (
     TextBlock,
     layout_badge,
     place_text,
-    sort_for_print,
 )
-
-__all__ = [
-    "CATEGORY_BANDS",
-    "BadgeView",
-    "render_pdf",
-    "render_png",
-    "render_sheets",
-    "render_text_line",
-    "sort_for_print",
-]
 
 logger = logging.getLogger(__name__)
 

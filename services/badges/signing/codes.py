@@ -21,17 +21,13 @@ public key (`public_key_b64`, base64url without padding) as "raw" Ed25519, then
 
 import base64
 import hashlib
-import os
 import secrets
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 VERSION = 1
 KEY_ID_BYTES = 4
@@ -45,10 +41,6 @@ CODE_CHARS = CODE_BYTES * 8 // 5
 MAX_INPUT_CHARS = CODE_CHARS + 64
 
 _BASE32_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-_SEAL_VERSION = b"\x01"
-_SEAL_INFO = b"ceremony-suite badges: sealed signing key v1"
-_SALT_BYTES = 16
-_NONCE_BYTES = 12
 
 
 class InvalidCode(Exception):
@@ -57,10 +49,6 @@ class InvalidCode(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class SealedKeyError(Exception):
-    """A sealed private key cannot be opened: wrong secret, or damaged blob."""
 
 
 @dataclass(frozen=True)
@@ -101,12 +89,6 @@ def key_id(public_key: Ed25519PublicKey) -> str:
 def public_key_b64(public_key: Ed25519PublicKey) -> str:
     """The raw 32-byte public key as base64url without padding (the JWK "x" encoding)."""
     return base64.urlsafe_b64encode(_raw_public(public_key)).rstrip(b"=").decode("ascii")
-
-
-def public_key_from_b64(text: str) -> Ed25519PublicKey:
-    """Load a public key written by `public_key_b64`."""
-    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 def new_serial() -> bytes:
@@ -161,49 +143,3 @@ def verify_code(parsed: ParsedCode, public_key: Ed25519PublicKey) -> bool:
     except InvalidSignature:
         return False
     return True
-
-
-def read_code(text: str, public_keys: Mapping[str, Ed25519PublicKey]) -> ParsedCode:
-    """Parse a code and check it against the known keys by key id; raise InvalidCode if not."""
-    parsed = parse_code(text)
-    public_key = public_keys.get(parsed.kid)
-    if public_key is None:
-        raise InvalidCode("unknown_key")
-    if not verify_code(parsed, public_key):
-        raise InvalidCode("bad_signature")
-    return parsed
-
-
-def _sealing_key(secret: str, salt: bytes) -> AESGCM:
-    # HKDF, not a password hash: the service secret is a long random value, not a password.
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_SEAL_INFO)
-    return AESGCM(hkdf.derive(secret.encode("utf-8")))
-
-
-def seal_private_key(private_key: Ed25519PrivateKey, secret: str) -> bytes:
-    """Encrypt a signing key for storage, under a key derived from the service secret."""
-    if not secret:
-        raise ValueError("a non-empty secret is required to seal a key")
-    raw = private_key.private_bytes(
-        serialization.Encoding.Raw,
-        serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
-    )
-    salt = os.urandom(_SALT_BYTES)
-    nonce = os.urandom(_NONCE_BYTES)
-    header = _SEAL_VERSION + salt + nonce
-    return header + _sealing_key(secret, salt).encrypt(nonce, raw, header)
-
-
-def open_private_key(blob: bytes, secret: str) -> Ed25519PrivateKey:
-    """Decrypt a key sealed by `seal_private_key`; raise SealedKeyError if it cannot be."""
-    header_len = 1 + _SALT_BYTES + _NONCE_BYTES
-    if len(blob) <= header_len or blob[:1] != _SEAL_VERSION:
-        raise SealedKeyError("not a sealed key of a known version")
-    salt = blob[1 : 1 + _SALT_BYTES]
-    nonce = blob[1 + _SALT_BYTES : header_len]
-    try:
-        raw = _sealing_key(secret, salt).decrypt(nonce, blob[header_len:], blob[:header_len])
-    except InvalidTag as exc:
-        raise SealedKeyError("wrong secret or damaged sealed key") from exc
-    return Ed25519PrivateKey.from_private_bytes(raw)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -17,8 +18,12 @@ from sqlalchemy.orm import Session
 
 from ..models import ceremony_keys
 from . import codes
+from .sealing import open_private_key, seal_private_key
 
 log = logging.getLogger(__name__)
+
+#: Where an app keeps its key ring.
+EXTENSION = "badges.keys"
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class KeyRing:
         row = _active_key(session, ceremony_id)
         if row is None:
             return self._create(session, ceremony_id)
-        key = codes.open_private_key(row.sealed_private_key, self._secret)
+        key = open_private_key(row.sealed_private_key, self._secret)
         return SigningKey(row.kid, ceremony_id, key)
 
     def ensure_key(self, session: Session, ceremony_id: uuid.UUID) -> str:
@@ -96,7 +101,7 @@ class KeyRing:
                         kid=kid,
                         ceremony_id=ceremony_id,
                         public_key=raw_public,
-                        sealed_private_key=codes.seal_private_key(private, self._secret),
+                        sealed_private_key=seal_private_key(private, self._secret),
                         created_at=datetime.now(UTC),
                         active=True,
                     )
@@ -127,3 +132,13 @@ def ceremony_public_keys(session: Session, ceremony_id: uuid.UUID) -> list:
         .order_by(ceremony_keys.c.created_at, ceremony_keys.c.kid)
     )
     return list(session.execute(query))
+
+
+def key_ring() -> KeyRing:
+    """The running app's key ring (one per process: the door keeps public keys in memory)."""
+    return current_app.extensions[EXTENSION]
+
+
+def install_key_ring(app: Flask, secret: str) -> None:
+    """Give ``app`` its key ring, opened by the service secret."""
+    app.extensions[EXTENSION] = KeyRing(secret)

@@ -7,11 +7,11 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared.access import BEARER, ceremony_role
 from shared.web import service_context
 
 from ..door.attendance import attendance
 from ..door.bundle import scanner_bundle
-from .access import BEARER, ceremony_role
 from .schemas import AttendanceSchema, ScannerBundleSchema
 
 blp = Blueprint("attendance", __name__, url_prefix="/api/ceremonies", description="Attendance")

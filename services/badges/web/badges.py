@@ -8,6 +8,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared.access import BEARER, ceremony_role, ensure_ceremony, organiser_or_guest
 from shared.web import service_context
 
 from ..printing import rendering
@@ -19,7 +20,6 @@ from ..printing.documents import (
     print_run,
     printable_view,
 )
-from .access import BEARER, badge_reader, ceremony_role, ensure_organiser_scope
 from .schemas import BadgeSchema, SheetQuerySchema
 
 blp = Blueprint("badges", __name__, url_prefix="/api", description="Badges")
@@ -34,10 +34,10 @@ CAPABILITY = {
 
 
 def _readable_badge(registration_id: uuid.UUID):
-    principal = badge_reader(registration_id)
+    principal = organiser_or_guest(registration_id, capability_in_query=True)
     with service_context().database.transaction() as session:
         row = badge_of(session, registration_id)
-    ensure_organiser_scope(principal, row.ceremony_id)
+    ensure_ceremony(principal, row.ceremony_id)
     return row
 
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.observability import CHECKINS
-from shared.web import current_principal, require_role, service_context
+from shared.access import BEARER, ceremony_role, current_principal, require_role
+from shared.web import service_context
 
-from ..app import key_ring
-from ..door.attendance import known_ceremony
-from ..door.checkin import Scan, Verdict, record_scan
-from .access import BEARER, ceremony_role
+from ..door.checkin import Verdict, record_scan, record_uploaded_scans, scan_at_gate
+from ..projections import known_ceremony
+from ..signing.keys import key_ring
 from .schemas import CheckinInSchema, CheckinResultSchema, OfflineResultsSchema, OfflineUploadSchema
 
 blp = Blueprint("checkins", __name__, url_prefix="/api", description="Door check-in")
@@ -23,18 +21,10 @@ blp = Blueprint("checkins", __name__, url_prefix="/api", description="Door check
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-def _check_in(fields: dict, ceremony_id: uuid.UUID | None) -> Verdict:
-    scan = Scan(
-        code=fields["code"],
-        # A token issued for one gate speaks for that gate, whatever the page sends.
-        gate=current_principal().gate or fields["gate"],
-        direction=fields["direction"],
-        nonce=fields["nonce"],
-        scanned_at=fields.get("scanned_at"),
-    )
-    verdict = record_scan(service_context().database, key_ring(), scan, ceremony_id=ceremony_id)
-    CHECKINS.labels(verdict.result).inc()
-    return verdict
+def verdict_response(verdict: Verdict) -> tuple[dict, int, dict[str, str]]:
+    """A verdict as a view returns it: its body (dumped by the view's schema), status, headers."""
+    headers = {REPLAYED_HEADER: "true"} if verdict.replayed else {}
+    return verdict.body, verdict.status, headers
 
 
 @blp.route("/checkins")
@@ -42,29 +32,24 @@ class Checkins(MethodView):
     @require_role("staff")
     # An instance, not the class: webargs would build a new schema for every scan.
     @blp.arguments(CheckinInSchema())
-    @blp.response(201, CheckinResultSchema)
+    @blp.response(201, CheckinResultSchema())
     @blp.alt_response(409, schema=CheckinResultSchema, description="Refused at the door.")
     @blp.alt_response(422, schema=CheckinResultSchema, description="Not a valid badge code.")
     @blp.doc(security=BEARER)
     def post(self, fields):
         """Scan a badge at a door (staff): admitted, already_admitted, revoked, ... as JSON."""
-        bound = current_principal().ceremony_id
-        return _answer(_check_in(fields, uuid.UUID(bound) if bound else None))
-
-
-def _answer(verdict: Verdict):
-    response = jsonify(verdict.body)
-    response.status_code = verdict.status
-    if verdict.replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return response
+        principal = current_principal()
+        bound = uuid.UUID(principal.ceremony_id) if principal.ceremony_id else None
+        scan = scan_at_gate(fields, principal.gate)
+        verdict = record_scan(service_context().database, key_ring(), scan, ceremony_id=bound)
+        return verdict_response(verdict)
 
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/offline-scans")
 class OfflineScans(MethodView):
     @ceremony_role("staff")
     @blp.arguments(OfflineUploadSchema())
-    @blp.response(200, OfflineResultsSchema)
+    @blp.response(200, OfflineResultsSchema())
     @blp.doc(security=BEARER)
     def post(self, upload, ceremony_id: uuid.UUID):
         """Upload scans a door made offline (staff); each gets the verdict a live scan would.
@@ -72,16 +57,14 @@ class OfflineScans(MethodView):
         Scans are applied in the order they were made, each in its own transaction; results
         come back in the order sent. A scan uploaded twice (same nonce) gets its first answer.
         """
-        with service_context().database.transaction() as session:
+        database = service_context().database
+        with database.transaction() as session:
             known_ceremony(session, ceremony_id)
-        scans = upload["scans"]
-        results: list[dict | None] = [None] * len(scans)
-        for index in sorted(range(len(scans)), key=lambda i: scans[i]["scanned_at"]):
-            verdict = _check_in(scans[index], ceremony_id)
-            results[index] = {
-                **verdict.body,
-                "nonce": scans[index]["nonce"],
-                "status": verdict.status,
-            }
-        # Verdict bodies are JSON already (stored ones are replayed as they were sent).
-        return jsonify({"results": results})
+        token_gate = current_principal().gate
+        scans = [scan_at_gate(fields, token_gate) for fields in upload["scans"]]
+        verdicts = record_uploaded_scans(database, key_ring(), scans, ceremony_id)
+        results = [
+            {**verdict.body, "nonce": scan.nonce, "status": verdict.status}
+            for scan, verdict in zip(scans, verdicts, strict=True)
+        ]
+        return {"results": results}

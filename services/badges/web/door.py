@@ -4,72 +4,26 @@ from __future__ import annotations
 
 import uuid
 
-from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
-from shared.events import Line
-from shared.observability import CHECKINS
-from shared.web import current_principal, require_role, service_context
+from shared.access import BEARER, ceremony_role, current_principal, require_role
+from shared.web import service_context
 
-from ..app import key_ring
-from ..door.attendance import known_ceremony
-from ..door.checkin import Scan, record_scan
-from ..door.search import badge_code_for, door_ceremonies, find_guests
-from .access import BEARER, ceremony_role
-from .checkins import REPLAYED_HEADER
-from .schemas import CheckinResultSchema, GuestSchema, Nonce
+from ..door.checkin import admit_by_name, gate_for
+from ..door.search import door_ceremonies, find_guests
+from ..projections import known_ceremony
+from ..signing.keys import key_ring
+from .checkins import verdict_response
+from .schemas import (
+    AdmissionSchema,
+    CheckinResultSchema,
+    DoorSessionSchema,
+    FoundGuestsSchema,
+    GuestQuerySchema,
+)
 
 blp = Blueprint("door_api", __name__, url_prefix="/api", description="Door page")
-
-
-class DoorCeremonySchema(Schema):
-    """A ceremony a door may open."""
-
-    id = fields.UUID()
-    title = fields.String()
-    starts_at = fields.AwareDateTime()
-
-
-class DoorSessionSchema(Schema):
-    """What a staff token speaks for at the door."""
-
-    role = fields.String()
-    ceremony_id = fields.UUID(allow_none=True, metadata={"description": "Set if token-bound."})
-    gate = fields.String(allow_none=True, metadata={"description": "Set if token-bound."})
-    ceremonies = fields.List(fields.Nested(DoorCeremonySchema))
-
-
-class GuestQuerySchema(Schema):
-    """A search by name."""
-
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-
-
-class FoundGuestSchema(GuestSchema):
-    """A badge holder found by name."""
-
-    registration_id = fields.UUID()
-    serial = fields.String()
-    status = fields.String(validate=validate.OneOf(("issued", "revoked")))
-    inside = fields.Boolean()
-    admitted_at = fields.AwareDateTime(allow_none=True)
-    admitted_gate = fields.String(allow_none=True)
-
-
-class FoundGuestsSchema(Schema):
-    """Guests found by name, at most twenty."""
-
-    guests = fields.List(fields.Nested(FoundGuestSchema))
-
-
-class AdmissionSchema(Schema):
-    """Admit a guest found by name, without their printed badge."""
-
-    registration_id = fields.UUID(required=True)
-    gate = Line(max_len=64)
-    nonce = Nonce(allow_none=True, load_default=None)
 
 
 @blp.route("/door/session")
@@ -113,19 +67,12 @@ class DoorAdmissions(MethodView):
     @blp.doc(security=BEARER)
     def post(self, fields, ceremony_id: uuid.UUID):
         """Admit a guest found by name (staff): the door's verdict on their badge on file."""
-        database = service_context().database
-        with database.transaction() as session:
-            code = badge_code_for(session, ceremony_id, fields["registration_id"])
-        scan = Scan(
-            code=code,
-            # As at a scan: a token issued for one gate speaks for that gate.
-            gate=current_principal().gate or fields["gate"],
+        verdict = admit_by_name(
+            service_context().database,
+            key_ring(),
+            ceremony_id,
+            fields["registration_id"],
+            gate=gate_for(current_principal().gate, fields["gate"]),
             nonce=fields["nonce"],
         )
-        verdict = record_scan(database, key_ring(), scan, ceremony_id=ceremony_id)
-        CHECKINS.labels(verdict.result).inc()
-        response = jsonify(verdict.body)
-        response.status_code = verdict.status
-        if verdict.replayed:
-            response.headers[REPLAYED_HEADER] = "true"
-        return response
+        return verdict_response(verdict)

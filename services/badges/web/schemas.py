@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from shared.events import CATEGORIES, CHECKIN_RESULTS, Line, single_line
+from shared.contract import BADGE_STATUSES, CATEGORIES, CHECKIN_RESULTS, Line, single_line
 
 #: How far ahead of our clock a scanner's clock may run before its scan time is refused.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -101,7 +101,7 @@ class BadgeSchema(Schema):
     serial = fields.String()
     kid = fields.String()
     code = fields.String(metadata={"description": "The signed text the QR code carries."})
-    status = fields.String(validate=validate.OneOf(("issued", "revoked")))
+    status = fields.String(validate=validate.OneOf(BADGE_STATUSES))
     issued_at = fields.AwareDateTime()
     revoked_at = fields.AwareDateTime(allow_none=True)
     full_name = fields.String()
@@ -185,3 +185,51 @@ class ScannerBundleSchema(Schema):
     keys = fields.List(fields.Nested(PublicKeySchema))
     revoked = fields.List(fields.String(), metadata={"description": "Serials of revoked badges."})
     guests = fields.List(fields.Nested(BundleGuestSchema))
+
+
+class DoorCeremonySchema(Schema):
+    """A ceremony a door may open."""
+
+    id = fields.UUID()
+    title = fields.String()
+    starts_at = fields.AwareDateTime()
+
+
+class DoorSessionSchema(Schema):
+    """What a staff token speaks for at the door."""
+
+    role = fields.String()
+    ceremony_id = fields.UUID(allow_none=True, metadata={"description": "Set if token-bound."})
+    gate = fields.String(allow_none=True, metadata={"description": "Set if token-bound."})
+    ceremonies = fields.List(fields.Nested(DoorCeremonySchema))
+
+
+class GuestQuerySchema(Schema):
+    """A search by name."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class FoundGuestSchema(GuestSchema):
+    """A badge holder found by name."""
+
+    registration_id = fields.UUID()
+    serial = fields.String()
+    status = fields.String(validate=validate.OneOf(BADGE_STATUSES))
+    inside = fields.Boolean()
+    admitted_at = fields.AwareDateTime(allow_none=True)
+    admitted_gate = fields.String(allow_none=True)
+
+
+class FoundGuestsSchema(Schema):
+    """Guests found by name, at most twenty."""
+
+    guests = fields.List(fields.Nested(FoundGuestSchema))
+
+
+class AdmissionSchema(Schema):
+    """Admit a guest found by name, without their printed badge."""
+
+    registration_id = fields.UUID(required=True)
+    gate = Line(max_len=64)
+    nonce = Nonce(allow_none=True, load_default=None)

@@ -6,10 +6,15 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import parseaddr
 
+from flask import Flask, current_app
+
 from shared.config import ConfigurationError
 
 from .message import message_id_for
 from .sanitising import email_address, single_line
+
+#: Where an app keeps its mail identity.
+EXTENSION = "notifications.identity"
 
 
 @dataclass(frozen=True)
@@ -52,3 +57,13 @@ class MailIdentity:
         The same in its invite, updates and cancel, so calendars keep one entry.
         """
         return f"registration-{registration_id}@{self.domain}"
+
+
+def install_identity(app: Flask, identity: MailIdentity) -> None:
+    """Give ``app`` the identity its emails are sent under."""
+    app.extensions[EXTENSION] = identity
+
+
+def identity() -> MailIdentity:
+    """Who the running app's emails come from."""
+    return current_app.extensions[EXTENSION]

@@ -16,13 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.contract import programme_from_json
+
 from ..compose.calendar import build_cancel, build_invite
 from ..compose.contexts import Attachment, CeremonyInfo, Recipient, VipGuest
 from ..compose.identity import MailIdentity
 from ..compose.letters import render_email
 from ..compose.message import build_message
-from ..handlers import invitation_row, registration_row
-from ..models import announcements, ceremonies, invitations
+from ..models import announcements, invitations
+from ..projections import ceremony_row, invitation_row, registration_row
 from .badge_source import BadgeSource
 from .sender import PermanentDeliveryError, TransientDeliveryError
 
@@ -55,12 +57,6 @@ class Parts:
 
 def ceremony_info(row: Any) -> CeremonyInfo:
     """The projected ceremony as the templates and calendar files want it."""
-    programme = [
-        {**item, "starts_at": datetime.fromisoformat(item["starts_at"])}
-        if item.get("starts_at")
-        else {**item, "starts_at": None}
-        for item in row.programme or []
-    ]
     return CeremonyInfo(
         id=str(row.id),
         title=row.title,
@@ -69,7 +65,7 @@ def ceremony_info(row: Any) -> CeremonyInfo:
         timezone=row.timezone,
         venue_name=row.venue_name,
         venue_address=row.venue_address,
-        programme=programme,
+        programme=programme_from_json(row.programme),
         protocol_contact_email=row.protocol_contact_email,
         sequence=row.sequence,
     )
@@ -106,17 +102,15 @@ class Assembler:
 
     def compose(self, session: Session, delivery: Any) -> Composed:
         """The message for ``delivery``; raises a delivery error or SkipDelivery."""
-        ceremony_row = session.execute(
-            select(ceremonies).where(ceremonies.c.id == delivery.ceremony_id)
-        ).first()
-        if ceremony_row is None:
+        projected = ceremony_row(session, delivery.ceremony_id)
+        if projected is None:
             raise TransientDeliveryError("the ceremony is not known here yet")
         build_parts = self._parts.get(delivery.template)
         if build_parts is None:
             raise PermanentDeliveryError(f"no email is composed for {delivery.template!r}")
-        subject, recipient = self._addressee(session, delivery, ceremony_row)
+        subject, recipient = self._addressee(session, delivery, projected)
         try:
-            ceremony = ceremony_info(ceremony_row)
+            ceremony = ceremony_info(projected)
             parts = build_parts(session, delivery, subject, ceremony, recipient)
             context = {"recipient": recipient, "ceremony": ceremony, **parts.context}
             rendered = render_email(delivery.template, recipient.language, context)

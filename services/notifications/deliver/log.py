@@ -21,8 +21,6 @@ from shared.errors import DomainError, not_found
 from ..compose.identity import MailIdentity
 from ..models import deliveries
 
-DELIVERY_STATUSES = ("queued", "sent", "failed", "skipped")
-
 #: Set once emails recorded in this process are committed: idle delivery threads look at once
 #: instead of at their next poll.
 RECORDED = threading.Event()

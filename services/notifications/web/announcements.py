@@ -7,11 +7,11 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared.access import BEARER, ceremony_role
 from shared.web import service_context
 
 from ..announcements import announce
-from ..app import identity
-from .access import BEARER, ceremony_organiser
+from ..compose.identity import identity
 from .schemas import AnnouncementInSchema, AnnouncementSchema
 
 blp = Blueprint(
@@ -21,7 +21,7 @@ blp = Blueprint(
 
 @blp.route("/<uuid:ceremony_id>/announcements")
 class Announcements(MethodView):
-    @ceremony_organiser
+    @ceremony_role("organiser")
     @blp.arguments(AnnouncementInSchema)
     @blp.response(201, AnnouncementSchema)
     @blp.doc(security=BEARER)

@@ -7,11 +7,11 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.web import require_role, service_context
+from shared.access import BEARER, current_principal, ensure_ceremony, require_role
+from shared.web import service_context
 
-from ..app import identity
+from ..compose.identity import identity
 from ..deliver.log import get_delivery, list_deliveries, resend_delivery
-from .access import BEARER, ensure_organiser_of
 from .schemas import DeliveryQuerySchema, DeliverySchema
 
 blp = Blueprint("deliveries", __name__, url_prefix="/api", description="Delivery log")
@@ -25,7 +25,9 @@ class Deliveries(MethodView):
     @blp.doc(security=BEARER)
     def get(self, filters):
         """List emails and what became of them, newest first (organiser)."""
-        principal = ensure_organiser_of(filters.get("ceremony"))
+        principal = current_principal()
+        if filters.get("ceremony") is not None:
+            ensure_ceremony(principal, filters["ceremony"])
         bound = [uuid.UUID(principal.ceremony_id)] if principal.ceremony_id else None
         with service_context().database.transaction() as session:
             return list_deliveries(session, **filters, only_ceremonies=bound)
@@ -40,7 +42,7 @@ class DeliveryById(MethodView):
         """Show one email of the log (organiser)."""
         with service_context().database.transaction() as session:
             delivery = get_delivery(session, delivery_id)
-        ensure_organiser_of(delivery.ceremony_id)
+        ensure_ceremony(current_principal(), delivery.ceremony_id)
         return delivery
 
 
@@ -52,5 +54,5 @@ class DeliveryResend(MethodView):
     def post(self, delivery_id: uuid.UUID):
         """Queue a sent or failed email again, as a new delivery with its own Message-ID."""
         with service_context().database.transaction() as session:
-            ensure_organiser_of(get_delivery(session, delivery_id).ceremony_id)
+            ensure_ceremony(current_principal(), get_delivery(session, delivery_id).ceremony_id)
             return resend_delivery(session, identity(), delivery_id)

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from shared.events import CATEGORIES, REGISTRATION_STATUSES, Line
+from shared.contract import CATEGORIES, DELIVERY_STATUSES, REGISTRATION_STATUSES, Language, Line
 
 from ..compose.contexts import TEMPLATES
-from ..deliver.log import DELIVERY_STATUSES
-
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-def _language(value: str) -> None:
-    if not _LANGUAGE_TAG.match(value):
-        raise ValidationError("Not a language tag, e.g. en, fr, zh.")
 
 
 class DeliveryQuerySchema(Schema):
@@ -55,7 +45,7 @@ class DeliverySchema(Schema):
 class PreviewQuerySchema(Schema):
     """Which language to preview a template in."""
 
-    language = fields.String(load_default="en", validate=[validate.Length(max=35), _language])
+    language = Language(load_default="en")
 
 
 class PreviewSchema(Schema):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.web import require_role
+from shared.access import BEARER, require_role
 
 from ..compose.previews import preview
-from .access import BEARER
 from .schemas import PreviewQuerySchema, PreviewSchema
 
 blp = Blueprint("templates", __name__, url_prefix="/api/templates", description="Email templates")

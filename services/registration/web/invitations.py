@@ -8,13 +8,19 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared.access import (
+    BEARER,
+    ceremony_role,
+    current_principal,
+    ensure_ceremony,
+    require_role,
+)
 from shared.errors import DomainError
-from shared.web import require_role, service_context
+from shared.web import service_context
 
-from ..app import links
 from ..ceremonies import get_ceremony
 from ..invitations import answer, get_invitation, invite, list_invitations, remind
-from .ceremonies import BEARER, ensure_ceremony_scope
+from ..links import links
 from .invitees_csv import read_invitees
 from .schemas import (
     AnswerSchema,
@@ -38,36 +44,33 @@ def with_links(session, invitations):
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/invitations")
 class CeremonyInvitations(MethodView):
-    @require_role("organiser")
+    @ceremony_role("organiser")
     @blp.arguments(InvitationsInSchema)
     @blp.response(201, InvitationSchema(many=True))
     @blp.doc(security=BEARER)
     def post(self, body, ceremony_id: uuid.UUID):
         """Invite dignitaries and speakers (organiser): all of them, or none."""
-        ensure_ceremony_scope(ceremony_id)
         with service_context().database.transaction() as session:
             return with_links(session, invite(session, ceremony_id, body["invitees"], links()))
 
-    @require_role("organiser")
+    @ceremony_role("organiser")
     @blp.arguments(InvitationQuerySchema, location="query")
     @blp.response(200, InvitationSchema(many=True))
     @blp.doc(security=BEARER)
     def get(self, filters, ceremony_id: uuid.UUID):
         """List a ceremony's invitations in protocol order (organiser)."""
-        ensure_ceremony_scope(ceremony_id)
         with service_context().database.transaction() as session:
             return with_links(session, list_invitations(session, ceremony_id, **filters))
 
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/invitations/import")
 class CeremonyInvitationsImport(MethodView):
-    @require_role("organiser")
+    @ceremony_role("organiser")
     @blp.arguments(CsvUploadSchema, location="files")
     @blp.response(201, InvitationSchema(many=True))
     @blp.doc(security=BEARER)
     def post(self, _files, ceremony_id: uuid.UUID):
         """Invite from a CSV file with a header row (organiser): every row valid, or none."""
-        ensure_ceremony_scope(ceremony_id)
         upload = request.files.get("file")
         raw = upload.read() if upload is not None else request.get_data()
         if not raw:
@@ -91,7 +94,7 @@ class InvitationById(MethodView):
         """Show one invitation (organiser)."""
         with service_context().database.transaction() as session:
             invitation = get_invitation(session, invitation_id)
-            ensure_ceremony_scope(invitation.ceremony_id)
+            ensure_ceremony(current_principal(), invitation.ceremony_id)
             return with_links(session, invitation)
 
 
@@ -103,7 +106,7 @@ class InvitationRemind(MethodView):
     def post(self, invitation_id: uuid.UUID):
         """Remind exactly this invitee (organiser)."""
         with service_context().database.transaction() as session:
-            ensure_ceremony_scope(get_invitation(session, invitation_id).ceremony_id)
+            ensure_ceremony(current_principal(), get_invitation(session, invitation_id).ceremony_id)
             return with_links(session, remind(session, invitation_id, links()))
 
 
@@ -116,6 +119,6 @@ class InvitationAnswer(MethodView):
     def post(self, body, invitation_id: uuid.UUID):
         """Record an answer the invitee gave another way, e.g. by phone (organiser)."""
         with service_context().database.transaction() as session:
-            ensure_ceremony_scope(get_invitation(session, invitation_id).ceremony_id)
+            ensure_ceremony(current_principal(), get_invitation(session, invitation_id).ceremony_id)
             invitation = answer(session, invitation_id, body["answer"], links(), by="organiser")
             return with_links(session, invitation)

@@ -12,12 +12,13 @@ from babel.dates import format_datetime
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from shared.contract import PUBLIC_CATEGORIES
 from shared.errors import DomainError
 from shared.web import service_context
 
-from ..app import links
 from ..ceremonies import get_ceremony, list_ceremonies
-from ..registrations import PUBLIC_CATEGORIES, cancel, get_registration, register
+from ..links import links
+from ..registrations import cancel, get_registration, register
 from .schemas import RegistrationInSchema
 from .translations import LANGUAGE_NAMES, pick_language, strings_for
 
@@ -53,8 +54,7 @@ def register_page(ceremony_id: uuid.UUID):
             fields = RegistrationInSchema().load(
                 {**{k: v for k, v in form.items() if v}, "language": lang}
             )
-            with service_context().database.transaction() as session:
-                registration = register(session, ceremony.id, fields, links())
+            registration = register(service_context().database, ceremony.id, fields, links())
             capability = links().manage_capability(registration.id)
             return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
         except ValidationError as exc:

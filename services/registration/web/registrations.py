@@ -10,13 +10,18 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.errors import DomainError
-from shared.web import bearer_token, current_principal, service_context
+from shared.access import (
+    BEARER,
+    ceremony_role,
+    current_principal,
+    ensure_ceremony,
+    organiser_or_guest,
+)
+from shared.web import service_context
 
-from ..app import links
 from ..ceremonies import get_ceremony
-from ..registrations import cancel, get_registration, list_registrations, register_at_once
-from .ceremonies import BEARER, ensure_ceremony_scope
+from ..links import links
+from ..registrations import cancel, get_registration, list_registrations, register
 from .schemas import (
     RegistrationCreatedSchema,
     RegistrationInSchema,
@@ -51,20 +56,19 @@ class CeremonyRegistrations(MethodView):
         principal = current_principal()
         by_organiser = principal is not None and principal.role == "organiser"
         if by_organiser:
-            ensure_ceremony_scope(ceremony_id)
-        registration = register_at_once(
+            ensure_ceremony(principal, ceremony_id)
+        registration = register(
             service_context().database, ceremony_id, fields, links(), by_organiser=by_organiser
         )
-        if getattr(registration, "manage_url", None) is None:
-            registration.manage_url = links().manage_url(registration.id)
+        registration.manage_url = links().manage_url(registration.id)
         return registration
 
+    @ceremony_role("organiser")
     @blp.arguments(RegistrationQuerySchema, location="query")
     @blp.response(200, RegistrationSchema(many=True))
     @blp.doc(security=BEARER)
     def get(self, filters, ceremony_id: uuid.UUID):
         """List a ceremony's registrations in protocol order (organiser)."""
-        ensure_ceremony_scope(ceremony_id)
         with service_context().database.transaction() as session:
             get_ceremony(session, ceremony_id)
             return list_registrations(session, ceremony_id, **filters)
@@ -72,12 +76,12 @@ class CeremonyRegistrations(MethodView):
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/registrations.csv")
 class CeremonyRegistrationsCsv(MethodView):
+    @ceremony_role("organiser")
     @blp.arguments(RegistrationQuerySchema, location="query")
     @blp.response(200, content_type="text/csv")
     @blp.doc(security=BEARER)
     def get(self, filters, ceremony_id: uuid.UUID):
         """Export a ceremony's registrations as CSV (organiser)."""
-        ensure_ceremony_scope(ceremony_id)
         with service_context().database.transaction() as session:
             get_ceremony(session, ceremony_id)
             rows = list_registrations(session, ceremony_id, **filters)
@@ -114,21 +118,7 @@ class RegistrationCancel(MethodView):
 
 def ensure_registration_access(registration) -> None:
     """Let through an organiser of its ceremony or the holder of this registration's link."""
-    token = bearer_token()
-    if token is None:
-        raise DomainError("unauthorized", "A bearer token is required.", kind="unauthorized")
-    principal = current_principal()
-    if principal is not None:
-        if principal.role == "organiser" and principal.may_act_on(registration.ceremony_id):
-            return
-        raise DomainError(
-            "forbidden", "This token may not see this registration.", kind="forbidden"
-        )
-    granted = links().registration_for(token)
-    if granted is None:
-        raise DomainError("unauthorized", "The token is invalid or expired.", kind="unauthorized")
-    if granted != registration.id:
-        raise DomainError("forbidden", "This link is for another registration.", kind="forbidden")
+    ensure_ceremony(organiser_or_guest(registration.id), registration.ceremony_id)
 
 
 def registrations_csv(rows) -> str:

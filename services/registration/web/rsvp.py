@@ -6,7 +6,6 @@ Mail scanners follow links, so only a POST (a button) records an answer.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -16,9 +15,9 @@ from shared.auth import AuthError
 from shared.errors import DomainError
 from shared.web import service_context
 
-from ..app import links
-from ..ceremonies import get_ceremony
+from ..ceremonies import get_ceremony, has_started
 from ..invitations import ANSWERS, answer, get_invitation
+from ..links import links
 from .translations import strings_for
 
 bp = Blueprint("rsvp", __name__, template_folder="templates")
@@ -74,7 +73,7 @@ def _render(capability: str, invitation_id: uuid.UUID, *, error: str = "", statu
             ceremony=ceremony,
             capability=capability,
             when=format_datetime(ceremony.starts_at, "full", tzinfo=zone, locale=locale),
-            closed=_closed(ceremony),
+            closed=has_started(ceremony),
             # The email's Accept and Decline links open this page with the button in focus.
             suggested=request.args.get("answer") if request.method == "GET" else None,
             error=t.get(error, "") if error else "",
@@ -83,7 +82,3 @@ def _render(capability: str, invitation_id: uuid.UUID, *, error: str = "", statu
         ),
         status,
     )
-
-
-def _closed(ceremony) -> bool:
-    return ceremony.starts_at <= datetime.now(UTC)

@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.events import CATEGORIES, REGISTRATION_STATUSES, Line
+from shared.contract import (
+    CATEGORIES,
+    INVITATION_STATUSES,
+    REGISTRATION_STATUSES,
+    VIP_CATEGORIES,
+    Language,
+    Line,
+    ProgrammeItemSchema,
+    VenueSchema,
+)
 
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _ZONES = frozenset(available_timezones())
 
 
 def _timezone(value: str) -> None:
     if value not in _ZONES:
         raise ValidationError("Not a known IANA time zone, e.g. Europe/Paris.")
-
-
-def _language(value: str) -> None:
-    if not LANGUAGE_TAG.match(value):
-        raise ValidationError("Not a language tag, e.g. en, fr, zh.")
-
-
-def Language(**kwargs) -> fields.String:
-    """A language tag field (``en``, ``fr-CA``, ``zh``)."""
-    return fields.String(validate=[validate.Length(max=35), _language], **kwargs)
-
-
-class VenueSchema(Schema):
-    name = Line(required=True)
-    address = Line(max_len=500)
-
-
-class ProgrammeItemSchema(Schema):
-    title = Line(required=True)
-    speaker = Line()
-    role = Line()
-    starts_at = fields.AwareDateTime(allow_none=True, load_default=None)
 
 
 class CeremonyInSchema(Schema):
@@ -150,9 +135,7 @@ class RegistrationQuerySchema(Schema):
 class InviteeSchema(PersonInSchema):
     """One person to invite."""
 
-    category = fields.String(
-        validate=validate.OneOf(("dignitary", "speaker")), load_default="dignitary"
-    )
+    category = fields.String(validate=validate.OneOf(VIP_CATEGORIES), load_default="dignitary")
 
 
 class InvitationsInSchema(Schema):
@@ -178,7 +161,7 @@ class InvitationSchema(PersonOutSchema):
 class InvitationQuerySchema(Schema):
     """Filters of the invitation list."""
 
-    status = fields.String(validate=validate.OneOf(("pending", "accepted", "declined")))
+    status = fields.String(validate=validate.OneOf(INVITATION_STATUSES))
 
 
 class AnswerSchema(Schema):

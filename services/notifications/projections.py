@@ -1,0 +1,33 @@
+"""What this service reads of the ceremonies, registrations and invitations it keeps."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import ceremonies, invitations, promotions, registrations
+
+
+def ceremony_row(session: Session, ceremony_id):
+    """The projected ceremony, or None."""
+    return session.execute(select(ceremonies).where(ceremonies.c.id == ceremony_id)).first()
+
+
+def registration_row(session: Session, registration_id):
+    """The projected registration, or None."""
+    query = select(registrations).where(registrations.c.id == registration_id)
+    return session.execute(query).first()
+
+
+def invitation_row(session: Session, invitation_id):
+    """The projected invitation, or None."""
+    query = select(invitations).where(invitations.c.id == invitation_id)
+    return session.execute(query).first()
+
+
+def is_promoted(session: Session, registration_id) -> bool:
+    """Whether the registration got its seat from the waitlist."""
+    query = select(promotions.c.registration_id).where(
+        promotions.c.registration_id == registration_id
+    )
+    return session.execute(query).first() is not None

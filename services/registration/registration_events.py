@@ -1,0 +1,58 @@
+"""What the service tells the bus of a registration: the ``registration.*`` events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from shared.outbox import publish_event
+
+from .links import Links
+from .models import Registration, outbox
+
+#: The producer named in this service's events.
+SOURCE = "registration"
+
+
+def registration_data(
+    registration: Registration,
+    links: Links,
+    *,
+    previous_status: str | None = None,
+    promoted: bool = False,
+) -> dict[str, Any]:
+    """The registration as the ``registration.*`` events carry it."""
+    return {
+        "registration_id": registration.id,
+        "ceremony_id": registration.ceremony_id,
+        "full_name": registration.full_name,
+        "email": registration.email,
+        "honorific": registration.honorific,
+        "organisation": registration.organisation,
+        "job_title": registration.job_title,
+        "language": registration.language,
+        "category": registration.category,
+        "precedence": registration.precedence,
+        "status": registration.status,
+        "reserved": registration.reserved,
+        "manage_url": links.manage_url(registration.id),
+        "previous_status": previous_status,
+        "promoted": promoted,
+    }
+
+
+def announce_registration(
+    session: Session,
+    registration: Registration,
+    links: Links,
+    *,
+    previous_status: str | None = None,
+    promoted: bool = False,
+) -> str:
+    """Write the registration's event, named after its status, to the outbox; its event id."""
+    data = registration_data(
+        registration, links, previous_status=previous_status, promoted=promoted
+    )
+    event_type = f"registration.{registration.status}"
+    return publish_event(session, outbox, event_type, data, SOURCE)["event_id"]

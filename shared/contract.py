@@ -1,0 +1,148 @@
+"""The pieces of the contract every service speaks, defined once.
+
+Categories and statuses, the field types of people, venues, programmes and languages, the form
+a programme is stored in, and how names are compared and put in protocol order. The event
+schemas (``shared.events``) and each service's API schemas are built from these.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+CATEGORIES = ("dignitary", "speaker", "guest", "participant", "press", "staff")
+#: Guests protocol staff must notice at once: they sit on protocol seats outside the public
+#: capacity, get a banner at the door, and their arrival is told to the protocol contact.
+VIP_CATEGORIES = ("dignitary", "speaker")
+#: Categories a guest may choose when registering alone.
+PUBLIC_CATEGORIES = ("guest", "participant", "press")
+
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+INVITATION_STATUSES = ("pending", "accepted", "declined")
+BADGE_STATUSES = ("issued", "revoked")
+DELIVERY_STATUSES = ("queued", "sent", "failed", "skipped")
+#: Verdicts of a door scan; the last two answer exit scans (``direction: "out"``).
+CHECKIN_RESULTS = (
+    "admitted",
+    "already_admitted",
+    "revoked",
+    "wrong_ceremony",
+    "invalid",
+    "exited",
+    "not_inside",
+)
+
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def single_line(value: str) -> None:
+    """Refuse line breaks and other control characters (they must never reach a header)."""
+    if _CONTROL.search(value):
+        raise ValidationError("Must be a single line without control characters.")
+
+
+def Line(*, required: bool = False, max_len: int = 200, **kwargs) -> fields.String:
+    """A one-line string field."""
+    if not required:
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+    return fields.String(
+        required=required,
+        validate=[validate.Length(min=1 if required else 0, max=max_len), single_line],
+        **kwargs,
+    )
+
+
+def _language(value: str) -> None:
+    if not LANGUAGE_TAG.match(value):
+        raise ValidationError("Not a language tag, e.g. en, fr, zh.")
+
+
+def Language(**kwargs) -> fields.String:
+    """A language tag field (``en``, ``fr-CA``, ``zh``)."""
+    return fields.String(validate=[validate.Length(max=35), _language], **kwargs)
+
+
+class VenueSchema(Schema):
+    """Where a ceremony takes place."""
+
+    name = Line(required=True)
+    address = Line(max_len=500)
+
+
+class ProgrammeItemSchema(Schema):
+    """One item of a ceremony's programme, in running order."""
+
+    title = Line(required=True)
+    speaker = Line()
+    role = Line()
+    starts_at = fields.AwareDateTime(allow_none=True, load_default=None)
+
+
+def programme_to_json(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A programme as stored in a JSON column: times as ISO 8601 text."""
+    return [
+        {
+            "title": item["title"],
+            "speaker": item.get("speaker"),
+            "role": item.get("role"),
+            "starts_at": _iso(item.get("starts_at")),
+        }
+        for item in items
+    ]
+
+
+def programme_from_json(items: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """A stored programme with its times as aware datetimes again."""
+    return [
+        {
+            "title": item["title"],
+            "speaker": item.get("speaker"),
+            "role": item.get("role"),
+            "starts_at": _instant(item.get("starts_at")),
+        }
+        for item in items or []
+    ]
+
+
+def _iso(value: datetime | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _instant(value: datetime | str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def fold(text: str) -> str:
+    """Text as names are compared: without accents, case-folded (Fernández ~ fernandez)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def family_name(full_name: str) -> str:
+    """The family name used for sorting: the last word, or the whole name if it has no space.
+
+    Names typed without spaces are mostly Chinese, Japanese or Korean, which put the family
+    name first, so sorting on the whole name sorts on the family name.
+    """
+    words = full_name.split()
+    return words[-1] if words else ""
+
+
+def protocol_order(precedence: int | None, full_name: str) -> tuple:
+    """The sort key of protocol order: precedence (lowest first, none last), then family name.
+
+    Ties go on to the whole name; accents are ignored, so "Élise" sorts with "Elise".
+    """
+    return (
+        precedence is None,
+        precedence or 0,
+        fold(family_name(full_name)),
+        fold(full_name),
+    )
