@@ -139,7 +139,10 @@ class Notifications:
 
     def deliver(self) -> int:
         """Send every email due now; returns how many were tried."""
-        return self.agent.deliver_due()
+        count = 0
+        while self.agent.deliver_next():
+            count += 1
+        return count
 
     def log(self, **where: Any) -> list:
         """Delivery rows, oldest first, optionally filtered by column values."""

@@ -6,7 +6,6 @@ ReportLab draws glyphs as given, so its text goes through `fonts.visual_text` fi
 
 import io
 import logging
-import math
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from itertools import groupby
@@ -29,8 +28,6 @@ from services.badges.printing.fonts import (
 from services.badges.printing.layout import (
     BADGE_HEIGHT_MM,
     BADGE_WIDTH_MM,
-    LINE_SPACING,
-    POINT_MM,
     BadgeLayout,
     BadgeView,
     Box,
@@ -146,26 +143,6 @@ def render_png(view: BadgeView, dpi: int = PNG_DPI) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", dpi=(dpi, dpi))
     return out.getvalue()
-
-
-def render_text_line(
-    text: str, size_pt: float = 24.0, bold: bool = False, dpi: int = PNG_DPI
-) -> Image.Image:
-    """One line of text drawn exactly as a badge draws it, on a grey-scale image of its own."""
-    width_mm = _png_measurer(dpi)(text, size_pt, bold) + 4.0
-    height_mm = size_pt * POINT_MM * LINE_SPACING * 1.5
-    block = TextBlock(
-        text,
-        Box(0.0, 0.0, width_mm, height_mm),
-        size=size_pt,
-        min_size=size_pt,
-        bold=bold,
-        colour="#000000",
-    )
-    scale = dpi / 25.4
-    image = Image.new("L", (math.ceil(width_mm * scale), math.ceil(height_mm * scale)), 255)
-    _draw_png_text(ImageDraw.Draw(image), block, dpi)
-    return image
 
 
 # --- PDF ---------------------------------------------------------------------------------

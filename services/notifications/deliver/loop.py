@@ -95,13 +95,6 @@ class DeliveryAgent:
         else:
             mark_sent(session, delivery, language_used, self.clock())
 
-    def deliver_due(self) -> int:
-        """Send every email due now; returns how many were tried (tests and tools use it)."""
-        count = 0
-        while self.deliver_next():
-            count += 1
-        return count
-
     def close(self) -> None:
         """Close the sender's connection and the badge source's."""
         self.sender.close()

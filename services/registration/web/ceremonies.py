@@ -17,7 +17,7 @@ from .schemas import CeremonyInSchema, CeremonyPatchSchema, CeremonySchema
 blp = Blueprint("ceremonies", __name__, url_prefix="/api/ceremonies", description="Ceremonies")
 
 
-def present(session, ceremony):
+def present(ceremony):
     """The ceremony with what the API adds: seats taken and the public registration page."""
     ceremony.registration_url = links().ceremony_registration_url(ceremony.id)
     return ceremony
@@ -29,7 +29,7 @@ class Ceremonies(MethodView):
     def get(self):
         """List ceremonies, soonest first."""
         with service_context().database.transaction() as session:
-            return [present(session, c) for c in list_ceremonies(session)]
+            return [present(c) for c in list_ceremonies(session)]
 
     @require_role("organiser")
     @blp.arguments(CeremonyInSchema)
@@ -38,7 +38,7 @@ class Ceremonies(MethodView):
     def post(self, fields):
         """Create a ceremony (organiser)."""
         with service_context().database.transaction() as session:
-            return present(session, create_ceremony(session, fields))
+            return present(create_ceremony(session, fields))
 
 
 @blp.route("/<uuid:ceremony_id>")
@@ -47,7 +47,7 @@ class CeremonyById(MethodView):
     def get(self, ceremony_id: uuid.UUID):
         """Show one ceremony."""
         with service_context().database.transaction() as session:
-            return present(session, get_ceremony(session, ceremony_id))
+            return present(get_ceremony(session, ceremony_id))
 
     @ceremony_role("organiser")
     @blp.arguments(CeremonyPatchSchema(partial=True))
@@ -56,4 +56,4 @@ class CeremonyById(MethodView):
     def patch(self, changes, ceremony_id: uuid.UUID):
         """Change a ceremony (organiser); added seats go to the waitlist first."""
         with service_context().database.transaction() as session:
-            return present(session, update_ceremony(session, ceremony_id, changes, links()))
+            return present(update_ceremony(session, ceremony_id, changes, links()))
