@@ -65,6 +65,9 @@ class RegistrationData(PersonData):
     #: True when a waitlisted guest got a seat because someone cancelled.
     promoted = fields.Boolean(load_default=False)
     previous_status = fields.String(allow_none=True, load_default=None)
+    #: Why a cancellation happened when the guest did not ask for it, e.g.
+    #: ``replaced_by_invitation``: the address was registered before its owner was invited.
+    cancel_reason = Line(max_len=64)
     manage_url = fields.Url(required=True, require_tld=False)
 
 

@@ -102,7 +102,10 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         apply_registration(session, registrations, event)
         registration = registration_row(session, event.data["registration_id"])
         # Only a confirmed guest was sent a calendar entry that now has to be removed.
-        details = {"with_calendar": event.data["previous_status"] == "confirmed"}
+        details = {
+            "with_calendar": event.data["previous_status"] == "confirmed",
+            "reason": event.data.get("cancel_reason"),
+        }
         record_for_registration(
             session, identity, event.event_id, "cancelled", registration, details
         )

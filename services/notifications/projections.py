@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .models import ceremonies, invitations, promotions, registrations
@@ -22,6 +22,15 @@ def registration_row(session: Session, registration_id):
 def invitation_row(session: Session, invitation_id):
     """The projected invitation, or None."""
     query = select(invitations).where(invitations.c.id == invitation_id)
+    return session.execute(query).first()
+
+
+def invitation_for_address(session: Session, ceremony_id, email: str):
+    """The ceremony's invitation to this address (compared case-insensitively), or None."""
+    query = select(invitations).where(
+        invitations.c.ceremony_id == ceremony_id,
+        func.lower(invitations.c.email) == email.strip().lower(),
+    )
     return session.execute(query).first()
 
 

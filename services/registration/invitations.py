@@ -99,7 +99,7 @@ def answer(
     invitation.answered_by = by
     invitation.answered_at = datetime.now(UTC)
     if status == "accepted":
-        registration, freed_public_seat = _seat(session, ceremony, invitation)
+        registration, freed_public_seat = _seat(session, ceremony, invitation, links)
         session.flush()  # the registration row exists before the invitation points at it
         invitation.registration_id = registration.id
         announce_registration(session, registration, links)
@@ -113,47 +113,73 @@ def answer(
 
 
 def _seat(
-    session: Session, ceremony: Ceremony, invitation: Invitation
+    session: Session, ceremony: Ceremony, invitation: Invitation, links: Links
 ) -> tuple[Registration, bool]:
-    """A confirmed registration on a protocol seat, reusing the invitee's own if they had one.
+    """A new confirmed registration on a protocol seat, the invitee's own.
 
-    Returns it, and whether a public seat the invitee held became free.
+    Whoever registered the invitee's address before (on the public page, anyone may type any
+    address) is never promoted to it: that registration is cancelled, its holder told, and the
+    invitee gets a registration, link and badge of their own. Returns the new registration and
+    whether a public seat became free.
     """
-    registration = session.scalars(
+    earlier = session.scalars(
         select(Registration).where(
             Registration.ceremony_id == ceremony.id,
             Registration.email_key == invitation.email_key,
             Registration.status != "cancelled",
         )
-    ).first()
-    now = datetime.now(UTC)
+    ).all()
     freed = False
-    if registration is None:
-        registration = Registration(id=uuid.uuid4(), ceremony_id=ceremony.id, created_at=now)
-        session.add(registration)
-    elif registration.status == "confirmed" and not registration.reserved:
-        ceremony.seats_taken -= 1
-        freed = True
-    for name in ("full_name", "email", "email_key", "honorific", "organisation", "job_title"):
-        setattr(registration, name, getattr(invitation, name))
-    registration.language = invitation.language
-    registration.category = invitation.category
-    registration.precedence = invitation.precedence
-    registration.status = "confirmed"
-    registration.reserved = True
-    registration.confirmed_at = now
+    for registration in earlier:
+        freed |= _cancel(session, ceremony, registration, links, reason="replaced_by_invitation")
+    now = datetime.now(UTC)
+    registration = Registration(
+        id=uuid.uuid4(),
+        ceremony_id=ceremony.id,
+        full_name=invitation.full_name,
+        email=invitation.email,
+        email_key=invitation.email_key,
+        honorific=invitation.honorific,
+        organisation=invitation.organisation,
+        job_title=invitation.job_title,
+        language=invitation.language,
+        category=invitation.category,
+        precedence=invitation.precedence,
+        status="confirmed",
+        reserved=True,
+        created_at=now,
+        confirmed_at=now,
+    )
+    session.add(registration)
     return registration, freed
+
+
+def _cancel(
+    session: Session,
+    ceremony: Ceremony,
+    registration: Registration,
+    links: Links,
+    *,
+    reason: str | None = None,
+) -> bool:
+    """Cancel a live registration under the ceremony's lock; whether a public seat was freed."""
+    previous = registration.status
+    freed = previous == "confirmed" and not registration.reserved
+    if freed:
+        ceremony.seats_taken -= 1
+    registration.status = "cancelled"
+    registration.cancelled_at = datetime.now(UTC)
+    session.flush()
+    announce_registration(
+        session, registration, links, previous_status=previous, cancel_reason=reason
+    )
+    return freed
 
 
 def _unseat(session: Session, ceremony: Ceremony, registration_id: uuid.UUID, links: Links):
     registration = session.get(Registration, registration_id)
-    if registration is None or registration.status == "cancelled":
-        return
-    previous = registration.status
-    registration.status = "cancelled"
-    registration.cancelled_at = datetime.now(UTC)
-    session.flush()
-    announce_registration(session, registration, links, previous_status=previous)
+    if registration is not None and registration.status != "cancelled":
+        _cancel(session, ceremony, registration, links)
 
 
 def get_invitation(session: Session, invitation_id: uuid.UUID) -> Invitation:

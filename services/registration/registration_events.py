@@ -21,6 +21,7 @@ def registration_data(
     *,
     previous_status: str | None = None,
     promoted: bool = False,
+    cancel_reason: str | None = None,
 ) -> dict[str, Any]:
     """The registration as the ``registration.*`` events carry it."""
     return {
@@ -39,6 +40,7 @@ def registration_data(
         "manage_url": links.manage_url(registration.id),
         "previous_status": previous_status,
         "promoted": promoted,
+        "cancel_reason": cancel_reason,
     }
 
 
@@ -49,10 +51,15 @@ def announce_registration(
     *,
     previous_status: str | None = None,
     promoted: bool = False,
+    cancel_reason: str | None = None,
 ) -> str:
     """Write the registration's event, named after its status, to the outbox; its event id."""
     data = registration_data(
-        registration, links, previous_status=previous_status, promoted=promoted
+        registration,
+        links,
+        previous_status=previous_status,
+        promoted=promoted,
+        cancel_reason=cancel_reason,
     )
     event_type = f"registration.{registration.status}"
     return publish_event(session, outbox, event_type, data, SOURCE)["event_id"]

@@ -202,3 +202,27 @@ def test_a_ceremony_without_a_protocol_contact_alerts_nobody(service, smtp_serve
 
     assert service.log(template="vip_arrival") == []
     assert messages(smtp_server, before) == []
+
+
+def test_a_registration_replaced_by_an_invitation_tells_the_invitee_why(service, smtp_server):
+    service.ceremony()
+    invitation = service.invite()
+    squatted = service.confirm(email=invitation["email"].upper(), full_name="Someone Else")
+    service.deliver()
+    before = len(smtp_server.received)
+    data = {
+        **squatted,
+        "status": "cancelled",
+        "previous_status": "confirmed",
+        "cancel_reason": "replaced_by_invitation",
+    }
+    service.feed(as_event("registration.cancelled", data))
+    service.deliver()
+
+    [message] = messages(smtp_server, since=before)
+    text = text_of(message)
+    # Addressed as invited, never by the name whoever registered the address typed.
+    assert "Dear H.E. Mr Li Wei," in text
+    assert "Someone Else" not in text + html_of(message)
+    assert "has been replaced by your own" in text
+    assert "register again" not in text

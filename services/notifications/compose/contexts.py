@@ -155,8 +155,12 @@ TEMPLATES: Mapping[str, TemplateSpec] = {
     "promoted": _CONFIRMED,
     # waitlist_position: 1 for the first guest waiting, or None when not shown.
     "waitlisted": TemplateSpec(("manage_url",), {"waitlist_position": None}),
-    # calendar_attached: a METHOD:CANCEL calendar file is attached (the guest had an entry).
-    "cancelled": TemplateSpec((), {"register_url": None, "calendar_attached": False}),
+    # calendar_attached: a METHOD:CANCEL calendar file is attached (the guest had an entry);
+    # reason: None when the guest cancelled, "replaced_by_invitation" when the address was
+    # registered before its owner accepted an invitation (their own registration replaces it).
+    "cancelled": TemplateSpec(
+        (), {"register_url": None, "calendar_attached": False, "reason": None}
+    ),
     # changes: any of "title", "schedule", "venue", "programme"; expects the calendar update.
     "ceremony_changed": TemplateSpec((), {"changes": (), "manage_url": None}),
     "invitation": _INVITATION,

@@ -24,7 +24,12 @@ from ..compose.identity import MailIdentity
 from ..compose.letters import render_email
 from ..compose.message import build_message
 from ..models import announcements, invitations
-from ..projections import ceremony_row, invitation_row, registration_row
+from ..projections import (
+    ceremony_row,
+    invitation_for_address,
+    invitation_row,
+    registration_row,
+)
 from .badge_source import BadgeSource
 from .sender import PermanentDeliveryError, TransientDeliveryError
 
@@ -151,6 +156,14 @@ class Assembler:
             return registration, office
         if registration.status == "cancelled" and delivery.template in MOOT_WHEN_CANCELLED:
             raise SkipDelivery("the registration was cancelled before this email could be sent")
+        if delivery.details.get("reason") == "replaced_by_invitation":
+            # Whoever registered the address may have typed any name: the invitee is addressed
+            # as they were invited.
+            invitation = invitation_for_address(
+                session, registration.ceremony_id, delivery.recipient
+            )
+            if invitation is not None:
+                return registration, _recipient(invitation)
         return registration, _recipient(registration)
 
     def _calendar_uid(self, session: Session, registration: Any) -> str:
@@ -191,7 +204,12 @@ class Assembler:
                 ceremony, recipient, uid, ceremony.sequence + 1, **self._organizer(ceremony)
             )
         register_url = f"{self.registration_url}/ceremonies/{ceremony.id}/register"
-        return Parts({"register_url": register_url, "calendar_attached": with_calendar}, calendar)
+        context = {
+            "register_url": register_url,
+            "calendar_attached": with_calendar,
+            "reason": delivery.details.get("reason"),
+        }
+        return Parts(context, calendar)
 
     def _changed(self, session, delivery, registration, ceremony, recipient) -> Parts:
         return Parts(
