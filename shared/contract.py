@@ -38,25 +38,64 @@ CHECKIN_RESULTS = (
 )
 
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Unicode categories a one-line text may not hold: controls (CR, LF, NEL...), format
+#: characters (bidi overrides, zero-width spaces), line and paragraph separators, surrogates.
+_REFUSED_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
+#: Zero-width joiner and non-joiner: format characters that some scripts (Persian, Indic
+#: scripts) need inside a word; allowed between two letters only.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _is_letter(char: str) -> bool:
+    return unicodedata.category(char)[0] in ("L", "M")
 
 
 def single_line(value: str) -> None:
-    """Refuse line breaks and other control characters (they must never reach a header)."""
-    if _CONTROL.search(value):
-        raise ValidationError("Must be a single line without control characters.")
+    """Refuse line breaks, controls and invisible formatting (they must never reach a header,
+    a badge or a page, where they reorder or hide text)."""
+    for index, char in enumerate(value):
+        if unicodedata.category(char) not in _REFUSED_CATEGORIES:
+            continue
+        if (
+            char in _JOINERS
+            and 0 < index < len(value) - 1
+            and _is_letter(value[index - 1])
+            and _is_letter(value[index + 1])
+        ):
+            continue
+        raise ValidationError(
+            "Must be a single line without control, format or invisible characters "
+            f"(found U+{ord(char):04X})."
+        )
+
+
+def not_blank(value: str) -> None:
+    """Refuse text that is only spaces."""
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def has_letter(value: str) -> None:
+    """Refuse a name without a single letter (in any script)."""
+    if not any(unicodedata.category(char)[0] == "L" for char in value):
+        raise ValidationError("Must contain a letter.")
 
 
 def Line(*, required: bool = False, max_len: int = 200, **kwargs) -> fields.String:
-    """A one-line string field."""
-    if not required:
+    """A one-line string field; a required one may not be blank."""
+    checks = [validate.Length(min=1 if required else 0, max=max_len), single_line]
+    if required:
+        checks.append(not_blank)
+    else:
         kwargs.setdefault("allow_none", True)
         kwargs.setdefault("load_default", None)
-    return fields.String(
-        required=required,
-        validate=[validate.Length(min=1 if required else 0, max=max_len), single_line],
-        **kwargs,
-    )
+    checks.extend(kwargs.pop("validate", []))
+    return fields.String(required=required, validate=checks, **kwargs)
+
+
+def Name(**kwargs) -> fields.String:
+    """A person's name: a required one-line text with at least one letter."""
+    return Line(required=True, validate=[has_letter], **kwargs)
 
 
 def _language(value: str) -> None:

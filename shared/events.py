@@ -17,6 +17,7 @@ from .contract import (
     INVITATION_STATUSES,
     REGISTRATION_STATUSES,
     Line,
+    Name,
     ProgrammeItemSchema,
     VenueSchema,
 )
@@ -46,7 +47,7 @@ class CeremonyData(DataSchema):
 
 
 class PersonData(DataSchema):
-    full_name = Line(required=True)
+    full_name = Name()
     email = fields.Email(required=True)
     honorific = Line(max_len=50)
     organisation = Line()
@@ -87,7 +88,7 @@ class BadgeData(DataSchema):
 
 
 class GuestSummaryData(DataSchema):
-    full_name = Line(required=True)
+    full_name = Name()
     honorific = Line(max_len=50)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     organisation = Line()

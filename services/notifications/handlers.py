@@ -102,10 +102,9 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         apply_registration(session, registrations, event)
         registration = registration_row(session, event.data["registration_id"])
         # Only a confirmed guest was sent a calendar entry that now has to be removed.
-        details = {
-            "with_calendar": event.data["previous_status"] == "confirmed",
-            "reason": event.data.get("cancel_reason"),
-        }
+        details = {"with_calendar": event.data["previous_status"] == "confirmed"}
+        if event.data.get("cancel_reason"):
+            details["reason"] = event.data["cancel_reason"]
         record_for_registration(
             session, identity, event.event_id, "cancelled", registration, details
         )

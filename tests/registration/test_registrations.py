@@ -195,3 +195,10 @@ def test_the_seat_counter_matches_the_registrations(app, client, ceremony, organ
     with app.extensions["ceremony"].database.transaction() as session:
         kept = get_ceremony(session, ceremony_id).seats_taken
         assert kept == count_seats_taken(session, ceremony_id) == 2
+
+
+def test_names_in_scripts_that_join_with_zero_width_characters_are_accepted(client, ceremony):
+    # Persian writes some words with a zero-width non-joiner between letters.
+    response = register(client, ceremony["id"], "mehr@example.org", full_name="مهر\u200cآرا")
+    assert response.status_code == 201, response.json
+    assert response.json["full_name"] == "مهر\u200cآرا"

@@ -13,6 +13,7 @@ from shared.contract import (
     VIP_CATEGORIES,
     Language,
     Line,
+    Name,
     ProgrammeItemSchema,
     VenueSchema,
 )
@@ -76,7 +77,7 @@ class CeremonySchema(Schema):
 class PersonInSchema(Schema):
     """Who is registering or being invited."""
 
-    full_name = Line(required=True)
+    full_name = Name()
     email = fields.Email(required=True, validate=validate.Length(max=254))
     honorific = Line(max_len=50)
     organisation = Line()
