@@ -88,6 +88,26 @@ def require_role(*roles: str) -> Callable:
     return decorator
 
 
+def suite_role(*roles: str) -> Callable:
+    """Let a view that is not about one ceremony (creating one) run only for ``roles``
+    holding a token that is not bound to a ceremony."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = ensure_role(*roles)
+            if principal.ceremony_id is not None:
+                raise _forbidden(
+                    "token_bound_to_ceremony",
+                    "This token is bound to one ceremony; it cannot act beyond it.",
+                )
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def ceremony_role(*roles: str) -> Callable:
     """Let a view on ``.../<ceremony_id>/...`` run only for ``roles`` of that ceremony.
 

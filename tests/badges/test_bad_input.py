@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -10,6 +12,8 @@ from services.badges.models import checkins, outbox, presence
 C = "{ceremony}"
 MB = 1024 * 1024
 SCAN = {"code": "X", "nonce": "a", "scanned_at": "2020-01-01T10:00:00+00:00"}
+A_YEAR_AGO = (datetime.now(UTC) - timedelta(days=365)).isoformat()
+TOMORROW = (datetime.now(UTC) + timedelta(days=1)).isoformat()
 
 # (case, method, path, JSON body or raw bytes, status, error code, field named)
 CASES = [
@@ -51,6 +55,24 @@ CASES = [
         422,
         "validation_error",
         "nonce",
+    ),
+    (
+        "offline scan dated a year back",
+        "POST",
+        f"/api/ceremonies/{C}/offline-scans",
+        {"scans": [{**SCAN, "scanned_at": A_YEAR_AGO}]},
+        422,
+        "validation_error",
+        "scanned_at",
+    ),
+    (
+        "offline scan dated tomorrow",
+        "POST",
+        f"/api/ceremonies/{C}/offline-scans",
+        {"scans": [{**SCAN, "scanned_at": TOMORROW}]},
+        422,
+        "validation_error",
+        "scanned_at",
     ),
     (
         "offline scans for a ceremony id that is no uuid",

@@ -95,3 +95,22 @@ def test_api_docs_are_served_without_internet(client):
     asset = client.get("/api/docs-assets/swagger-ui-bundle.js")
     assert asset.status_code == 200
     asset.close()
+
+
+def test_a_token_bound_to_one_ceremony_cannot_create_another(client, signer, ceremony):
+    bound = signer.issue_token("organiser", ceremony_id=ceremony["id"])
+    response = client.post(
+        "/api/ceremonies", json=ceremony_body(), headers={"Authorization": f"Bearer {bound}"}
+    )
+    assert (response.status_code, response.json["code"]) == (403, "token_bound_to_ceremony")
+    assert len(client.get("/api/ceremonies").json) == 1
+
+
+def test_the_protocol_contact_is_shown_to_organisers_only(client, ceremony, organiser_headers):
+    url = f"/api/ceremonies/{ceremony['id']}"
+    assert ceremony["protocol_contact_email"] == "protocol@example.org"
+    assert client.get(url, headers=organiser_headers).json["protocol_contact_email"] == (
+        "protocol@example.org"
+    )
+    assert client.get(url).json["protocol_contact_email"] is None
+    assert [c["protocol_contact_email"] for c in client.get("/api/ceremonies").json] == [None]

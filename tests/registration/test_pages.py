@@ -83,3 +83,28 @@ def test_an_unknown_ceremony_gets_a_page_not_a_traceback(client):
     response = client.get("/ceremonies/00000000-0000-0000-0000-000000000000/register")
     assert response.status_code == 404
     assert "does not exist" in response.get_data(as_text=True)
+
+
+def test_every_page_keeps_to_its_own_origin_and_out_of_frames(client, ceremony):
+    for path in ("/", form_url(ceremony), f"/api/ceremonies/{ceremony['id']}", "/nowhere"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+        assert "unsafe-inline" not in policy, path
+        assert (headers["X-Frame-Options"], headers["Referrer-Policy"]) == ("DENY", "no-referrer")
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_pages_stylesheet_is_served_by_the_service(client, ceremony):
+    page = client.get(form_url(ceremony)).get_data(as_text=True)
+    [href] = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+    response = client.get(href)
+    assert (response.status_code, response.mimetype) == (200, "text/css")
+    response.close()
+    assert "<style" not in page and "style=" not in page
+
+
+def test_the_api_documentation_may_run_its_own_inline_script(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    assert "script-src 'self' 'unsafe-inline'" in response.headers["Content-Security-Policy"]

@@ -150,6 +150,23 @@ def test_csv_export_neutralises_formulas(client, ceremony, organiser_headers):
     assert rows[0]["email"] == "a@example.org"
 
 
+def test_csv_export_is_safe_in_a_spreadsheet_that_splits_on_semicolons(
+    client, ceremony, organiser_headers
+):
+    register(client, ceremony["id"], "a@example.org", full_name="Ada;=cmd|' /C calc'!A0")
+    register(client, ceremony["id"], "b@example.org", full_name="Bo, +SUM(A1)")
+    text = client.get(
+        f"/api/ceremonies/{ceremony['id']}/registrations.csv", headers=organiser_headers
+    ).get_data(as_text=True)
+    for delimiter in (",", ";"):
+        # What a spreadsheet ignoring the quotes would make of every line.
+        for line in text.splitlines():
+            for cell in line.replace('"', "").split(delimiter):
+                assert cell.strip()[:1] not in ("=", "+", "-", "@"), (delimiter, cell)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["full_name"] for r in rows] == ["Ada;'=cmd|' /C calc'!A0", "Bo, '+SUM(A1)"]
+
+
 def test_registration_closes_when_the_ceremony_has_started(client, organiser_headers):
     from datetime import UTC, datetime, timedelta
 

@@ -13,9 +13,16 @@ CLOCK_SKEW = timedelta(minutes=5)
 MAX_OFFLINE_SCANS = 500
 
 
-def _not_in_future(value: datetime) -> None:
-    if value > datetime.now(UTC) + CLOCK_SKEW:
+#: How long a door may keep scans made offline before uploading them.
+OFFLINE_KEPT = timedelta(days=7)
+
+
+def _offline_scan_time(value: datetime) -> None:
+    now = datetime.now(UTC)
+    if value > now + CLOCK_SKEW:
         raise ValidationError("Must not be in the future.")
+    if value < now - OFFLINE_KEPT:
+        raise ValidationError(f"Must be within the last {OFFLINE_KEPT.days} days.")
 
 
 def Nonce(**kwargs) -> fields.String:
@@ -42,7 +49,7 @@ class OfflineScanSchema(CheckinInSchema):
     """A scan a door made while offline, uploaded later."""
 
     nonce = Nonce(required=True)
-    scanned_at = fields.AwareDateTime(required=True, validate=_not_in_future)
+    scanned_at = fields.AwareDateTime(required=True, validate=_offline_scan_time)
 
 
 class OfflineUploadSchema(Schema):

@@ -7,7 +7,7 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, ceremony_role, require_role
+from shared.access import BEARER, ceremony_role, current_principal, suite_role
 from shared.web import service_context
 
 from ..ceremonies import create_ceremony, get_ceremony, list_ceremonies, update_ceremony
@@ -18,8 +18,16 @@ blp = Blueprint("ceremonies", __name__, url_prefix="/api/ceremonies", descriptio
 
 
 def present(ceremony):
-    """The ceremony with what the API adds: seats taken and the public registration page."""
+    """The ceremony with what the API adds: the public registration page, and the protocol
+    contact's address for the ceremony's organisers only (the public never sees it)."""
     ceremony.registration_url = links().ceremony_registration_url(ceremony.id)
+    principal = current_principal()
+    for_organiser = (
+        principal is not None
+        and principal.role == "organiser"
+        and principal.may_act_on(ceremony.id)
+    )
+    ceremony.contact_shown = ceremony.protocol_contact_email if for_organiser else None
     return ceremony
 
 
@@ -31,12 +39,12 @@ class Ceremonies(MethodView):
         with service_context().database.transaction() as session:
             return [present(c) for c in list_ceremonies(session)]
 
-    @require_role("organiser")
+    @suite_role("organiser")
     @blp.arguments(CeremonyInSchema)
     @blp.response(201, CeremonySchema)
     @blp.doc(security=BEARER)
     def post(self, fields):
-        """Create a ceremony (organiser)."""
+        """Create a ceremony (organiser, with a token not bound to another ceremony)."""
         with service_context().database.transaction() as session:
             return present(create_ceremony(session, fields))
 

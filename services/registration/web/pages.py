@@ -22,7 +22,13 @@ from ..registrations import cancel, get_registration, register
 from .schemas import RegistrationInSchema
 from .translations import LANGUAGE_NAMES, pick_language, strings_for
 
-bp = Blueprint("pages", __name__, template_folder="templates")
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets",
+)
 FORM_FIELDS = ("full_name", "email", "honorific", "organisation", "job_title", "category", "needs")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 
 from flask import Response
@@ -122,17 +123,21 @@ def ensure_registration_access(registration) -> None:
 
 
 def registrations_csv(rows) -> str:
-    """The rows as CSV, with cells that spreadsheets would run as formulas neutralised."""
+    """The rows as CSV, every cell quoted, with text that a spreadsheet would run as a formula
+    neutralised (at the start of a cell, and after a ``;`` or ``,`` where a spreadsheet that
+    splits on them would start a cell)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         writer.writerow([_cell(getattr(row, column)) for column in CSV_COLUMNS])
     return out.getvalue()
 
 
+#: A formula's first character, at the start of a cell or after a separator and spaces.
+_FORMULA = re.compile(r"(^|[;,])(\s*)(?=[=+\-@\t\r])")
+
+
 def _cell(value) -> str:
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return _FORMULA.sub(lambda match: f"{match.group(1)}{match.group(2)}'", text)

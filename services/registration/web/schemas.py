@@ -65,7 +65,11 @@ class CeremonySchema(Schema):
     seats_taken = fields.Integer()
     default_language = fields.String()
     languages = fields.List(fields.String())
-    protocol_contact_email = fields.String(allow_none=True)
+    protocol_contact_email = fields.String(
+        attribute="contact_shown",
+        allow_none=True,
+        metadata={"description": "Shown to the ceremony's organisers only; null for others."},
+    )
     programme = fields.List(fields.Dict())
     sequence = fields.Integer()
     registration_url = fields.String()
