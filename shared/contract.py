@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -98,6 +98,79 @@ def Name(**kwargs) -> fields.String:
     return Line(required=True, validate=[has_letter], **kwargs)
 
 
+def Text(*, max_len: int = 2000, **kwargs) -> fields.String:
+    """Free text of several lines (needs, an announcement's body): line breaks and tabs are
+    kept, other controls, invisible formatting and surrogates refused."""
+    if not kwargs.get("required"):
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+    checks = [validate.Length(min=1 if kwargs.get("required") else 0, max=max_len), _plain_text]
+    return fields.String(validate=checks + list(kwargs.pop("validate", [])), **kwargs)
+
+
+def _plain_text(value: str) -> None:
+    for line in value.replace("\r\n", "\n").split("\n"):
+        single_line(line.replace("\t", " "))
+
+
+#: Protocol order, lower first: a sane range that every database integer holds.
+PRECEDENCE_RANGE = (0, 100_000)
+
+
+def Precedence(**kwargs) -> fields.Integer:
+    """A place in the order of precedence (lower comes first), or none."""
+    kwargs.setdefault("allow_none", True)
+    kwargs.setdefault("load_default", None)
+    return fields.Integer(strict=True, validate=validate.Range(*PRECEDENCE_RANGE), **kwargs)
+
+
+#: The window ceremony and programme times must fall in: the emails, badges and calendar
+#: files of a ceremony in year 1 or 9999 cannot be written.
+CEREMONY_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+CEREMONY_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+_OFFSET = re.compile(r"(?:[+-](\d{2}):?(\d{2}))$")
+
+
+class Instant(fields.AwareDateTime):
+    """An aware ISO 8601 datetime that names a real instant.
+
+    Its UTC offset is one that exists (at most 14 hours, minutes below 60), its UTC value
+    lies in years 1 to 9999, and, when given, between ``earliest`` and ``latest``.
+    """
+
+    def __init__(
+        self,
+        *,
+        earliest: datetime | None = None,
+        latest: datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.earliest = earliest
+        self.latest = latest
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            offset = _OFFSET.search(value.strip())
+            if offset and (int(offset.group(1)) > 14 or int(offset.group(2)) > 59):
+                raise ValidationError("Not a UTC offset that exists (at most ±14:00).")
+        result = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            instant = result.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError("Must lie between the years 1 and 9999 in UTC.") from None
+        if self.earliest and instant < self.earliest:
+            raise ValidationError(f"Must not be before {self.earliest.year}.")
+        if self.latest and instant >= self.latest:
+            raise ValidationError(f"Must be before {self.latest.year}.")
+        return result
+
+
+def CeremonyTime(**kwargs) -> Instant:
+    """A time of a ceremony or its programme: between 1970 and 2200."""
+    return Instant(earliest=CEREMONY_EARLIEST, latest=CEREMONY_LATEST, **kwargs)
+
+
 def _language(value: str) -> None:
     if not LANGUAGE_TAG.match(value):
         raise ValidationError("Not a language tag, e.g. en, fr, zh.")
@@ -121,7 +194,7 @@ class ProgrammeItemSchema(Schema):
     title = Line(required=True)
     speaker = Line()
     role = Line()
-    starts_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    starts_at = CeremonyTime(allow_none=True, load_default=None)
 
 
 def programme_to_json(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -16,8 +16,10 @@ from .contract import (
     CATEGORIES,
     INVITATION_STATUSES,
     REGISTRATION_STATUSES,
+    Instant,
     Line,
     Name,
+    Precedence,
     ProgrammeItemSchema,
     VenueSchema,
 )
@@ -33,8 +35,8 @@ class DataSchema(Schema):
 class CeremonyData(DataSchema):
     ceremony_id = fields.UUID(required=True)
     title = Line(required=True)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = Instant(required=True)
+    ends_at = Instant(required=True)
     timezone = Line(required=True, max_len=64)
     venue = fields.Nested(VenueSchema, required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=0))
@@ -54,7 +56,7 @@ class PersonData(DataSchema):
     job_title = Line()
     language = Line(required=True, max_len=35)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    precedence = fields.Integer(allow_none=True, load_default=None)
+    precedence = Precedence()
 
 
 class RegistrationData(PersonData):
@@ -101,7 +103,7 @@ class CheckinData(DataSchema):
     registration_id = fields.UUID(required=True)
     gate = Line(max_len=64)
     direction = fields.String(required=True, validate=validate.OneOf(("in", "out")))
-    at = fields.AwareDateTime(required=True)
+    at = Instant(required=True)
     guest = fields.Nested(GuestSummaryData, required=True)
 
 
@@ -142,7 +144,7 @@ class EnvelopeSchema(Schema):
     event_id = fields.UUID(required=True)
     type = fields.String(required=True, validate=validate.OneOf(tuple(EVENT_SCHEMAS)))
     version = fields.Integer(required=True, validate=validate.Range(min=1))
-    occurred_at = fields.AwareDateTime(required=True)
+    occurred_at = Instant(required=True)
     producer = fields.String(required=True, validate=validate.Length(min=1, max=64))
     data = fields.Dict(required=True)
 

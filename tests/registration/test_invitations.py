@@ -283,3 +283,14 @@ def test_invitations_need_an_organiser(client, ceremony, staff_headers):
     url = f"/api/ceremonies/{ceremony['id']}/invitations"
     assert client.post(url, json={"invitees": INVITEES}).status_code == 401
     assert client.post(url, json={"invitees": INVITEES}, headers=staff_headers).status_code == 403
+
+
+def test_an_invitee_language_babel_does_not_know_gets_the_page_in_english(
+    app, client, ceremony, organiser_headers
+):
+    created = invite(client, ceremony, organiser_headers, [{**INVITEES[0], "language": "xx-QQ"}])
+    response = client.get(rsvp_path(app, created.json[0]["id"]))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Accept" in page

@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from shared.contract import BADGE_STATUSES, CATEGORIES, CHECKIN_RESULTS, Line, single_line
+from shared.contract import (
+    BADGE_STATUSES,
+    CATEGORIES,
+    CHECKIN_RESULTS,
+    Instant,
+    Line,
+    single_line,
+)
 
 #: How far ahead of our clock a scanner's clock may run before its scan time is refused.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -49,7 +56,7 @@ class OfflineScanSchema(CheckinInSchema):
     """A scan a door made while offline, uploaded later."""
 
     nonce = Nonce(required=True)
-    scanned_at = fields.AwareDateTime(required=True, validate=_offline_scan_time)
+    scanned_at = Instant(required=True, validate=_offline_scan_time)
 
 
 class OfflineUploadSchema(Schema):

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
-from shared.contract import CATEGORIES, DELIVERY_STATUSES, REGISTRATION_STATUSES, Language, Line
+from shared.contract import (
+    CATEGORIES,
+    DELIVERY_STATUSES,
+    REGISTRATION_STATUSES,
+    Language,
+    Line,
+    Text,
+    not_blank,
+)
 
 from ..compose.contexts import TEMPLATES
 
@@ -63,7 +71,7 @@ class AnnouncementInSchema(Schema):
     """An organiser's announcement and who should receive it."""
 
     subject = Line(required=True, max_len=200)
-    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    body = Text(required=True, max_len=20_000, validate=[not_blank])
     categories = fields.List(
         fields.String(validate=validate.OneOf(CATEGORIES)),
         validate=validate.Length(min=1),
@@ -74,11 +82,6 @@ class AnnouncementInSchema(Schema):
         validate=validate.Length(min=1),
         load_default=lambda: ["confirmed"],
     )
-
-    @validates("subject", "body")
-    def _not_blank(self, value: str, **kwargs) -> None:
-        if not value.strip():
-            raise ValidationError("Must not be blank.")
 
 
 class AnnouncementSchema(Schema):

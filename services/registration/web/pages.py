@@ -6,9 +6,7 @@ Plain HTML forms that work without JavaScript, in the ceremony's languages.
 from __future__ import annotations
 
 import uuid
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
@@ -20,7 +18,13 @@ from ..ceremonies import get_ceremony, list_ceremonies
 from ..links import links
 from ..registrations import cancel, get_registration, register
 from .schemas import RegistrationInSchema
-from .translations import LANGUAGE_NAMES, pick_language, strings_for
+from .translations import (
+    LANGUAGE_NAMES,
+    local_datetime,
+    pick_language,
+    strings_for,
+    words_language,
+)
 
 bp = Blueprint(
     "pages",
@@ -128,7 +132,7 @@ def _invalid_link():
 
 
 def _page_message(key: str, status: int):
-    lang = request.args.get("lang") or "en"
+    lang = words_language(request.args.get("lang"))
     t = strings_for(lang)
     return render_template("message.html", message=t[key], t=t, lang=lang), status
 
@@ -141,8 +145,7 @@ def _message(t: dict[str, str], lang: str, messages) -> str:
 
 
 def _when(ceremony, lang: str) -> str:
-    zone = ZoneInfo(ceremony.timezone)
-    return format_datetime(ceremony.starts_at, "full", tzinfo=zone, locale=lang.replace("-", "_"))
+    return local_datetime(ceremony.starts_at, ceremony.timezone, lang)
 
 
 def _language_links(ceremony) -> list[tuple[str, str]]:

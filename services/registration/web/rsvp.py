@@ -6,9 +6,7 @@ Mail scanners follow links, so only a POST (a button) records an answer.
 from __future__ import annotations
 
 import uuid
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from shared.auth import AuthError
@@ -18,7 +16,7 @@ from shared.web import service_context
 from ..ceremonies import get_ceremony, has_started
 from ..invitations import ANSWERS, answer, get_invitation
 from ..links import links
-from .translations import strings_for
+from .translations import local_datetime, strings_for, words_language
 
 bp = Blueprint("rsvp", __name__, template_folder="templates")
 
@@ -53,26 +51,25 @@ def _invitation_or_none(capability: str):
     try:
         return links().invitation_for(capability)
     except AuthError as exc:
-        t = strings_for(request.args.get("lang"))
+        lang = words_language(request.args.get("lang"))
+        t = strings_for(lang)
         key, status = ("link_expired", 410) if str(exc) == "expired" else ("link_invalid", 404)
-        return render_template("message.html", message=t[key], t=t, lang="en"), status
+        return render_template("message.html", message=t[key], t=t, lang=lang), status
 
 
 def _render(capability: str, invitation_id: uuid.UUID, *, error: str = "", status: int = 200):
     with service_context().database.transaction() as session:
         invitation = get_invitation(session, invitation_id)
         ceremony = get_ceremony(session, invitation.ceremony_id)
-    lang = invitation.language.split("-")[0]
+    lang = words_language(invitation.language)
     t = strings_for(lang)
-    zone = ZoneInfo(ceremony.timezone)
-    locale = invitation.language.replace("-", "_")
     return (
         render_template(
             "rsvp.html",
             invitation=invitation,
             ceremony=ceremony,
             capability=capability,
-            when=format_datetime(ceremony.starts_at, "full", tzinfo=zone, locale=locale),
+            when=local_datetime(ceremony.starts_at, ceremony.timezone, invitation.language, lang),
             closed=has_started(ceremony),
             # The email's Accept and Decline links open this page with the button in focus.
             suggested=request.args.get("answer") if request.method == "GET" else None,

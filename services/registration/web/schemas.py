@@ -11,10 +11,13 @@ from shared.contract import (
     INVITATION_STATUSES,
     REGISTRATION_STATUSES,
     VIP_CATEGORIES,
+    CeremonyTime,
     Language,
     Line,
     Name,
+    Precedence,
     ProgrammeItemSchema,
+    Text,
     VenueSchema,
 )
 
@@ -30,8 +33,8 @@ class CeremonyInSchema(Schema):
     """A new ceremony, as an organiser describes it."""
 
     title = Line(required=True)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = CeremonyTime(required=True)
+    ends_at = CeremonyTime(required=True)
     timezone = fields.String(required=True, validate=_timezone)
     venue = fields.Nested(VenueSchema, required=True)
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000))
@@ -88,14 +91,14 @@ class PersonInSchema(Schema):
     job_title = Line()
     language = Language(allow_none=True, load_default=None)
     #: Protocol order; only organisers may set it.
-    precedence = fields.Integer(strict=True, allow_none=True, load_default=None)
+    precedence = Precedence()
 
 
 class RegistrationInSchema(PersonInSchema):
     """A guest's registration form."""
 
     category = fields.String(validate=validate.OneOf(CATEGORIES), load_default="guest")
-    needs = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+    needs = Text(max_len=2000)
 
 
 class PersonOutSchema(Schema):

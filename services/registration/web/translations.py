@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime
+
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "register_title": "Register",
@@ -141,6 +147,26 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "zh": "中文"}
+
+
+def words_language(language: str | None) -> str:
+    """The language whose words a page in ``language`` is shown in: its own, else English."""
+    primary = (language or "en").split("-")[0].lower()
+    return primary if primary in STRINGS else "en"
+
+
+def local_datetime(value: datetime, timezone: str, *languages: str | None) -> str:
+    """A full date and time in the ceremony's zone, in the first of ``languages`` that Babel
+    knows (then English): an invitee's language tag may be one it has no data for."""
+    for language in languages:
+        try:
+            locale = Locale.parse((language or "").replace("-", "_"))
+            break
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+    else:
+        locale = Locale("en")
+    return format_datetime(value, "full", tzinfo=ZoneInfo(timezone), locale=locale)
 
 
 def strings_for(language: str | None) -> dict[str, str]:
