@@ -23,6 +23,11 @@ VIP_CATEGORIES = ("dignitary", "speaker")
 PUBLIC_CATEGORIES = ("guest", "participant", "press")
 
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+#: How the public registers for a ceremony: a link by email confirms the address and takes
+#: the seat; an organiser approves each request; or at once, as organisers register guests.
+REGISTRATION_MODES = ("confirm_email", "approval", "open")
+#: A public request before it becomes a registration (or is declined, or expires).
+REQUEST_STATUSES = ("awaiting_confirmation", "awaiting_approval", "registered", "declined")
 INVITATION_STATUSES = ("pending", "accepted", "declined")
 BADGE_STATUSES = ("issued", "revoked")
 DELIVERY_STATUSES = ("queued", "sent", "failed", "skipped")

@@ -16,6 +16,7 @@ from .contract import (
     CATEGORIES,
     INVITATION_STATUSES,
     REGISTRATION_STATUSES,
+    REQUEST_STATUSES,
     Instant,
     Line,
     Name,
@@ -74,6 +75,16 @@ class RegistrationData(PersonData):
     manage_url = fields.Url(required=True, require_tld=False)
 
 
+class RegistrationRequestData(PersonData):
+    """A public request to register, before it holds a seat; the guest is written to."""
+
+    request_id = fields.UUID(required=True)
+    ceremony_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(REQUEST_STATUSES))
+    #: The confirmation link sent for this request stops working then.
+    expires_at = Instant(required=True)
+
+
 class InvitationData(PersonData):
     invitation_id = fields.UUID(required=True)
     ceremony_id = fields.UUID(required=True)
@@ -123,6 +134,12 @@ EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
     "registration.confirmed": RegistrationData,
     "registration.waitlisted": RegistrationData,
     "registration.cancelled": RegistrationData,
+    #: A public request, to be confirmed from the email or approved by an organiser.
+    "registration.requested": RegistrationRequestData,
+    #: An organiser declined a request.
+    "registration.request_declined": RegistrationRequestData,
+    #: An address already registered asked again: it is sent its own link.
+    "registration.link_requested": RegistrationData,
     "invitation.created": InvitationData,
     "invitation.reminded": InvitationData,
     "invitation.accepted": InvitationData,

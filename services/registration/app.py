@@ -8,9 +8,10 @@ from typing import Any
 from flask import Flask
 
 from shared.config import Settings, resolve_settings
+from shared.links import GuestLinks
 from shared.web import init_service_app
 
-from .links import Links, install_links
+from .links import install_links
 from .service import SERVICE
 from .web import ceremonies, invitations, pages, registrations, rsvp
 
@@ -22,7 +23,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api = init_service_app(app, settings, SERVICE, title="Ceremony registration", version="1")
     install_links(
         app,
-        Links(
+        GuestLinks(
             signer=app.extensions["ceremony"].signer,
             public_url=settings.public_url,
             ttl_seconds=settings.capability_ttl_days * 86400,

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from shared.contract import programme_from_json, programme_to_json
 from shared.errors import DomainError, not_found
+from shared.links import GuestLinks
 from shared.outbox import publish_event
 
-from .links import Links
 from .models import Ceremony, outbox
 from .registration_events import SOURCE
 from .waitlist import promote_waitlisted
@@ -47,7 +47,7 @@ def create_ceremony(session: Session, fields: dict[str, Any]) -> Ceremony:
 
 
 def update_ceremony(
-    session: Session, ceremony_id: uuid.UUID, changes: dict[str, Any], links: Links
+    session: Session, ceremony_id: uuid.UUID, changes: dict[str, Any], links: GuestLinks
 ) -> Ceremony:
     """Change a ceremony (locked); a capacity below the seats already taken is refused.
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.errors import DomainError, not_found
+from shared.links import GuestLinks
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony, has_started, lock_ceremony
-from .links import Links
 from .models import Ceremony, Invitation, Registration, outbox
 from .registration_events import SOURCE, announce_registration
 from .waitlist import promote_waitlisted
@@ -22,7 +22,7 @@ ANSWERS = {"accept": "accepted", "decline": "declined"}
 
 
 def invite(
-    session: Session, ceremony_id: uuid.UUID, invitees: list[dict[str, Any]], links: Links
+    session: Session, ceremony_id: uuid.UUID, invitees: list[dict[str, Any]], links: GuestLinks
 ) -> list[Invitation]:
     """Invite everyone in ``invitees``, or no one if any of them cannot be invited."""
     ceremony = get_ceremony(session, ceremony_id)
@@ -71,7 +71,7 @@ def invite(
     return created
 
 
-def remind(session: Session, invitation_id: uuid.UUID, links: Links) -> Invitation:
+def remind(session: Session, invitation_id: uuid.UUID, links: GuestLinks) -> Invitation:
     """Remind exactly this invitee (an email goes out through ``invitation.reminded``)."""
     invitation = get_invitation(session, invitation_id)
     ceremony = get_ceremony(session, invitation.ceremony_id)
@@ -82,7 +82,7 @@ def remind(session: Session, invitation_id: uuid.UUID, links: Links) -> Invitati
 
 
 def answer(
-    session: Session, invitation_id: uuid.UUID, reply: str, links: Links, *, by: str
+    session: Session, invitation_id: uuid.UUID, reply: str, links: GuestLinks, *, by: str
 ) -> Invitation:
     """Record accept or decline; accepting seats the invitee on a protocol seat.
 
@@ -113,7 +113,7 @@ def answer(
 
 
 def _seat(
-    session: Session, ceremony: Ceremony, invitation: Invitation, links: Links
+    session: Session, ceremony: Ceremony, invitation: Invitation, links: GuestLinks
 ) -> tuple[Registration, bool]:
     """A new confirmed registration on a protocol seat, the invitee's own.
 
@@ -158,7 +158,7 @@ def _cancel(
     session: Session,
     ceremony: Ceremony,
     registration: Registration,
-    links: Links,
+    links: GuestLinks,
     *,
     reason: str | None = None,
 ) -> bool:
@@ -176,7 +176,7 @@ def _cancel(
     return freed
 
 
-def _unseat(session: Session, ceremony: Ceremony, registration_id: uuid.UUID, links: Links):
+def _unseat(session: Session, ceremony: Ceremony, registration_id: uuid.UUID, links: GuestLinks):
     registration = session.get(Registration, registration_id)
     if registration is not None and registration.status != "cancelled":
         _cancel(session, ceremony, registration, links)
@@ -209,7 +209,7 @@ def _ensure_open(ceremony: Ceremony) -> None:
 
 
 def _announce(
-    session: Session, invitation: Invitation, ceremony: Ceremony, links: Links, event_type: str
+    session: Session, invitation: Invitation, ceremony: Ceremony, links: GuestLinks, event_type: str
 ) -> None:
     data = {
         "invitation_id": invitation.id,

@@ -58,6 +58,9 @@ class Ceremony(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     #: Confirmed guests on public seats, kept under the row lock instead of counted each time.
     seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: How the public registers: confirm_email (a link by email takes the seat), approval (an
+    #: organiser decides) or open (at once). Ceremonies from before modes existed are open.
+    registration_mode: Mapped[str] = mapped_column(String(20), server_default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
@@ -128,3 +131,46 @@ class Invitation(Base):
     registration_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registrations.id"))
     reminders: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class RegistrationRequest(Base):
+    """A public request to register, waiting for its email to be confirmed or an organiser.
+
+    It holds no seat: the seat is taken when the request becomes a registration.
+    """
+
+    __tablename__ = "registration_requests"
+    __table_args__ = (
+        # One open request per address and ceremony; asking again renews it.
+        Index(
+            "uq_registration_requests_open",
+            "ceremony_id",
+            "email_key",
+            unique=True,
+            postgresql_where=text("status IN ('awaiting_confirmation', 'awaiting_approval')"),
+            sqlite_where=text("status IN ('awaiting_confirmation', 'awaiting_approval')"),
+        ),
+        Index("ix_registration_requests_queue", "ceremony_id", "status", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    honorific: Mapped[str | None] = mapped_column(String(50))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(35))
+    category: Mapped[str] = mapped_column(String(20))
+    needs: Mapped[str | None] = mapped_column(Text)
+    #: awaiting_confirmation | awaiting_approval → registered | declined.
+    status: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    #: A confirmation link stops working then, and the request with it.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Who decided an approval request ("organiser"), and when it was decided or confirmed.
+    decided_by: Mapped[str | None] = mapped_column(String(20))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The registration the request became.
+    registration_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registrations.id"))

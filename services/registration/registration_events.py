@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from shared.links import GuestLinks
 from shared.outbox import publish_event
 
-from .links import Links
 from .models import Registration, outbox
 
 #: The producer named in this service's events.
@@ -17,7 +17,7 @@ SOURCE = "registration"
 
 def registration_data(
     registration: Registration,
-    links: Links,
+    links: GuestLinks,
     *,
     previous_status: str | None = None,
     promoted: bool = False,
@@ -47,7 +47,7 @@ def registration_data(
 def announce_registration(
     session: Session,
     registration: Registration,
-    links: Links,
+    links: GuestLinks,
     *,
     previous_status: str | None = None,
     promoted: bool = False,

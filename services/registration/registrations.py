@@ -15,9 +15,9 @@ from shared.contract import PUBLIC_CATEGORIES, VIP_CATEGORIES
 from shared.db import Database
 from shared.errors import DomainError, not_found
 from shared.events import make_envelope
+from shared.links import GuestLinks
 
 from .ceremonies import get_ceremony, has_started, lock_ceremony
-from .links import Links
 from .models import Registration, outbox
 from .registration_events import SOURCE, announce_registration, registration_data
 from .waitlist import promote_waitlisted, take_public_seat
@@ -27,7 +27,7 @@ def register(
     database: Database,
     ceremony_id: uuid.UUID,
     fields: dict[str, Any],
-    links: Links,
+    links: GuestLinks,
     *,
     by_organiser: bool = False,
 ) -> Registration:
@@ -53,7 +53,7 @@ def register_in_transaction(
     session: Session,
     ceremony_id: uuid.UUID,
     fields: dict[str, Any],
-    links: Links,
+    links: GuestLinks,
     *,
     by_organiser: bool = False,
 ) -> Registration:
@@ -104,7 +104,9 @@ def new_registration(
     )
 
 
-def store_registration(session: Session, registration: Registration, links: Links) -> Registration:
+def store_registration(
+    session: Session, registration: Registration, links: GuestLinks
+) -> Registration:
     """Store a registration from ``new_registration`` and its event; take its seat last."""
     looks_free = registration.status == "confirmed"
     session.add(registration)
@@ -163,7 +165,7 @@ _REGISTER_AT_ONCE = text(
 ).bindparams(*(bindparam(column.name, type_=column.type) for column in _GIVEN))
 
 
-def _register_at_once(database: Database, registration: Registration, links: Links):
+def _register_at_once(database: Database, registration: Registration, links: GuestLinks):
     """Store a public registration from ``new_registration`` with ``_REGISTER_AT_ONCE``."""
     registration.status = "confirmed"
     confirmed = make_envelope(
@@ -206,7 +208,7 @@ def _already_registered() -> DomainError:
 
 
 def cancel(
-    session: Session, registration_id: uuid.UUID, links: Links
+    session: Session, registration_id: uuid.UUID, links: GuestLinks
 ) -> tuple[Registration, Registration | None]:
     """Cancel a registration; a freed public seat goes to the first waitlisted guest.
 

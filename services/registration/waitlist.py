@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .links import Links
+from shared.links import GuestLinks
+
 from .models import Ceremony, Registration
 from .registration_events import announce_registration
 
@@ -25,7 +26,9 @@ def take_public_seat(session: Session, ceremony_id: uuid.UUID) -> bool:
     return taken is not None
 
 
-def promote_waitlisted(session: Session, ceremony: Ceremony, links: Links) -> list[Registration]:
+def promote_waitlisted(
+    session: Session, ceremony: Ceremony, links: GuestLinks
+) -> list[Registration]:
     """Give free public seats to waitlisted guests in the order they registered.
 
     The caller holds the ceremony's row lock.

@@ -20,7 +20,7 @@ blp = Blueprint("ceremonies", __name__, url_prefix="/api/ceremonies", descriptio
 def present(ceremony):
     """The ceremony with what the API adds: the public registration page, and the protocol
     contact's address for the ceremony's organisers only (the public never sees it)."""
-    ceremony.registration_url = links().ceremony_registration_url(ceremony.id)
+    ceremony.registration_url = links().register_url(ceremony.id)
     principal = current_principal()
     for_organiser = (
         principal is not None
