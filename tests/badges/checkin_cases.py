@@ -1,18 +1,25 @@
 """The door's verdicts through ``POST /api/checkins``, on whichever database ``settings`` names.
 
-Run on SQLite by ``test_checkin.py`` and on PostgreSQL by the integration tests.
+Run on SQLite by ``test_checkin.py`` and on PostgreSQL by the integration tests. The decision
+table at the end is also what the door page must decide offline
+(``tests/browser/test_door_decisions.py``).
 """
 
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from services.badges.models import checkins, outbox
 from services.badges.signing import codes
+from services.badges.signing.keys import KeyRing
 from shared.auth import MANAGE_REGISTRATION
 from tests.badges.fixtures import bearer, get_badge
 
@@ -281,3 +288,185 @@ def test_each_verdict_is_counted_for_metrics(client, door, code):
     before = admitted()
     scan(client, door, code)
     assert admitted() == before + 1
+
+
+# --- The decision table: the server's rules, which the offline door follows too ----------
+#
+# Each case is a badge in a state, a text scanned from it and a direction, with the server's
+# verdict. The door page decides offline with the same rules (LocalDoor.decide in offline.js)
+# and tests/browser/test_door_decisions.py holds it to this table. Where the offline door
+# cannot know what the server knows, `offline` says what it answers instead, and `why`.
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What a case's scanned text is made from."""
+
+    #: The case's own badge, as issued.
+    code: str
+    ceremony_id: uuid.UUID
+    #: A genuine badge of another ceremony.
+    other_ceremony_code: str
+    #: The ceremony's own signing key, to sign a serial that was never issued.
+    signing_key: Ed25519PrivateKey
+
+
+#: How each case's text is made; a case names one of these.
+SCANNED_TEXTS: dict[str, Callable[[Scanned], str]] = {
+    "genuine": lambda s: s.code,
+    "lower case": lambda s: s.code.lower(),
+    "with a scanner's CR LF": lambda s: s.code + "\r\n",
+    # Some scanners send a GS (FNC1) after the data; Python's strip() takes it as whitespace.
+    "with a group separator": lambda s: s.code + "\x1d",
+    # Python's strip() keeps a byte order mark (JavaScript's trim() would drop it).
+    "after a byte order mark": lambda s: "\ufeff" + s.code,
+    "tampered signature": lambda s: replace_at(s.code, len(s.code) - 3),
+    "tampered serial": lambda s: replace_at(s.code, 40),
+    "truncated": lambda s: s.code[:-8],
+    "not base32": lambda s: s.code[:-1] + "1",
+    "a url": lambda s: "https://example.org/?" + s.code,
+    "empty": lambda s: "",
+    "blank": lambda s: "   ",
+    "huge": lambda s: s.code * 700,
+    "not ascii": lambda s: s.code[:-1] + "É",
+    # Within the length limit counted in characters, beyond it counted in UTF-16 units.
+    "with characters outside the BMP": lambda s: s.code + "\U0001f600" * 40,
+    "unknown version": lambda s: replace_at(s.code, 0),
+    "another ceremony's badge": lambda s: s.other_ceremony_code,
+    "unknown key": lambda s: codes.sign_code(
+        codes.generate_key(), s.ceremony_id, codes.new_serial()
+    ),
+    "unknown key, naming another ceremony": lambda s: codes.sign_code(
+        codes.generate_key(), uuid.uuid4(), codes.new_serial()
+    ),
+    "never issued": lambda s: codes.sign_code(s.signing_key, s.ceremony_id, codes.new_serial()),
+}
+
+
+@dataclass(frozen=True)
+class DecisionCase:
+    """One scan: the badge's state, the text scanned and the direction, and the verdict."""
+
+    name: str
+    #: A key of SCANNED_TEXTS.
+    text: str
+    result: str
+    #: For an invalid code, the server's word for what is wrong with it.
+    reason: str | None = None
+    #: "issued", or "revoked": the registration was cancelled.
+    badge: str = "issued"
+    #: The holder was admitted (before the registration was cancelled, for a revoked badge).
+    inside: bool = False
+    direction: str = "in"
+    #: The offline door's (result, reason) where it legitimately differs from the server's.
+    offline: tuple[str, str | None] | None = None
+    #: Why it differs.
+    why: str = ""
+
+    def __post_init__(self):
+        assert self.text in SCANNED_TEXTS, self.text
+        assert (self.result == "invalid") == (self.reason is not None), self.name
+        if self.offline is not None:
+            assert self.why and self.offline != (self.result, self.reason), self.name
+
+    @property
+    def offline_verdict(self) -> tuple[str, str | None]:
+        """What the door decides on its own: the server's verdict unless ``offline`` says."""
+        return self.offline or (self.result, self.reason)
+
+
+DECISION_CASES = (
+    # The badge's state and the direction, with a genuine code.
+    DecisionCase("first entry", "genuine", "admitted"),
+    DecisionCase("second entry", "genuine", "already_admitted", inside=True),
+    DecisionCase("exit without entry", "genuine", "not_inside", direction="out"),
+    DecisionCase("exit", "genuine", "exited", inside=True, direction="out"),
+    DecisionCase("revoked, entry", "genuine", "revoked", badge="revoked"),
+    DecisionCase("revoked, inside, entry", "genuine", "revoked", badge="revoked", inside=True),
+    DecisionCase(
+        "revoked, exit without entry", "genuine", "not_inside", badge="revoked", direction="out"
+    ),
+    DecisionCase(
+        "revoked, inside, exit",
+        "genuine",
+        "exited",
+        badge="revoked",
+        inside=True,
+        direction="out",
+        offline=("not_inside", None),
+        why="the scanner bundle lists a revoked badge's serial but not whether its holder is "
+        "inside, so the door offline cannot see that a cancelled guest came in",
+    ),
+    # How the text was typed or damaged.
+    DecisionCase("lower case", "lower case", "admitted"),
+    DecisionCase("CR LF after", "with a scanner's CR LF", "admitted"),
+    DecisionCase("group separator after", "with a group separator", "admitted"),
+    DecisionCase("byte order mark before", "after a byte order mark", "invalid", "not_ascii"),
+    DecisionCase("tampered signature", "tampered signature", "invalid", "bad_signature"),
+    DecisionCase("tampered serial", "tampered serial", "invalid", "bad_signature"),
+    DecisionCase(
+        "tampered signature, exit",
+        "tampered signature",
+        "invalid",
+        "bad_signature",
+        inside=True,
+        direction="out",
+    ),
+    DecisionCase("truncated", "truncated", "invalid", "wrong_length"),
+    DecisionCase("not base32", "not base32", "invalid", "bad_base32"),
+    DecisionCase("a url", "a url", "invalid", "bad_base32"),
+    DecisionCase("empty", "empty", "invalid", "empty"),
+    DecisionCase("blank", "blank", "invalid", "empty"),
+    DecisionCase("huge", "huge", "invalid", "too_long"),
+    DecisionCase("not ascii", "not ascii", "invalid", "not_ascii"),
+    DecisionCase("outside the BMP", "with characters outside the BMP", "invalid", "not_ascii"),
+    DecisionCase("unknown version", "unknown version", "invalid", "unknown_version"),
+    # Who signed it, and for which ceremony.
+    DecisionCase("other ceremony", "another ceremony's badge", "wrong_ceremony"),
+    DecisionCase("unknown key", "unknown key", "invalid", "unknown_key"),
+    DecisionCase(
+        "unknown key, other ceremony",
+        "unknown key, naming another ceremony",
+        "invalid",
+        "unknown_key",
+        offline=("wrong_ceremony", None),
+        why="the door holds its own ceremony's keys only: a code naming another ceremony is "
+        "refused as such, genuine or not, before any key is looked up",
+    ),
+    DecisionCase(
+        "never issued",
+        "never issued",
+        "invalid",
+        "unknown_badge",
+        offline=("admitted", None),
+        why="the door knows the badges of its last bundle only; a genuine badge issued since "
+        "is admitted as not in the offline list, and the server's answer to the upload wins",
+    ),
+)
+
+
+def signing_key(database, secret: str, ceremony_id: uuid.UUID) -> Ed25519PrivateKey:
+    """The ceremony's active signing key, opened from the database."""
+    with database.transaction() as session:
+        return KeyRing(secret).signing_key(session, ceremony_id).key
+
+
+@pytest.mark.parametrize("case", DECISION_CASES, ids=lambda case: case.name)
+def test_the_server_decides_each_case_of_the_table(
+    client, feed, database, settings, door, organiser_headers, ceremony_id, other_ceremony_id, case
+):
+    registration_id = feed.confirm(ceremony_id, full_name="Table Guest")
+    code = get_badge(client, organiser_headers, registration_id)["code"]
+    if case.inside:
+        assert verdict(scan(client, door, code)) == (201, "admitted")
+    if case.badge == "revoked":
+        feed.cancel(registration_id)
+    stranger = feed.confirm(other_ceremony_id, full_name="Other Guest")
+    scanned = Scanned(
+        code=code,
+        ceremony_id=ceremony_id,
+        other_ceremony_code=get_badge(client, organiser_headers, stranger)["code"],
+        signing_key=signing_key(database, settings.secret_key, ceremony_id),
+    )
+    response = scan(client, door, SCANNED_TEXTS[case.text](scanned), direction=case.direction)
+    assert (response.json["result"], response.json.get("reason")) == (case.result, case.reason)

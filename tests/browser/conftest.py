@@ -60,6 +60,17 @@ def launch(tmp_path):
         driver.quit()
 
 
+@pytest.fixture(scope="module")
+def module_chromium(tmp_path_factory):
+    """One headless Chromium for every test of a module that only asks the page questions."""
+    missing = missing_browser()
+    if missing:
+        _missing(missing)
+    driver = chromium(tmp_path_factory.mktemp("profile"))
+    yield driver
+    driver.quit()
+
+
 @pytest.fixture
 def door(launch, live):
     return DoorPage(launch(), live.url)

@@ -10,6 +10,7 @@ export function newNonce() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The badges API with one staff token; it follows the server's clock from its answers. */
 export class Api {
   constructor(token) {
     this.token = token;
@@ -46,7 +47,7 @@ export class Api {
     }
     this.noteClock(response.headers.get("Date"));
     if (response.status >= 500) throw new Unreachable(`status ${response.status}`);
-    let parsed = null;
+    let parsed;
     try {
       parsed = await response.json();
     } catch {

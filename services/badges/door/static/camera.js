@@ -4,6 +4,7 @@
 const MAX_WIDTH = 960;
 const REPEAT_AFTER_MS = 4000;
 
+/** Camera mode: video into `video`, what it is doing into `status`, decoded codes to `onCode`. */
 export class Camera {
   constructor(video, status, onCode, decoderInstalled) {
     this.video = video;
@@ -27,10 +28,12 @@ export class Camera {
     return null;
   }
 
+  /** Whether the camera is on. */
   get running() {
     return this.stream !== null;
   }
 
+  /** Turn the camera on; resolves to false, with the reason in `status`, when it cannot be. */
   async start() {
     const reason = this.unavailable();
     if (reason) {
@@ -55,6 +58,7 @@ export class Camera {
     return true;
   }
 
+  /** Turn the camera off and release it. */
   stop() {
     if (this.stream) for (const track of this.stream.getTracks()) track.stop();
     if (this.worker) this.worker.terminate();

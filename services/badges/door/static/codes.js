@@ -1,5 +1,6 @@
-// Badge codes as the badges service signs them (services/badges/codes.py), checked in the
-// browser so that the door still gives verdicts without the network.
+// Badge codes as the badges service signs them (services/badges/signing/codes.py), checked in
+// the browser so that the door still gives verdicts without the network. A scanned text is
+// read exactly as the server reads it, so that both refuse it for the same reason.
 //
 // A code is 95 bytes written as 152 upper-case base32 characters without padding:
 //   version (1) | key id (4) | ceremony id (16) | serial (10) | Ed25519 signature (64)
@@ -11,6 +12,13 @@ const CODE_CHARS = 152;
 const SIGNED_BYTES = 31;
 // Room for what a scanner wraps around a code, as the server allows.
 const MAX_INPUT_CHARS = CODE_CHARS + 64;
+// What the server's str.strip() takes for whitespace. JavaScript's trim() differs: it keeps
+// the separators U+001C to U+001F (a scanner may send a GS after the data) and U+0085, and
+// drops U+FEFF, which the server keeps (and so refuses as not ASCII).
+const SPACE = new Set(
+  "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006" +
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000",
+);
 
 /** A scanned text that is not a valid code; `reason` is the server's word for it. */
 export class CodeError extends Error {
@@ -20,7 +28,7 @@ export class CodeError extends Error {
   }
 }
 
-export function hex(bytes) {
+function hex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
@@ -45,17 +53,34 @@ function base32Decode(text) {
   return out;
 }
 
-export function base64UrlDecode(text) {
+function base64UrlDecode(text) {
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
   return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
 }
 
+/** The text without the whitespace around it, as the server's str.strip() leaves it. */
+function stripped(text) {
+  let start = 0;
+  let end = text.length;
+  while (start < end && SPACE.has(text[start])) start++;
+  while (end > start && SPACE.has(text[end - 1])) end--;
+  return text.slice(start, end);
+}
+
+/** Whether the text has more than `limit` characters, counted as the server counts them. */
+function longerThan(text, limit) {
+  if (text.length <= limit) return false;
+  // A character outside the BMP is two UTF-16 units here, one character to the server.
+  const pairs = text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g);
+  return text.length - (pairs ? pairs.length : 0) > limit;
+}
+
 /** The fields of a well-formed code, before its signature is checked; throws CodeError. */
 export function parseCode(input) {
-  if (input.length > MAX_INPUT_CHARS) throw new CodeError("too_long");
-  const trimmed = input.trim();
+  if (longerThan(input, MAX_INPUT_CHARS)) throw new CodeError("too_long");
+  const trimmed = stripped(input);
   if (!trimmed) throw new CodeError("empty");
-  if (!/^[\x00-\x7f]*$/.test(trimmed)) throw new CodeError("not_ascii");
+  if (!/^\p{ASCII}*$/u.test(trimmed)) throw new CodeError("not_ascii");
   // Some USB scanners type with the wrong case; base32 has one case.
   const text = trimmed.toUpperCase();
   if (!/^[A-Z2-7]*$/.test(text)) throw new CodeError("bad_base32");
@@ -92,6 +117,7 @@ export class Verifier {
     this.keys = keys;
   }
 
+  /** A verifier for the Ed25519 keys of a scanner bundle (WebCrypto imports them). */
   static async fromBundle(bundle) {
     const keys = new Map();
     for (const key of bundle.keys) {

@@ -1,304 +1,285 @@
-// The door at work: online, the badges API decides every scan; when it cannot be reached, the
-// page decides on its own from the scanner bundle and queues what it admitted for upload.
+// The door at work, apart from its page: online, the badges API decides every scan; when it
+// cannot be reached, the door decides on its own from the scanner bundle and queues what it
+// admitted for upload. It never touches the page, so that what the door decides does not
+// depend on how it is shown: views call its methods and listen to its events,
+//   "change"    detail: the door's `status` (network line and counters),
+//   "verdict"   detail: {verdict, startedAt, offline}, a verdict to show,
+//   "conflicts" detail: uploaded scans the server answered otherwise, [{scan, answer}].
 
 import { Api, Unreachable, newNonce } from "./api.js";
-import { Camera } from "./camera.js";
 import { parseCode, serialOf } from "./codes.js";
 import { LocalDoor, UploadRefused } from "./offline.js";
-import { Search } from "./search.js";
-import { Store } from "./store.js";
 import { clearSession, writeSession } from "./session.js";
-import { VerdictView } from "./verdict.js";
+import { Store } from "./store.js";
 
-const $ = (id) => document.getElementById(id);
 const CHECKIN_TIMEOUT_MS = 2500;
 // How often the door refreshes its bundle and counters online, and probes the server offline.
 const SYNC_ONLINE_MS = 20000;
 const SYNC_OFFLINE_MS = 5000;
-const CLOCK = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+// A count made here at once gives way to the server's figures this long after.
+const RECOUNT_MS = 800;
+// The verdicts that move the counters.
+const COUNTED = new Set(["admitted", "exited"]);
 
-export class Door {
-  /** `state`: the signed-in session; `config`: the page's (category colours, decoder). */
-  constructor(state, config) {
-    this.state = state;
-    this.config = config;
-    this.api = new Api(state.token);
-    this.online = navigator.onLine;
-    this.counts = null;
-    this.problem = null;
-    this.syncTimer = null;
-    this.enterAt = null;
+/** One signed-in door: its session, network state, counters and offline knowledge. */
+export class Door extends EventTarget {
+  #session;
+  #api;
+  #local;
+  #online;
+  #counts = null;
+  #problem = null;
+  #syncTimer = null;
+  #countTimer = null;
+
+  /** `session`: the signed-in session; `api`: an Api; `local`: a loaded LocalDoor. */
+  constructor(session, { api, local, online }) {
+    super();
+    this.#session = { ...session, direction: session.direction || "in" };
+    this.#api = api;
+    this.#local = local;
+    this.#online = online;
   }
 
+  /** The door of a signed-in session, with what this device kept for its ceremony. */
+  static async open(session, { online }) {
+    const local = new LocalDoor(await Store.open(), session.ceremonyId);
+    await local.load();
+    return new Door(session, { api: new Api(session.token), local, online });
+  }
+
+  /** The ceremony's title, for the screen's header. */
+  get title() {
+    return this.#session.title;
+  }
+
+  /** The gate this door scans at, or null when neither token nor staff named one. */
+  get gate() {
+    return this.#session.gate;
+  }
+
+  /** "in" or "out": what the next scan records. */
+  get direction() {
+    return this.#session.direction;
+  }
+
+  /** How many scans made offline wait for upload. */
+  get waiting() {
+    return this.#local.waiting.length;
+  }
+
+  /** What the network line and the counters show; `counts` include the scans not uploaded. */
+  get status() {
+    const local = this.#local;
+    let counts = null;
+    if (this.#counts) {
+      const change = local.pendingChange;
+      counts = {
+        admitted: this.#counts.admitted + change.admitted,
+        inside: Math.max(0, this.#counts.inside + change.inside),
+      };
+    }
+    return {
+      online: this.#online,
+      ready: local.ready,
+      // Why the door cannot give verdicts on its own, if it cannot.
+      unready: local.problem,
+      waiting: local.waiting.length,
+      problem: this.#problem,
+      counts,
+    };
+  }
+
+  /** Sync now, then every little while. */
   async start() {
-    $("signin").hidden = true;
-    $("door").hidden = false;
-    $("ceremony-title").textContent = this.state.title;
-    $("gate-name").textContent = this.state.gate || "not named";
-    this.verdict = new VerdictView($("verdict"), this.config.categories);
-    this.local = new LocalDoor(await Store.open(), this.state.ceremonyId);
-    await this.local.load();
-    const onCode = (text, at) => this.scan(text, at);
-    this.camera = new Camera($("camera-video"), $("camera-status"), onCode, this.config.decoder);
-    this.search = new Search(this, {
-      panel: $("search"),
-      form: $("search-form"),
-      input: $("search-name"),
-      status: $("search-status"),
-      list: $("search-results"),
-    });
-    this.wire();
-    this.setDirection(this.state.direction || "in");
-    this.focusCode();
-    window.addEventListener("offline", () => this.goOffline());
-    window.addEventListener("online", () => this.sync());
     await this.sync();
   }
 
-  wire() {
-    const code = $("code");
-    code.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") this.enterAt = event.timeStamp;
-    });
-    $("scan-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const text = code.value;
-      code.value = "";
-      const startedAt = this.enterAt ?? performance.now();
-      this.enterAt = null;
-      if (text.trim()) this.scan(text, startedAt);
-    });
-    // The code field keeps the focus, so that a USB scanner's typing always lands in it.
-    document.addEventListener("focusout", () =>
-      setTimeout(() => {
-        if (!document.activeElement || document.activeElement === document.body) this.focusCode();
-      }, 0),
-    );
-    $("verdict").addEventListener("click", () => this.focusCode());
-    $("camera-toggle").addEventListener("click", () => this.toggleCamera());
-    $("search-toggle").addEventListener("click", () => this.toggleSearch());
-    $("direction").addEventListener("click", () => {
-      this.setDirection(this.state.direction === "in" ? "out" : "in");
-      this.focusCode();
-    });
-    $("signout").addEventListener("click", () => this.signOut());
-  }
-
-  focusCode() {
-    if (!this.search.open) $("code").focus({ preventScroll: true });
-  }
-
+  /** Record scans as entering ("in") or leaving ("out"); kept for this tab's reloads. */
   setDirection(direction) {
-    this.state.direction = direction;
-    writeSession(this.state);
-    const button = $("direction");
-    button.dataset.direction = direction;
-    button.setAttribute("aria-pressed", String(direction === "out"));
-    button.textContent = direction === "in" ? "Entering" : "Leaving";
-    $("door").dataset.direction = direction;
+    this.#session.direction = direction;
+    writeSession(this.#session);
+  }
+
+  /** Forget this tab's sign-in; scans waiting for upload stay on the device. */
+  signOut() {
+    clearSession();
   }
 
   /** Give a verdict on a scanned text; `startedAt` is when it was scanned (performance.now()). */
   async scan(text, startedAt) {
-    const direction = this.state.direction;
+    const { direction, gate } = this.#session;
     const nonce = newNonce();
-    if (!this.state.bound && this.otherCeremony(text)) {
+    if (!this.#session.bound && this.#otherCeremony(text)) {
       // An unbound token's check-in is not tied to a ceremony: this door is.
-      this.verdict.show({ result: "wrong_ceremony" }, { startedAt });
+      this.#show({ result: "wrong_ceremony" }, { startedAt });
       return;
     }
-    if (this.online) {
-      const body = { code: text, direction, nonce, ...(this.state.gate ? { gate: this.state.gate } : {}) };
+    if (this.#online) {
+      const body = { code: text, direction, nonce, ...(gate ? { gate } : {}) };
       try {
-        const answer = await this.api.request("POST", "/api/checkins", body, CHECKIN_TIMEOUT_MS);
-        this.answered(answer, serialOf(text), startedAt);
+        const answer = await this.#api.request("POST", "/api/checkins", body, CHECKIN_TIMEOUT_MS);
+        this.#answered(answer, serialOf(text), startedAt);
         return;
       } catch (error) {
         if (!(error instanceof Unreachable)) throw error;
         this.goOffline();
       }
     }
-    await this.decideOffline(text, direction, nonce, startedAt);
+    await this.#decideOffline(text, direction, nonce, startedAt);
   }
 
-  otherCeremony(text) {
+  /** Admit a guest found by name (online): the server uses the badge it has on file. */
+  async admitByName(guest, startedAt) {
+    const url = `/api/ceremonies/${this.#session.ceremonyId}/door-admissions`;
+    const body = { registration_id: guest.registration_id, nonce: newNonce() };
+    if (this.#session.gate) body.gate = this.#session.gate;
     try {
-      return parseCode(text).ceremonyId !== this.state.ceremonyId;
+      const answer = await this.#api.request("POST", url, body, CHECKIN_TIMEOUT_MS);
+      this.#answered(answer, guest.serial, startedAt);
+    } catch (error) {
+      if (!(error instanceof Unreachable)) throw error;
+      this.goOffline();
+      const message = "The network dropped: admit by name later.";
+      this.#show({ result: "error", message }, { startedAt });
+    }
+  }
+
+  /**
+   * Guests whose name holds every word of `name`: the server's list online, else this device's.
+   * Resolves to {guests, offline, error}; only guests found online can be admitted by name.
+   */
+  async findGuests(name) {
+    if (this.#online) {
+      const query = new URLSearchParams({ name });
+      const url = `/api/ceremonies/${this.#session.ceremonyId}/door-guests?${query}`;
+      try {
+        const { status, body } = await this.#api.request("GET", url);
+        if (status === 200) return { guests: body.guests, offline: false, error: null };
+        return { guests: [], offline: false, error: body?.message || `Search failed (${status}).` };
+      } catch (error) {
+        if (!(error instanceof Unreachable)) throw error;
+        this.goOffline();
+      }
+    }
+    return { guests: this.#local.findGuests(name), offline: true, error: null };
+  }
+
+  /** The network is gone (the browser says so, or a request failed): probe it more often. */
+  goOffline() {
+    this.#online = false;
+    this.#changed();
+    this.#scheduleSync();
+  }
+
+  /** Upload waiting scans, then refresh the bundle and counters; doubles as the offline probe. */
+  async sync() {
+    clearTimeout(this.#syncTimer);
+    this.#problem = null;
+    try {
+      if (this.#local.waiting.length) await this.#uploadWaiting();
+      await this.#local.refresh(this.#api);
+      await this.#refreshCounts();
+      this.#online = true;
+    } catch (error) {
+      if (error instanceof Unreachable) this.#online = false;
+      else if (error instanceof UploadRefused) this.#problem = error.message;
+      else throw error;
+    } finally {
+      this.#changed();
+      this.#scheduleSync();
+    }
+  }
+
+  #otherCeremony(text) {
+    try {
+      return parseCode(text).ceremonyId !== this.#session.ceremonyId;
     } catch {
       return false;
     }
   }
 
   /** Show the server's verdict and keep the local picture in step with it. */
-  answered({ status, body }, serial, startedAt) {
+  #answered({ status, body }, serial, startedAt) {
     if (body && body.result) {
-      this.verdict.show(body, { startedAt });
-      this.local.note(serial, body.result, body.admitted_at || body.at, body.admitted_gate || body.gate);
-      if (body.result === "admitted" || body.result === "exited") this.countChanged(body.result);
+      this.#show(body, { startedAt });
+      this.#local.note(serial, body.result, body.admitted_at || body.at, body.admitted_gate || body.gate);
+      if (COUNTED.has(body.result)) this.#countChanged(body.result);
       return;
     }
     const message =
       status === 401 || status === 403
         ? "The staff token was refused: sign out and sign in again."
         : body?.message || `The server answered ${status}.`;
-    this.verdict.show({ result: "error", message }, { startedAt });
+    this.#show({ result: "error", message }, { startedAt });
   }
 
-  async decideOffline(text, direction, nonce, startedAt) {
-    const verdict = await this.local.decide(text, direction);
-    if (verdict.result === "admitted" || verdict.result === "exited") {
-      verdict.at = this.api.serverNow();
-      await this.local.queue({
+  async #decideOffline(text, direction, nonce, startedAt) {
+    const verdict = await this.#local.decide(text, direction);
+    if (COUNTED.has(verdict.result)) {
+      verdict.at = this.#api.serverNow();
+      // Kept before the verdict shows: a reload or a crash right after it loses nothing.
+      await this.#local.queue({
         nonce,
         code: text.trim().toUpperCase(),
         direction,
-        gate: this.state.gate || null,
+        gate: this.#session.gate || null,
         scanned_at: verdict.at,
         serial: verdict.serial,
         local_result: verdict.result,
         full_name: verdict.guest ? verdict.guest.full_name : null,
       });
     }
-    this.verdict.show(verdict, { startedAt, offline: true });
-    this.render();
-  }
-
-  /** Admit a guest found by name (online): the server uses the badge it has on file. */
-  async admitByName(guest, startedAt) {
-    const url = `/api/ceremonies/${this.state.ceremonyId}/door-admissions`;
-    const body = { registration_id: guest.registration_id, nonce: newNonce() };
-    if (this.state.gate) body.gate = this.state.gate;
-    try {
-      this.answered(await this.api.request("POST", url, body, CHECKIN_TIMEOUT_MS), guest.serial, startedAt);
-    } catch (error) {
-      if (!(error instanceof Unreachable)) throw error;
-      this.goOffline();
-      const message = "The network dropped: admit by name later.";
-      this.verdict.show({ result: "error", message }, { startedAt });
-    }
-  }
-
-  goOffline() {
-    this.online = false;
-    this.render();
-    this.scheduleSync();
-  }
-
-  /** Upload waiting scans, then refresh the bundle and counters; doubles as the offline probe. */
-  async sync() {
-    clearTimeout(this.syncTimer);
-    this.problem = null;
-    try {
-      if (this.local.waiting.length) await this.uploadWaiting();
-      await this.local.refresh(this.api);
-      await this.refreshCounts();
-      this.online = true;
-    } catch (error) {
-      if (error instanceof Unreachable) this.online = false;
-      else if (error instanceof UploadRefused) this.problem = error.message;
-      else throw error;
-    } finally {
-      this.render();
-      this.scheduleSync();
-    }
+    this.#show(verdict, { startedAt, offline: true });
+    this.#changed();
   }
 
   /** Upload the scans made offline; a refused upload keeps them and is tried again later. */
-  async uploadWaiting() {
+  async #uploadWaiting() {
     try {
-      this.showConflicts(await this.local.upload(this.api));
+      const conflicts = await this.#local.upload(this.#api);
+      if (conflicts.length) this.#emit("conflicts", conflicts);
     } catch (error) {
       if (!(error instanceof UploadRefused)) throw error;
-      this.problem = `Upload refused: ${error.message}`;
+      this.#problem = `Upload refused: ${error.message}`;
     }
   }
 
-  scheduleSync() {
-    clearTimeout(this.syncTimer);
-    this.syncTimer = setTimeout(() => this.sync(), this.online ? SYNC_ONLINE_MS : SYNC_OFFLINE_MS);
+  #scheduleSync() {
+    clearTimeout(this.#syncTimer);
+    this.#syncTimer = setTimeout(() => this.sync(), this.#online ? SYNC_ONLINE_MS : SYNC_OFFLINE_MS);
   }
 
-  async refreshCounts() {
-    const url = `/api/ceremonies/${this.state.ceremonyId}/attendance`;
-    const { status, body } = await this.api.request("GET", url);
-    if (status === 200) this.counts = { admitted: body.admitted, inside: body.inside };
+  async #refreshCounts() {
+    const url = `/api/ceremonies/${this.#session.ceremonyId}/attendance`;
+    const { status, body } = await this.#api.request("GET", url);
+    if (status === 200) this.#counts = { admitted: body.admitted, inside: body.inside };
   }
 
   /** Count an admission or exit at once; the server's figures follow shortly. */
-  countChanged(result) {
-    if (this.counts) {
-      const { admitted, inside } = this.counts;
-      if (result === "admitted") this.counts = { admitted: admitted + 1, inside: inside + 1 };
-      else this.counts = { admitted, inside: Math.max(0, inside - 1) };
-      this.render();
+  #countChanged(result) {
+    if (this.#counts) {
+      const { admitted, inside } = this.#counts;
+      if (result === "admitted") this.#counts = { admitted: admitted + 1, inside: inside + 1 };
+      else this.#counts = { admitted, inside: Math.max(0, inside - 1) };
+      this.#changed();
     }
-    clearTimeout(this.countTimer);
-    this.countTimer = setTimeout(() => this.refreshCounts().then(() => this.render(), () => {}), 800);
+    clearTimeout(this.#countTimer);
+    this.#countTimer = setTimeout(
+      () => this.#refreshCounts().then(() => this.#changed(), () => {}),
+      RECOUNT_MS,
+    );
   }
 
-  render() {
-    const waiting = this.local.waiting.length;
-    const network = $("network");
-    network.dataset.state = this.online ? "online" : "offline";
-    network.dataset.waiting = String(waiting);
-    network.dataset.ready = String(this.local.ready);
-    const parts = [this.online ? "Online" : "Offline"];
-    if (!this.online && !this.local.ready) parts.push(this.local.problem);
-    if (waiting) parts.push(`${waiting} scan${waiting === 1 ? "" : "s"} waiting to upload`);
-    if (this.problem) parts.push(this.problem);
-    network.textContent = parts.join(" · ");
-    if (this.counts) {
-      const change = this.local.pendingChange;
-      $("count-admitted").textContent = String(this.counts.admitted + change.admitted);
-      $("count-inside").textContent = String(Math.max(0, this.counts.inside + change.inside));
-    }
+  #show(verdict, { startedAt, offline = false }) {
+    this.#emit("verdict", { verdict, startedAt, offline });
   }
 
-  showConflicts(conflicts) {
-    if (!conflicts.length) return;
-    const list = $("conflict-list");
-    for (const { scan, answer } of conflicts) {
-      const item = document.createElement("li");
-      const who = (answer.guest && answer.guest.full_name) || scan.full_name || "Unknown guest";
-      const when = new Date(scan.scanned_at).toLocaleTimeString([], CLOCK);
-      const since = answer.admitted_gate ? ` (came in through ${answer.admitted_gate})` : "";
-      item.textContent =
-        `${who}: ${scan.local_result} here offline at ${when}; ` +
-        `the server says ${answer.result}${since}.`;
-      item.dataset.result = answer.result;
-      list.prepend(item);
-    }
-    $("conflicts").hidden = false;
+  #changed() {
+    this.#emit("change", this.status);
   }
 
-  async toggleCamera() {
-    const button = $("camera-toggle");
-    if (this.camera.running) {
-      this.camera.stop();
-    } else {
-      $("camera").hidden = false;
-      await this.camera.start();
-    }
-    button.setAttribute("aria-pressed", String(this.camera.running));
-    $("camera-video").hidden = !this.camera.running;
-    $("camera").hidden = !this.camera.running && !$("camera-status").textContent;
-    // No on-screen keyboard over the video on a phone; a USB scanner still types.
-    $("code").inputMode = this.camera.running ? "none" : "text";
-    this.focusCode();
-  }
-
-  toggleSearch() {
-    const open = !this.search.open;
-    this.search.show(open);
-    $("search-toggle").setAttribute("aria-pressed", String(open));
-    if (!open) this.focusCode();
-  }
-
-  signOut() {
-    const waiting = this.local.waiting.length;
-    const question = `${waiting} scans wait for upload; they stay on this device. Sign out?`;
-    if (waiting && !window.confirm(question)) return;
-    clearSession();
-    window.location.reload();
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }

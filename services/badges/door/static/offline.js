@@ -14,6 +14,7 @@ export function folded(text) {
   return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
+/** What one ceremony's door knows on this device, and the verdicts it gives from that alone. */
 export class LocalDoor {
   constructor(store, ceremonyId) {
     this.store = store;
@@ -39,6 +40,7 @@ export class LocalDoor {
     return { admitted, inside: admitted - (this.waiting.length - admitted) };
   }
 
+  /** Take up what this device kept: the last bundle and the scans waiting for upload. */
   async load() {
     const bundle = await this.store.bundle(this.ceremonyId);
     if (bundle) await this.adopt(bundle);
@@ -53,6 +55,7 @@ export class LocalDoor {
     await this.adopt(body);
   }
 
+  /** Take a bundle as what the door knows, with the scans still waiting here laid on top. */
   async adopt(bundle) {
     if (!canVerify()) {
       this.problem = "Offline checks need the page over HTTPS (WebCrypto).";

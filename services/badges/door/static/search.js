@@ -1,18 +1,27 @@
 // Find a guest who forgot the badge by name, and admit them from the result (online only:
 // the server admits with the badge it has on file, through the same door rules as a scan).
-
-import { Unreachable } from "./api.js";
+// The panel reaches the door only through the functions it is given.
 
 const DEBOUNCE_MS = 250;
+const OFFLINE_NOTE =
+  "Offline: from the guest list on this device. Admitting without a badge needs the network.";
 
+/** The search panel: a name field, the guests found and an Admit button on each who may enter. */
 export class Search {
-  constructor(door, elements) {
-    this.door = door;
+  /**
+   * `elements`: panel, form, input, status, list. The second argument is how the panel reaches
+   * the door: `findGuests(name)` resolves to {guests, offline, error}, `admit(guest, startedAt)`
+   * admits one, and `categoryLabel(category)` names a category as the badge does.
+   */
+  constructor(elements, { findGuests, admit, categoryLabel }) {
     this.panel = elements.panel;
     this.form = elements.form;
     this.input = elements.input;
     this.status = elements.status;
     this.list = elements.list;
+    this.findGuests = findGuests;
+    this.admit = admit;
+    this.categoryLabel = categoryLabel;
     this.timer = null;
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -24,40 +33,28 @@ export class Search {
     });
   }
 
+  /** Whether the panel is shown (the scan field then leaves it the focus). */
   get open() {
     return !this.panel.hidden;
   }
 
+  /** Show or hide the panel; shown, its name field takes the focus. */
   show(open) {
     this.panel.hidden = !open;
     if (open) this.input.focus();
   }
 
+  /** Search for the name typed, and show what was found. */
   async run() {
     const name = this.input.value.trim();
     if (name.length < 2) {
       this.render([], "Type at least two letters of the name.");
       return;
     }
-    if (this.door.online) {
-      const query = new URLSearchParams({ name });
-      const url = `/api/ceremonies/${this.door.state.ceremonyId}/door-guests?${query}`;
-      try {
-        const { status, body } = await this.door.api.request("GET", url);
-        if (status === 200) {
-          this.render(body.guests, body.guests.length ? "" : "No guest of that name.", true);
-          return;
-        }
-        this.render([], body?.message || `Search failed (${status}).`);
-        return;
-      } catch (error) {
-        if (!(error instanceof Unreachable)) throw error;
-        this.door.goOffline();
-      }
-    }
-    const found = this.door.local.findGuests(name);
-    const note = "Offline: from the guest list on this device. Admitting without a badge needs the network.";
-    this.render(found, found.length ? note : `No guest of that name. ${note}`, false);
+    const { guests, offline, error } = await this.findGuests(name);
+    if (error) this.render([], error);
+    else if (offline) this.render(guests, guests.length ? OFFLINE_NOTE : `No guest of that name. ${OFFLINE_NOTE}`);
+    else this.render(guests, guests.length ? "" : "No guest of that name.", true);
   }
 
   render(guests, message, canAdmit = false) {
@@ -76,7 +73,7 @@ export class Search {
     about.className = "found-about";
     let state = guest.inside ? "Inside" : "Not arrived";
     if (guest.status === "revoked") state = "Registration cancelled";
-    about.textContent = [guest.organisation, this.door.verdict.label(guest.category), state]
+    about.textContent = [guest.organisation, this.categoryLabel(guest.category), state]
       .filter(Boolean)
       .join(" · ");
     item.append(who, about);
@@ -88,7 +85,7 @@ export class Search {
       button.textContent = "Admit";
       button.addEventListener("click", async () => {
         button.disabled = true;
-        await this.door.admitByName(guest, performance.now());
+        await this.admit(guest, performance.now());
         this.run();
       });
       item.append(button);

@@ -3,6 +3,7 @@
 
 const SESSION_KEY = "ceremony-door";
 
+/** This tab's sign-in, or null. */
 export function readSession() {
   try {
     return JSON.parse(sessionStorage.getItem(SESSION_KEY));
@@ -11,10 +12,12 @@ export function readSession() {
   }
 }
 
+/** Keep this tab's sign-in for its reloads. */
 export function writeSession(state) {
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(state));
 }
 
+/** Forget this tab's sign-in. */
 export function clearSession() {
   sessionStorage.removeItem(SESSION_KEY);
 }

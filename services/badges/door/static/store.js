@@ -20,11 +20,13 @@ function committed(transaction) {
   });
 }
 
+/** The door's IndexedDB database. */
 export class Store {
   constructor(db) {
     this.db = db;
   }
 
+  /** Open the database, creating its object stores on first use. */
   static async open() {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
     request.onupgradeneeded = () => {
@@ -36,11 +38,13 @@ export class Store {
     return new Store(await done(request));
   }
 
+  /** The last bundle kept for a ceremony, or null. */
   async bundle(ceremonyId) {
     const store = this.db.transaction("bundles").objectStore("bundles");
     return (await done(store.get(ceremonyId))) || null;
   }
 
+  /** Keep a bundle in place of the ceremony's previous one. */
   async saveBundle(bundle) {
     const transaction = this.db.transaction("bundles", "readwrite");
     transaction.objectStore("bundles").put(bundle);
@@ -61,6 +65,7 @@ export class Store {
     return scans.sort((a, b) => a.scanned_at.localeCompare(b.scanned_at));
   }
 
+  /** Forget uploaded scans, by nonce. */
   async removeScans(nonces) {
     const transaction = this.db.transaction("scans", "readwrite");
     const store = transaction.objectStore("scans");

@@ -43,6 +43,7 @@ function setText(element, text) {
   element.hidden = !text;
 }
 
+/** The verdict element: shows one verdict at a time, and hides it after a while or a tap. */
 export class VerdictView {
   constructor(element, categories) {
     this.element = element;
@@ -86,6 +87,7 @@ export class VerdictView {
     this.measure(startedAt, element.dataset.seq);
   }
 
+  /** A category's name as the badge prints it. */
   label(category) {
     return (this.categories[category] || { label: category }).label;
   }
@@ -122,6 +124,7 @@ export class VerdictView {
     );
   }
 
+  /** Back to the scan screen. */
   hide() {
     clearTimeout(this.timer);
     this.element.hidden = true;

@@ -1,0 +1,33 @@
+// ESLint for the door page's scripts: browser ES modules, and the camera's worker, a classic
+// worker script (it loads the QR decoder with importScripts).
+import js from "@eslint/js";
+import globals from "globals";
+
+const DOOR = "services/badges/door/static";
+
+export default [
+  js.configs.recommended,
+  {
+    files: [`${DOOR}/**/*.js`],
+    languageOptions: { ecmaVersion: "latest", sourceType: "module", globals: globals.browser },
+    rules: {
+      "no-unused-vars": "error",
+      eqeqeq: "error",
+      "prefer-const": "error",
+      "no-var": "error",
+      // One-line `if (...) return;` is the house style; a block over several lines has braces.
+      curly: ["error", "multi-line"],
+      "no-shadow": "error",
+      "no-param-reassign": "error",
+      "no-implicit-globals": "error",
+    },
+  },
+  {
+    files: [`${DOOR}/camera-worker.js`],
+    languageOptions: { sourceType: "script", globals: globals.worker },
+  },
+  {
+    files: ["eslint.config.js"],
+    languageOptions: { sourceType: "module", globals: globals.node },
+  },
+];

@@ -1,0 +1,132 @@
+// The signed-in door screen: the scan field, the tools beside it (camera, search by name,
+// direction, sign out) and the views of what the door says. It looks up the page's elements,
+// forwards what staff do to the door and shows the door's events; it decides nothing.
+
+import { Camera } from "./camera.js";
+import { ConflictList } from "./conflicts.js";
+import { Search } from "./search.js";
+import { StatusView } from "./status.js";
+import { VerdictView } from "./verdict.js";
+
+const $ = (id) => document.getElementById(id);
+
+/** The door's screen for one signed-in session, wired to its Door. */
+export class DoorScreen {
+  /** `door`: a Door; `config`: the page's (category colours, whether the decoder is served). */
+  constructor(door, config) {
+    this.door = door;
+    this.code = $("code");
+    // When Enter was pressed: the scan's start, for the scan-to-verdict time.
+    this.enterAt = null;
+    this.verdict = new VerdictView($("verdict"), config.categories);
+    this.status = new StatusView({
+      network: $("network"),
+      admitted: $("count-admitted"),
+      inside: $("count-inside"),
+    });
+    this.conflicts = new ConflictList({ section: $("conflicts"), list: $("conflict-list") });
+    const onCode = (text, at) => door.scan(text, at);
+    this.camera = new Camera($("camera-video"), $("camera-status"), onCode, config.decoder);
+    this.search = new Search(
+      {
+        panel: $("search"),
+        form: $("search-form"),
+        input: $("search-name"),
+        status: $("search-status"),
+        list: $("search-results"),
+      },
+      {
+        findGuests: (name) => door.findGuests(name),
+        admit: (guest, startedAt) => door.admitByName(guest, startedAt),
+        categoryLabel: (category) => this.verdict.label(category),
+      },
+    );
+    door.addEventListener("verdict", ({ detail }) => this.verdict.show(detail.verdict, detail));
+    door.addEventListener("change", ({ detail }) => this.status.render(detail));
+    door.addEventListener("conflicts", ({ detail }) => this.conflicts.show(detail));
+  }
+
+  /** Replace the sign-in with the door, and give the scan field the focus. */
+  show() {
+    $("signin").hidden = true;
+    $("door").hidden = false;
+    $("ceremony-title").textContent = this.door.title;
+    $("gate-name").textContent = this.door.gate || "not named";
+    this.wire();
+    this.showDirection();
+    this.focusCode();
+  }
+
+  wire() {
+    this.code.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") this.enterAt = event.timeStamp;
+    });
+    $("scan-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = this.code.value;
+      this.code.value = "";
+      const startedAt = this.enterAt ?? performance.now();
+      this.enterAt = null;
+      if (text.trim()) this.door.scan(text, startedAt);
+    });
+    // The code field keeps the focus, so that a USB scanner's typing always lands in it.
+    document.addEventListener("focusout", () =>
+      setTimeout(() => {
+        if (!document.activeElement || document.activeElement === document.body) this.focusCode();
+      }, 0),
+    );
+    $("verdict").addEventListener("click", () => this.focusCode());
+    $("camera-toggle").addEventListener("click", () => this.toggleCamera());
+    $("search-toggle").addEventListener("click", () => this.toggleSearch());
+    $("direction").addEventListener("click", () => {
+      this.door.setDirection(this.door.direction === "in" ? "out" : "in");
+      this.showDirection();
+      this.focusCode();
+    });
+    $("signout").addEventListener("click", () => this.signOut());
+  }
+
+  focusCode() {
+    if (!this.search.open) this.code.focus({ preventScroll: true });
+  }
+
+  showDirection() {
+    const direction = this.door.direction;
+    const button = $("direction");
+    button.dataset.direction = direction;
+    button.setAttribute("aria-pressed", String(direction === "out"));
+    button.textContent = direction === "in" ? "Entering" : "Leaving";
+    $("door").dataset.direction = direction;
+  }
+
+  async toggleCamera() {
+    const button = $("camera-toggle");
+    if (this.camera.running) {
+      this.camera.stop();
+    } else {
+      $("camera").hidden = false;
+      await this.camera.start();
+    }
+    button.setAttribute("aria-pressed", String(this.camera.running));
+    $("camera-video").hidden = !this.camera.running;
+    $("camera").hidden = !this.camera.running && !$("camera-status").textContent;
+    // No on-screen keyboard over the video on a phone; a USB scanner still types.
+    this.code.inputMode = this.camera.running ? "none" : "text";
+    this.focusCode();
+  }
+
+  toggleSearch() {
+    const open = !this.search.open;
+    this.search.show(open);
+    $("search-toggle").setAttribute("aria-pressed", String(open));
+    if (!open) this.focusCode();
+  }
+
+  signOut() {
+    const waiting = this.door.waiting;
+    const question = `${waiting} scans wait for upload; they stay on this device. Sign out?`;
+    if (waiting && !window.confirm(question)) return;
+    this.door.signOut();
+    window.location.reload();
+  }
+}
