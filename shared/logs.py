@@ -5,12 +5,27 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 #: The event a worker is handling, for every log line written meanwhile.
 current_event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "current_event_id", default=None
 )
+
+
+#: What a guest's link or a credential looks like in a log line: the path segment after
+#: /manage/, /rsvp/ or /confirm/, a ``capability=`` parameter, a bearer token.
+_SECRETS = re.compile(
+    r"(?P<keep>/(?:manage|rsvp|confirm)/|[?&]capability=|\bBearer\s+)[A-Za-z0-9._~%+/=-]+",
+    re.IGNORECASE,
+)
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """``text`` with guests' links and credentials replaced, so a log line cannot open them."""
+    return _SECRETS.sub(lambda match: match.group("keep") + REDACTED, text)
 
 
 class ContextFilter(logging.Filter):
@@ -24,22 +39,30 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Plain lines, with guests' links and credentials redacted (exceptions included)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, ids and the exception if any."""
+    """One JSON object per line: time, level, logger, message, ids and the exception if any;
+    guests' links and credentials are redacted."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
         for key in ("request_id", "event_id", "service"):
             value = getattr(record, key, None)
             if value:
                 entry[key] = value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -55,7 +78,7 @@ def configure_logging(service: str | None = None, *, fmt: str = "text", level: s
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
