@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
+import queue
 import secrets
+import signal
+import subprocess
 import sys
+import threading
+import time
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -49,8 +55,6 @@ def secret_for_cli() -> str:
 
 def cmd_run(args) -> int:
     """Run the three services and their workers on this machine."""
-    from honcho.manager import Manager
-
     ports = {name: args.base_port + offset for offset, name in enumerate(PORTS)}
     env = dict(os.environ)
     for name, port in ports.items():
@@ -62,37 +66,26 @@ def cmd_run(args) -> int:
     os.environ.update(env)
     for service in services().values():
         _upgrade(service)
-    manager = Manager()
+    commands = {}
     for name, service in services().items():
-        port = ports[name]
-        manager.add_process(
-            f"{name}-web",
-            _quote(
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"{args.host}:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-                "--graceful-timeout",
-                "10",
-                "--no-control-socket",
-                f"{service.app_factory}()",
-            ),
-            env=env,
-        )
-        manager.add_process(
-            f"{name}-worker", _quote(sys.executable, "-m", "shared.cli", "worker", name), env=env
-        )
+        commands[f"{name}-web"] = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"{args.host}:{ports[name]}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--graceful-timeout",
+            "10",
+            "--no-control-socket",
+            f"{service.app_factory}()",
+        ]
+        commands[f"{name}-worker"] = [sys.executable, "-m", "shared.cli", "worker", name]
     print(_banner(settings), flush=True)
-    manager.loop()
-    # Asked to stop (Ctrl-C, SIGTERM) and every process stopped: a clean exit, not a failure.
-    if manager.returncode in (130, 143):
-        return 0
-    return manager.returncode or 0
+    return run_together(commands, env)
 
 
 def _banner(settings) -> str:
@@ -105,11 +98,93 @@ def _banner(settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _quote(*parts: str) -> str:
-    import shlex
+#: What stops the embedded suite: Ctrl-C and SIGTERM.
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: How long the processes get to stop (gunicorn's graceful timeout is 10 s) before SIGKILL.
+_KILL_AFTER_SECONDS = 15.0
 
-    # exec: the process itself, not a shell around it, receives Ctrl-C and SIGTERM.
-    return "exec " + " ".join(shlex.quote(part) for part in parts)
+
+def run_together(commands: dict[str, list[str]], env: dict[str, str]) -> int:
+    """Run ``commands`` side by side, their output prefixed with their names, until one stops
+    or Ctrl-C or SIGTERM asks: then stop the others (SIGTERM, later SIGKILL) and wait for them.
+
+    Returns 0 when a signal stopped the suite, else the status of the process that stopped
+    first by itself (1 if that was 0: a part of the suite is never meant to end on its own).
+    """
+    asked: list[int] = []
+    previous = {
+        sig: signal.signal(sig, lambda signum, _: asked.append(signum)) for sig in _STOP_SIGNALS
+    }
+    output: queue.Queue[tuple[str, str]] = queue.Queue()
+    width = max(len(name) for name in [*commands, "system"])
+    running: dict[str, tuple[subprocess.Popen, threading.Thread]] = {}
+    first: int | None = None
+    deadline: float | None = None
+    try:
+        for name, argv in commands.items():
+            # A session of its own: Ctrl-C reaches this process alone, which stops the others.
+            child = subprocess.Popen(
+                argv,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                start_new_session=True,
+            )
+            reader = threading.Thread(target=_forward, args=(name, child.stdout, output))
+            reader.start()
+            running[name] = (child, reader)
+            output.put(("system", f"{name} started (pid={child.pid})"))
+        while running:
+            _print_output(output, width, wait=0.1)
+            for name, (child, reader) in list(running.items()):
+                if child.poll() is None:
+                    continue
+                reader.join(timeout=1)
+                output.put(("system", f"{name} stopped (rc={child.returncode})"))
+                del running[name]
+                if first is None and not asked:
+                    first = _exit_status(child.returncode)
+            if deadline is None and (asked or first is not None):
+                if asked:
+                    output.put(("system", f"{signal.Signals(asked[0]).name} received"))
+                for child, _ in running.values():
+                    child.terminate()
+                deadline = time.monotonic() + _KILL_AFTER_SECONDS
+            elif deadline is not None and time.monotonic() > deadline:
+                for child, _ in running.values():
+                    child.kill()
+                deadline = math.inf
+    finally:
+        for child, _ in running.values():
+            child.kill()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _print_output(output, width)
+    return first or 0
+
+
+def _exit_status(returncode: int) -> int:
+    """A shell's status for a process that stopped by itself: 128 + N when signal N ended it."""
+    return 128 - returncode if returncode < 0 else returncode or 1
+
+
+def _forward(name: str, stream, output: queue.Queue) -> None:
+    with stream:
+        for line in stream:
+            output.put((name, line.rstrip("\n")))
+
+
+def _print_output(output: queue.Queue, width: int, wait: float = 0.0) -> None:
+    """Print the lines waiting in ``output``, after waiting up to ``wait`` seconds for one."""
+    try:
+        name, line = output.get(timeout=wait) if wait else output.get_nowait()
+        while True:
+            print(f"{time.strftime('%H:%M:%S')} {name:<{width}} | {line}")
+            name, line = output.get_nowait()
+    except queue.Empty:
+        sys.stdout.flush()
 
 
 def cmd_worker(args) -> int:
@@ -245,10 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ceremony`` console script."""
-    settings = load_settings("registration")
-    configure_logging(fmt=settings.log_format, level=settings.log_level)
     args = build_parser().parse_args(argv)
     try:
+        settings = load_settings("registration")
+        configure_logging(fmt=settings.log_format, level=settings.log_level)
         return args.func(args)
     except ConfigurationError as exc:
         print(f"ceremony: {exc}", file=sys.stderr)

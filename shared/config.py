@@ -1,25 +1,80 @@
-"""Configuration from ``CEREMONY_*`` environment variables, one ``Settings`` per service."""
+"""Configuration from ``CEREMONY_*`` environment variables, one ``Settings`` per service.
+
+The variables are read with environs (marshmallow fields: a number must be a number). Every
+range and format is checked by ``Settings`` itself, so a copy made with ``with_overrides`` is
+held to the same rules as one read from the environment; a bad value stops the process with a
+``ConfigurationError`` naming its variable.
+"""
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+from environs import Env, EnvValidationError
+from marshmallow import ValidationError
+from marshmallow.validate import URL, OneOf, Range
 
 PREFIX = "CEREMONY_"
 
 #: Default port of each service; the embedded run and the public URLs use them.
 PORTS = {"registration": 8001, "badges": 8002, "notifications": 8003}
 
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 
 class ConfigurationError(RuntimeError):
     """A setting is missing or malformed; the message names the variable."""
 
 
+def retry_delays(schedule: str | None) -> list[float]:
+    """Parse a backoff schedule such as "5,30,120,600" into delays in seconds."""
+    delays = []
+    for item in (schedule or "").split(","):
+        if not item.strip():
+            continue
+        try:
+            delay = float(item)
+        except ValueError:
+            raise ValueError(f"retry delay {item.strip()!r} is not a number of seconds") from None
+        if not math.isfinite(delay) or delay < 0:
+            raise ValueError(f"retry delay {item.strip()!r} must be zero or more seconds")
+        delays.append(delay)
+    return delays
+
+
+_AT_LEAST_ONE = Range(min=1)
+_ZERO_OR_MORE = Range(min=0)
+_MORE_THAN_ZERO = Range(min=0, min_inclusive=False)
+_BASE_URL = URL(relative=False, require_tld=False, schemes={"http", "https"})
+
+#: The settings that have a range or a format, and their check; each is read from the variable
+#: ``CEREMONY_`` + its name in capitals.
+_CHECKS: dict[str, Callable[[Any], object]] = {
+    "max_body_bytes": _AT_LEAST_ONE,
+    "retry_delay_seconds": _ZERO_OR_MORE,
+    "max_attempts": _AT_LEAST_ONE,
+    "relay_interval_seconds": _MORE_THAN_ZERO,
+    "capability_ttl_days": _AT_LEAST_ONE,
+    "smtp_timeout_seconds": _MORE_THAN_ZERO,
+    "smtp_rate_per_second": _ZERO_OR_MORE,
+    "delivery_retry_schedule": retry_delays,
+    "delivery_threads": _AT_LEAST_ONE,
+    "delivery_poll_seconds": _MORE_THAN_ZERO,
+    "log_format": OneOf(LOG_FORMATS),
+    "log_level": OneOf(LOG_LEVELS),
+    "worker_metrics_port": Range(min=0, max=65535),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Everything a service reads from its environment."""
+    """Everything a service reads from its environment, checked when it is made."""
 
     service: str
     var_dir: Path
@@ -53,12 +108,37 @@ class Settings:
     worker_metrics_port: int = 0
     #: The QR decoder the door page's camera mode loads (default: the npm-installed jsQR).
     door_decoder_path: Path | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = [f"{name}={value!r}: {message}" for name, value, message in self._problems()]
+        if problems:
+            raise ConfigurationError("; ".join(problems))
+
+    def _problems(self) -> Iterator[tuple[str, object, str]]:
+        for name, check in _CHECKS.items():
+            value = getattr(self, name)
+            try:
+                check(value)
+            except ValidationError as exc:
+                yield f"{PREFIX}{name.upper()}", value, " ".join(exc.messages)
+            except ValueError as exc:
+                yield f"{PREFIX}{name.upper()}", value, str(exc)
+        for kind, urls in (("PUBLIC_URL", self.public_urls), ("INTERNAL_URL", self.internal_urls)):
+            for service, url in urls.items():
+                try:
+                    _BASE_URL(url)
+                except ValidationError:
+                    yield f"{PREFIX}{kind}_{service.upper()}", url, "not an http(s) URL"
 
     @property
     def public_url(self) -> str:
         """The base URL this service is reached at, for links."""
         return self.public_urls[self.service]
+
+    @property
+    def delivery_retry_delays(self) -> list[float]:
+        """Seconds before each new try of a transiently failing email, parsed from the schedule."""
+        return retry_delays(self.delivery_retry_schedule)
 
     def internal_url(self, service: str) -> str:
         """The base URL ``service`` is reached at by other services."""
@@ -74,74 +154,79 @@ class Settings:
         return self.secret_key
 
     def with_overrides(self, **changes) -> Settings:
-        """A copy with some settings replaced (tests and the embedded run use it)."""
+        """A copy with some settings replaced and checked (tests and the embedded run use it)."""
         return replace(self, **changes)
+
+
+class _Variables(Env):
+    """environs' reader of ``CEREMONY_*`` variables, over a given mapping.
+
+    environs reads ``os.environ``; settings are read from the mapping a caller passes (tests,
+    ``ceremony run`` preparing its children), so the lookup is the one thing replaced. An empty
+    variable counts as unset, as compose files write one for "use the default".
+    """
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        super().__init__(eager=False, prefix=PREFIX)
+        self._source = environ
+
+    def _get_value(self, env_key: str, default: Any) -> Any:
+        return self._source.get(env_key) or default
 
 
 def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings of ``service`` from ``environ`` (default: the process environment)."""
-    env = os.environ if environ is None else environ
-    var_dir = Path(env.get(f"{PREFIX}VAR_DIR", "var")).resolve()
-    database_url = env.get(f"{PREFIX}{service.upper()}_DATABASE_URL") or (
-        f"sqlite:///{var_dir / (service + '.db')}"
-    )
+    source = os.environ if environ is None else environ
+    env = _Variables(source)
+    var_dir = env.path("VAR_DIR", Path("var"))
+    database_url = env.str(f"{service.upper()}_DATABASE_URL", None)
     public_urls = {
-        name: env.get(f"{PREFIX}PUBLIC_URL_{name.upper()}", f"http://127.0.0.1:{port}").rstrip("/")
+        name: env.str(f"PUBLIC_URL_{name.upper()}", f"http://127.0.0.1:{port}")
         for name, port in PORTS.items()
     }
-    decoder = env.get(f"{PREFIX}DOOR_DECODER_PATH")
+    internal_urls = {name: env.str(f"INTERNAL_URL_{name.upper()}", None) for name in PORTS}
+    values = {
+        "broker_url": env.str("BROKER_URL", "filesystem://"),
+        "secret_key": env.str("SECRET_KEY", None),
+        "smtp_url": env.str("SMTP_URL", None),
+        "max_body_bytes": env.int("MAX_BODY_BYTES", Settings.max_body_bytes),
+        "retry_delay_seconds": env.float("RETRY_DELAY_SECONDS", Settings.retry_delay_seconds),
+        "max_attempts": env.int("MAX_ATTEMPTS", Settings.max_attempts),
+        "relay_interval_seconds": env.float(
+            "RELAY_INTERVAL_SECONDS", Settings.relay_interval_seconds
+        ),
+        "capability_ttl_days": env.int("CAPABILITY_TTL_DAYS", Settings.capability_ttl_days),
+        "mail_from": env.str("MAIL_FROM", Settings.mail_from),
+        "smtp_timeout_seconds": env.float("SMTP_TIMEOUT_SECONDS", Settings.smtp_timeout_seconds),
+        "smtp_rate_per_second": env.float("SMTP_RATE_PER_SECOND", Settings.smtp_rate_per_second),
+        "delivery_retry_schedule": env.str(
+            "DELIVERY_RETRY_SCHEDULE", Settings.delivery_retry_schedule
+        ),
+        "delivery_threads": env.int("DELIVERY_THREADS", Settings.delivery_threads),
+        "delivery_poll_seconds": env.float("DELIVERY_POLL_SECONDS", Settings.delivery_poll_seconds),
+        "log_format": env.str("LOG_FORMAT", Settings.log_format).lower(),
+        "log_level": env.str("LOG_LEVEL", Settings.log_level).upper(),
+        "worker_metrics_port": env.int("WORKER_METRICS_PORT", Settings.worker_metrics_port),
+        "door_decoder_path": env.path("DOOR_DECODER_PATH", Settings.door_decoder_path),
+    }
+    try:
+        env.seal()
+    except EnvValidationError as exc:
+        raise ConfigurationError(
+            "; ".join(
+                f"{name}={source.get(name)!r}: {' '.join(messages)}"
+                for name, messages in exc.error_messages.items()
+            )
+        ) from None
+    var_dir = var_dir.resolve()
     return Settings(
         service=service,
         var_dir=var_dir,
-        database_url=database_url,
-        broker_url=env.get(f"{PREFIX}BROKER_URL", "filesystem://"),
-        secret_key=env.get(f"{PREFIX}SECRET_KEY") or None,
-        smtp_url=env.get(f"{PREFIX}SMTP_URL") or None,
-        public_urls=public_urls,
-        max_body_bytes=_int(env, "MAX_BODY_BYTES", 1024 * 1024),
-        retry_delay_seconds=_float(env, "RETRY_DELAY_SECONDS", 5.0),
-        max_attempts=_int(env, "MAX_ATTEMPTS", 5),
-        relay_interval_seconds=_float(env, "RELAY_INTERVAL_SECONDS", 0.1),
-        capability_ttl_days=_int(env, "CAPABILITY_TTL_DAYS", 365),
-        internal_urls={
-            name: env[f"{PREFIX}INTERNAL_URL_{name.upper()}"].rstrip("/")
-            for name in PORTS
-            if env.get(f"{PREFIX}INTERNAL_URL_{name.upper()}")
-        },
-        mail_from=env.get(f"{PREFIX}MAIL_FROM") or Settings.mail_from,
-        smtp_timeout_seconds=_float(env, "SMTP_TIMEOUT_SECONDS", 10.0),
-        smtp_rate_per_second=_float(env, "SMTP_RATE_PER_SECOND", 50.0),
-        delivery_retry_schedule=env.get(
-            f"{PREFIX}DELIVERY_RETRY_SCHEDULE", Settings.delivery_retry_schedule
-        ),
-        delivery_threads=_int(env, "DELIVERY_THREADS", 4),
-        delivery_poll_seconds=_float(env, "DELIVERY_POLL_SECONDS", 0.2),
-        log_format=env.get(f"{PREFIX}LOG_FORMAT", "text").lower(),
-        log_level=env.get(f"{PREFIX}LOG_LEVEL", "INFO").upper(),
-        worker_metrics_port=_int(env, "WORKER_METRICS_PORT", 0),
-        door_decoder_path=Path(decoder) if decoder else None,
-        extra={k[len(PREFIX) :]: v for k, v in env.items() if k.startswith(PREFIX)},
+        database_url=database_url or f"sqlite:///{var_dir / (service + '.db')}",
+        public_urls={name: url.rstrip("/") for name, url in public_urls.items()},
+        internal_urls={name: url.rstrip("/") for name, url in internal_urls.items() if url},
+        **values,
     )
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(PREFIX + name)
-    if raw in (None, ""):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{PREFIX}{name} must be a whole number, got {raw!r}") from None
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(PREFIX + name)
-    if raw in (None, ""):
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{PREFIX}{name} must be a number, got {raw!r}") from None
 
 
 def resolve_settings(service: str, config: Settings | Mapping[str, object] | None) -> Settings:

@@ -22,7 +22,10 @@ ensure_postgresql() {
   return 1
 }
 
+# Both at once: RabbitMQ takes several seconds to boot, PostgreSQL boots meanwhile.
 status=0
-ensure_rabbitmq || status=1
+ensure_rabbitmq &
+rabbitmq=$!
 ensure_postgresql || status=1
+wait "$rabbitmq" || status=1
 exit $status

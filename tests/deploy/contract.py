@@ -13,7 +13,6 @@ import re
 import runpy
 import shlex
 from contextlib import redirect_stderr
-from dataclasses import replace
 from functools import cache
 from importlib import import_module
 from io import StringIO
@@ -24,7 +23,7 @@ import yaml
 from gunicorn.config import Config as GunicornConfig
 
 from shared.cli import build_parser, services
-from shared.config import PORTS, load_settings
+from shared.config import PORTS, ConfigurationError, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -54,17 +53,23 @@ def app_factories() -> dict[str, str]:
 
 
 @cache
-def _settings_without_extra(service: str, name: str | None) -> object:
+def _settings(service: str, name: str | None) -> object:
+    """The settings read with ``name`` set to the probe, or the refusal naming it."""
     environ = {name: _PROBE} if name else {}
-    return replace(load_settings(service, environ), extra={})
+    try:
+        return load_settings(service, environ)
+    except ConfigurationError as exc:
+        if name and name in str(exc):
+            return str(exc)
+        raise
 
 
 def read_by_settings(name: str) -> bool:
-    """Whether shared.config reads the variable ``name`` for some service."""
-    return any(
-        _settings_without_extra(service, name) != _settings_without_extra(service, None)
-        for service in PORTS
-    )
+    """Whether shared.config reads the variable ``name`` for some service.
+
+    It does when the probe changes the settings, or is refused by a check that names it.
+    """
+    return any(_settings(service, name) != _settings(service, None) for service in PORTS)
 
 
 def gunicorn_settings(environ: dict[str, str]) -> dict[str, object]:

@@ -30,6 +30,19 @@ def test_the_runtime_installs_the_suite_from_the_wheels_of_the_build_stage():
     )
 
 
+def test_the_build_stage_builds_the_wheels_with_the_constraints_file():
+    build = stages()["build"]
+    copied = [rest.split() for instruction, rest in build if instruction == "COPY"]
+    wheels = [
+        shlex.split(rest) for instruction, rest in build if instruction == "RUN" and "wheel" in rest
+    ]
+    assert ["deploy/constraints.txt", "deploy/constraints.txt"] in copied
+    assert [argv[argv.index("-c") + 1] for argv in wheels if "-c" in argv] == [
+        "deploy/constraints.txt"
+    ]
+    assert len(wheels) == 1
+
+
 def test_the_image_runs_as_a_non_root_user():
     user = [rest for instruction, rest in runtime() if instruction == "USER"][-1]
     assert user.split(":")[0] not in ("0", "root")
@@ -77,7 +90,7 @@ def _ignored(path: str) -> bool:
 
 def test_the_build_context_holds_the_sources_and_not_local_state():
     sent = ["pyproject.toml", "README.md", "shared/config.py", "services/badges/app.py"]
-    sent.append("deploy/gunicorn.conf.py")
+    sent += ["deploy/gunicorn.conf.py", "deploy/constraints.txt"]
     kept_out = [".venv/bin/python", "var/registration.db", ".git/HEAD", "deploy/.env"]
     kept_out.append("shared/__pycache__/config.cpython-311.pyc")
     assert ([p for p in sent if _ignored(p)], [p for p in kept_out if not _ignored(p)]) == ([], [])

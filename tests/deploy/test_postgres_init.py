@@ -20,8 +20,8 @@ import pytest
 
 from shared.cli import main as ceremony
 from shared.config import PORTS
+from tests.conftest import service_missing
 from tests.deploy.contract import DEPLOY
-from tests.integration.conftest import _missing
 
 pytestmark = pytest.mark.integration
 
@@ -50,7 +50,7 @@ def postgres():
     """A private PostgreSQL with init.sql run in it by psql, as the image's entrypoint does."""
     initdb, pg_ctl = server_program("initdb"), server_program("pg_ctl")
     if not (initdb and pg_ctl and shutil.which("psql")):
-        _missing("the PostgreSQL server programs (initdb, pg_ctl) and psql")
+        service_missing("the PostgreSQL server programs (initdb, pg_ctl) and psql")
     folder = Path(tempfile.mkdtemp(prefix="ceremony-pg-"))
     # The server refuses to run as root.
     as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []

@@ -19,9 +19,8 @@ from kombu import Connection, Queue
 
 from shared.bus import declare_topology
 from shared.config import load_settings
-from tests.conftest import wait_for
+from tests.conftest import rabbitmqctl, wait_for
 from tests.deploy.contract import definitions
-from tests.integration.conftest import rabbitmqctl
 
 pytestmark = pytest.mark.integration
 

@@ -21,8 +21,7 @@ from services.registration.service import SERVICE as REGISTRATION
 from shared import topology
 from shared.bus import connect, declare_topology
 from shared.worker import Relay, ServiceWorker
-from tests.conftest import make_settings, migrated, wait_for
-from tests.integration.conftest import rabbitmqctl
+from tests.conftest import make_settings, migrated, rabbitmqctl, wait_for
 from tests.integration.proxy import CuttableProxy
 from tests.registration.bad_inputs import ALL_CASES, field_named, send
 from tests.registration.conftest import ceremony_body, register

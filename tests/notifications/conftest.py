@@ -1,4 +1,7 @@
-"""Fixtures for the notifications tests: SMTP and badge servers, the service, sample contexts."""
+"""Fixtures for the notifications tests: the service, its app, sample contexts.
+
+The SMTP and badge servers (``smtp_server``, ``badges``) come from ``tests/conftest.py``.
+"""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -10,30 +13,10 @@ from services.notifications.app import create_app
 from services.notifications.compose.contexts import CeremonyInfo, ProgrammeItem, Recipient, VipGuest
 from services.notifications.service import SERVICE
 from shared.config import Settings
-from tests.conftest import SECRET, make_settings, migrated
-from tests.notifications.fake_badges import FakeBadges
+from tests.conftest import make_settings, migrated
 from tests.notifications.harness import Notifications
-from tests.notifications.smtp_server import SmtpTestServer
 
 MAIL_FROM = "Protocol Office <protocol@ceremony.example.org>"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpTestServer]:
-    """A running SMTP server on 127.0.0.1 that records what it accepts."""
-    server = SmtpTestServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def badges() -> Iterator[FakeBadges]:
-    """The badges service's HTTP API, serving the badges tests add to it."""
-    server = FakeBadges(SECRET)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -118,6 +101,8 @@ def template_context(recipient: Recipient, ceremony: CeremonyInfo) -> dict[str, 
         "recipient": recipient,
         "ceremony": ceremony,
         "manage_url": "https://registration.example.org/manage/tok-123",
+        "confirm_url": "https://registration.example.org/confirm/tok-789",
+        "expires_at": datetime(2025, 6, 3, 9, 30, tzinfo=UTC),
         "badge_attached": True,
         "waitlist_position": 2,
         "register_url": "https://registration.example.org/ceremonies/6f1c",

@@ -5,33 +5,34 @@ from pathlib import Path
 import pytest
 
 from services.notifications.deliver.files import FileSender
-from services.notifications.deliver.settings import retry_delays, sender_from_url
+from services.notifications.deliver.settings import sender_from_url
 from services.notifications.deliver.smtp import RateLimiter, SmtpSender, SmtpSettings
+from shared.config import retry_delays
 
 
 def test_smtp_url_gives_an_smtp_sender(tmp_path):
-    sender = sender_from_url("smtp://mail.example.org:2525", tmp_path)
+    sender = sender_from_url("smtp://mail.example.org:2525", tmp_path, timeout=5)
 
     assert isinstance(sender, SmtpSender)
     assert (sender.settings.host, sender.settings.port) == ("mail.example.org", 2525)
 
 
 def test_no_url_writes_files_to_the_mail_dir(tmp_path):
-    sender = sender_from_url(None, tmp_path / "mail")
+    sender = sender_from_url(None, tmp_path / "mail", timeout=5)
 
     assert isinstance(sender, FileSender)
     assert sender.directory == tmp_path / "mail"
 
 
 def test_file_url_writes_files_to_its_path(tmp_path):
-    sender = sender_from_url(f"file://{tmp_path}/outbox", Path("unused"))
+    sender = sender_from_url(f"file://{tmp_path}/outbox", Path("unused"), timeout=5)
 
     assert sender.directory == tmp_path / "outbox"
 
 
 def test_unknown_scheme_is_refused(tmp_path):
     with pytest.raises(ValueError, match="scheme"):
-        sender_from_url("http://mail.example.org", tmp_path)
+        sender_from_url("http://mail.example.org", tmp_path, timeout=5)
 
 
 def test_smtp_url_with_credentials_and_starttls():

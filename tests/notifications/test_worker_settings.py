@@ -7,7 +7,7 @@ import pytest
 from services.notifications.deliver.files import FileSender
 from services.notifications.deliver.smtp import RateLimiter, SmtpSender
 from services.notifications.service import build_background, build_sender
-from shared.config import ConfigurationError, load_settings
+from shared.config import ConfigurationError, Settings, load_settings
 
 ENV = {
     "CEREMONY_SMTP_URL": "smtp://mail.example.org:587?starttls=true",
@@ -30,6 +30,16 @@ def test_delivery_variables_are_read():
         settings.delivery_threads,
         settings.mail_from,
     ) == (12.5, 3.0, "1,10,60", 8, "Protocol Office <protocol@example.org>")
+
+
+def test_the_retry_schedule_is_read_as_delays_in_seconds():
+    assert load_settings("notifications", ENV).delivery_retry_delays == [1.0, 10.0, 60.0]
+
+
+def test_without_a_rate_variable_the_settings_default_limits_the_worker():
+    settings = load_settings("notifications", {})
+
+    assert settings.smtp_rate_per_second == Settings.smtp_rate_per_second == 50.0
 
 
 def test_the_internal_badges_url_is_used_for_fetching_badges():

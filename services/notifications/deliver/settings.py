@@ -1,6 +1,5 @@
-"""Turn delivery configuration strings into a sender and a retry schedule."""
+"""Turn the delivery URL (``CEREMONY_SMTP_URL``) into a sender."""
 
-import math
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -13,17 +12,19 @@ def sender_from_url(
     url: str | None,
     mail_dir: str | Path,
     *,
-    timeout: float = 10.0,
-    rate_per_second: float | None = 20.0,
+    timeout: float,
     limiter: RateLimiter | None = None,
 ) -> Sender:
-    """Return an SmtpSender for smtp(s)://, else a FileSender (file://path, or `mail_dir`)."""
+    """Return an SmtpSender for smtp(s)://, else a FileSender (file://path, or `mail_dir`).
+
+    `limiter` bounds the rate of every sender that shares it; without one there is no limit.
+    """
     url = (url or "").strip()
     if not url:
         return FileSender(mail_dir)
     parts = urlsplit(url)
     if parts.scheme in ("smtp", "smtps"):
-        return SmtpSender(url, timeout=timeout, rate_per_second=rate_per_second, limiter=limiter)
+        return SmtpSender(url, timeout, limiter=limiter)
     if parts.scheme == "file":
         # file:///var/mail is absolute; file://var/mail is read as the relative path var/mail.
         host = "" if parts.netloc == "localhost" else parts.netloc
@@ -32,19 +33,3 @@ def sender_from_url(
     raise ValueError(
         f"unsupported mail URL scheme {parts.scheme!r}: use smtp://, smtps:// or file://"
     )
-
-
-def retry_delays(schedule: str | None) -> list[float]:
-    """Parse a backoff schedule such as "5,30,120,600" into delays in seconds."""
-    delays = []
-    for item in (schedule or "").split(","):
-        if not item.strip():
-            continue
-        try:
-            delay = float(item)
-        except ValueError:
-            raise ValueError(f"retry delay {item.strip()!r} is not a number of seconds") from None
-        if not math.isfinite(delay) or delay < 0:
-            raise ValueError(f"retry delay {item.strip()!r} must be zero or more seconds")
-        delays.append(delay)
-    return delays

@@ -124,8 +124,8 @@ class SmtpSender:
     def __init__(
         self,
         url: str,
-        timeout: float = 10.0,
-        rate_per_second: float | None = 20.0,
+        timeout: float,
+        rate_per_second: float | None = None,
         *,
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
@@ -135,7 +135,8 @@ class SmtpSender:
         self.timeout = timeout
         self._ssl_context = ssl_context
         self._local_hostname = local_hostname
-        # A limiter shared by several senders bounds their rate together.
+        # A limiter shared by several senders bounds their rate together; without either, the
+        # rate is not limited (the worker's limit is CEREMONY_SMTP_RATE_PER_SECOND).
         self._limiter = limiter or RateLimiter(rate_per_second)
         self._connection: smtplib.SMTP | None = None
         self._lock = threading.Lock()
