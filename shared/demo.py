@@ -116,11 +116,13 @@ def seed_reference_ceremony(
     # Three answer at once (by phone); the fourth is left to answer from the printed link.
     for invitation in invitations[:3]:
         _post(f"{api}/api/invitations/{invitation['id']}/answer", auth, {"answer": "accept"})
+    # The course office registers its people; the ceremony keeps the default mode, so its
+    # public page asks a guest to confirm by email, as a real one would.
     first = None
     for n in range(1, 21):
         created = _post(
             f"{api}/api/ceremonies/{cid}/registrations",
-            {},
+            auth,
             {
                 "honorific": "Lt",
                 "full_name": f"Graduating Officer {n:02d}",
@@ -133,7 +135,7 @@ def seed_reference_ceremony(
     for n in range(1, 15):
         _post(
             f"{api}/api/ceremonies/{cid}/registrations",
-            {},
+            auth,
             {
                 "full_name": f"Expert {n:02d}",
                 "email": f"expert{n:02d}@example.org",
@@ -146,7 +148,7 @@ def seed_reference_ceremony(
         for n in range(1, 4):
             _post(
                 f"{api}/api/ceremonies/{cid}/registrations",
-                {},
+                auth,
                 {
                     "full_name": f"{ministry.split()[-1]} Guest {n}",
                     "email": f"{ministry.split()[-1].lower()}{n}@example.org",

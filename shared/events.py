@@ -85,6 +85,21 @@ class RegistrationRequestData(PersonData):
     expires_at = Instant(required=True)
 
 
+class RegistrationErasedData(DataSchema):
+    """A person's data was erased on request: every service erases its copy."""
+
+    registration_id = fields.UUID(required=True)
+    ceremony_id = fields.UUID(required=True)
+    #: SHA-256 of the address, lower case: finds the person's emails without naming them.
+    email_digest = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+
+
+class CeremonyPurgedData(DataSchema):
+    """A ceremony's retention period is over: every service erases its people, keeps counts."""
+
+    ceremony_id = fields.UUID(required=True)
+
+
 class InvitationData(PersonData):
     invitation_id = fields.UUID(required=True)
     ceremony_id = fields.UUID(required=True)
@@ -140,6 +155,8 @@ EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
     "registration.request_declined": RegistrationRequestData,
     #: An address already registered asked again: it is sent its own link.
     "registration.link_requested": RegistrationData,
+    "registration.erased": RegistrationErasedData,
+    "ceremony.purged": CeremonyPurgedData,
     "invitation.created": InvitationData,
     "invitation.reminded": InvitationData,
     "invitation.accepted": InvitationData,

@@ -19,6 +19,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "ceremony.updated",
         "registration.confirmed",
         "registration.cancelled",
+        "registration.erased",
+        "ceremony.purged",
     ),
     "notifications": (
         "ceremony.created",
@@ -29,6 +31,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "registration.requested",
         "registration.request_declined",
         "registration.link_requested",
+        "registration.erased",
+        "ceremony.purged",
         "invitation.created",
         "invitation.reminded",
         "invitation.accepted",

@@ -31,6 +31,7 @@ KIND_STATUS = {
     "invalid": 422,
     "unauthorized": 401,
     "forbidden": 403,
+    "gone": 410,
 }
 
 #: Stable codes for HTTP errors raised outside the domain rules.

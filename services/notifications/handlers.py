@@ -133,6 +133,34 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
 
         return handle
 
+    def on_request(template_by_status: dict[str, str]) -> Handler:
+        def handle(session: Session, event: Event) -> None:
+            """Write to the address of a public request; nothing of it is kept but the email."""
+            data = event.data
+            record_delivery(
+                session,
+                identity,
+                event_id=event.event_id,
+                template=template_by_status[data["status"]],
+                email=data["email"],
+                full_name=data["full_name"],
+                ceremony_id=data["ceremony_id"],
+                registration_id=None,
+                details={
+                    "request_id": str(data["request_id"]),
+                    "expires_at": data["expires_at"].isoformat(),
+                    "honorific": data.get("honorific"),
+                    "language": data["language"],
+                },
+            )
+
+        return handle
+
+    def on_link_requested(session: Session, event: Event) -> None:
+        apply_registration(session, registrations, event)
+        registration = registration_row(session, event.data["registration_id"])
+        record_for_registration(session, identity, event.event_id, "manage_link", registration)
+
     def on_checkin(session: Session, event: Event) -> None:
         data = event.data
         if data["direction"] != "in" or data["guest"]["category"] not in VIP_CATEGORIES:
@@ -159,6 +187,14 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         "registration.confirmed": on_confirmed,
         "registration.waitlisted": on_waitlisted,
         "registration.cancelled": on_cancelled,
+        "registration.requested": on_request(
+            {
+                "awaiting_confirmation": "confirm_registration",
+                "awaiting_approval": "request_received",
+            }
+        ),
+        "registration.request_declined": on_request({"declined": "request_declined"}),
+        "registration.link_requested": on_link_requested,
         "badge.issued": on_badge_issued,
         "invitation.created": on_invitation("invitation"),
         "invitation.reminded": on_invitation("invitation_reminder"),

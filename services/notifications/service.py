@@ -7,6 +7,7 @@ from pathlib import Path
 from shared.auth import Signer
 from shared.config import ConfigurationError, Settings
 from shared.db import Database
+from shared.links import GuestLinks
 from shared.service import Service
 
 from .compose.identity import MailIdentity
@@ -14,7 +15,7 @@ from .deliver.assembly import Assembler
 from .deliver.badge_source import BadgeSource
 from .deliver.loop import DeliveryAgent, DeliveryPool, DeliveryThread
 from .deliver.sender import Sender
-from .deliver.settings import retry_delays, sender_from_url
+from .deliver.settings import sender_from_url
 from .deliver.smtp import RateLimiter
 from .handlers import notification_handlers
 from .models import Base, inbox, outbox
@@ -23,14 +24,6 @@ from .models import Base, inbox, outbox
 def build_handlers(settings: Settings, database: Database) -> dict:
     """Event type → handler: projections, and the emails each event calls for."""
     return notification_handlers(MailIdentity.from_setting(settings.mail_from))
-
-
-def delivery_schedule(settings: Settings) -> list[float]:
-    """The retry delays, or a refusal to start naming the variable."""
-    try:
-        return retry_delays(settings.delivery_retry_schedule)
-    except ValueError as exc:
-        raise ConfigurationError(f"CEREMONY_DELIVERY_RETRY_SCHEDULE: {exc}") from None
 
 
 def build_sender(settings: Settings, limiter: RateLimiter) -> Sender:
@@ -54,17 +47,21 @@ def build_agent(settings: Settings, database: Database, sender: Sender) -> Deliv
         timeout=settings.smtp_timeout_seconds,
     )
     identity = MailIdentity.from_setting(settings.mail_from)
-    assembler = Assembler(identity, badges, settings.public_urls["registration"])
-    return DeliveryAgent(database, sender, assembler, delivery_schedule(settings))
+    links = GuestLinks(
+        Signer(settings.require_secret()),
+        settings.public_urls["registration"],
+        ttl_seconds=settings.capability_ttl_days * 86400,
+    )
+    assembler = Assembler(identity, badges, links)
+    return DeliveryAgent(database, sender, assembler, settings.delivery_retry_delays)
 
 
 def build_background(settings: Settings, database: Database) -> list[DeliveryPool]:
-    """The worker's delivery threads: several on PostgreSQL, one on SQLite (one writer anyway)."""
-    if settings.delivery_threads < 1:
-        raise ConfigurationError("CEREMONY_DELIVERY_THREADS must be at least 1")
-    if settings.smtp_rate_per_second < 0:
-        raise ConfigurationError("CEREMONY_SMTP_RATE_PER_SECOND must be 0 (no limit) or more")
-    delivery_schedule(settings)
+    """The worker's delivery threads: several on PostgreSQL, one on SQLite (one writer anyway).
+
+    ``settings`` are checked when made (threads, rate, retry schedule); the sender address and
+    the SMTP URL are read here, before anything connects.
+    """
     MailIdentity.from_setting(settings.mail_from)
     count = settings.delivery_threads if settings.database_url.startswith("postgresql") else 1
     limiter = RateLimiter(settings.smtp_rate_per_second or None)

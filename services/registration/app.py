@@ -13,7 +13,7 @@ from shared.web import init_service_app
 
 from .links import install_links
 from .service import SERVICE
-from .web import ceremonies, invitations, pages, registrations, rsvp
+from .web import ceremonies, confirm, invitations, pages, registrations, requests, rsvp
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -32,6 +32,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(ceremonies.blp)
     api.register_blueprint(registrations.blp)
     api.register_blueprint(invitations.blp)
+    api.register_blueprint(requests.blp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(rsvp.bp)
+    app.register_blueprint(confirm.bp)
     return app

@@ -28,7 +28,16 @@ _FIELDS = (
     "default_language",
     "languages",
     "protocol_contact_email",
+    "registration_mode",
+    "privacy_notice",
+    "privacy_notice_url",
+    "retention_days",
 )
+
+
+def has_privacy_notice(ceremony: Ceremony) -> bool:
+    """Whether the ceremony tells guests how their data is used (then it may ask for needs)."""
+    return bool(ceremony.privacy_notice or ceremony.privacy_notice_url)
 
 
 def has_started(ceremony: Ceremony, now: datetime | None = None) -> bool:

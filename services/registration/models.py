@@ -61,6 +61,14 @@ class Ceremony(Base):
     #: How the public registers: confirm_email (a link by email takes the seat), approval (an
     #: organiser decides) or open (at once). Ceremonies from before modes existed are open.
     registration_mode: Mapped[str] = mapped_column(String(20), server_default="open")
+    #: The organiser's privacy notice, as text, or where it is published; with one, the form
+    #: asks for consent and may ask for needs (health, diet).
+    privacy_notice: Mapped[str | None] = mapped_column(Text)
+    privacy_notice_url: Mapped[str | None] = mapped_column(String(2048))
+    #: Days after the ceremony ends when its personal data is erased; None: the suite default.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    #: When the ceremony's personal data was erased (only counts remain).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
@@ -101,6 +109,10 @@ class Registration(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the guest agreed to the ceremony's privacy notice (None: no notice was asked).
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the person's data was erased on request or after the retention period.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Invitation(Base):
@@ -164,6 +176,7 @@ class RegistrationRequest(Base):
     language: Mapped[str] = mapped_column(String(35))
     category: Mapped[str] = mapped_column(String(20))
     needs: Mapped[str | None] = mapped_column(Text)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: awaiting_confirmation | awaiting_approval → registered | declined.
     status: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

@@ -52,8 +52,10 @@ def announce_registration(
     previous_status: str | None = None,
     promoted: bool = False,
     cancel_reason: str | None = None,
+    event_type: str | None = None,
 ) -> str:
-    """Write the registration's event, named after its status, to the outbox; its event id."""
+    """Write the registration's event to the outbox (by default named after its status);
+    returns its event id."""
     data = registration_data(
         registration,
         links,
@@ -61,5 +63,5 @@ def announce_registration(
         promoted=promoted,
         cancel_reason=cancel_reason,
     )
-    event_type = f"registration.{registration.status}"
+    event_type = event_type or f"registration.{registration.status}"
     return publish_event(session, outbox, event_type, data, SOURCE)["event_id"]

@@ -17,8 +17,8 @@ from shared.errors import DomainError, not_found
 from shared.events import make_envelope
 from shared.links import GuestLinks
 
-from .ceremonies import get_ceremony, has_started, lock_ceremony
-from .models import Registration, outbox
+from .ceremonies import get_ceremony, has_privacy_notice, has_started, lock_ceremony
+from .models import Ceremony, Registration, outbox
 from .registration_events import SOURCE, announce_registration, registration_data
 from .waitlist import promote_waitlisted, take_public_seat
 
@@ -56,20 +56,37 @@ def register_in_transaction(
     links: GuestLinks,
     *,
     by_organiser: bool = False,
+    requested: bool = False,
 ) -> Registration:
-    """``register`` inside the caller's transaction, on any database."""
-    registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
+    """``register`` inside the caller's transaction, on any database; ``requested``: for a
+    request confirmed from its email or approved by an organiser."""
+    registration = new_registration(
+        session, ceremony_id, fields, by_organiser=by_organiser, requested=requested
+    )
     return store_registration(session, registration, links)
 
 
 def new_registration(
-    session: Session, ceremony_id: uuid.UUID, fields: dict[str, Any], *, by_organiser: bool
+    session: Session,
+    ceremony_id: uuid.UUID,
+    fields: dict[str, Any],
+    *,
+    by_organiser: bool,
+    requested: bool = False,
 ) -> Registration:
     """A registration checked against its ceremony, not yet stored.
 
     Its status is a guess from the seats as read; whoever stores it takes the seat and settles it.
+    The public registers at once only for an open ceremony; elsewhere it sends a request
+    (``registration_requests``), refused here with ``registration_by_request``.
     """
     ceremony = get_ceremony(session, ceremony_id)
+    if not (by_organiser or requested or ceremony.registration_mode == "open"):
+        raise DomainError(
+            "registration_by_request",
+            "This ceremony registers the public by request.",
+            errors={"registration_mode": [ceremony.registration_mode]},
+        )
     category = fields.get("category") or "guest"
     if not by_organiser and category not in PUBLIC_CATEGORIES:
         raise DomainError(
@@ -80,6 +97,7 @@ def new_registration(
         )
     if has_started(ceremony):
         raise DomainError("registration_closed", "The ceremony has already started.")
+    consent_at = consent_given(ceremony, fields, by_organiser=by_organiser or requested)
     reserved = category in VIP_CATEGORIES
     looks_free = reserved or ceremony.seats_taken < ceremony.capacity
     now = datetime.now(UTC)
@@ -101,7 +119,36 @@ def new_registration(
         reserved=reserved,
         created_at=now,
         confirmed_at=now if looks_free else None,
+        consent_at=fields.get("consent_at") or consent_at,
     )
+
+
+def consent_given(ceremony: Ceremony, fields: dict[str, Any], *, by_organiser: bool):
+    """When the guest agreed to the ceremony's privacy notice, checking what the form may hold.
+
+    A ceremony with a notice needs the guest's consent; one without may not ask for needs
+    (health, diet), which only a notice may justify. Organisers register people on their own
+    grounds: neither applies to them.
+    """
+    if by_organiser:
+        return None
+    if not has_privacy_notice(ceremony):
+        if fields.get("needs"):
+            raise DomainError(
+                "needs_without_notice",
+                "This ceremony has no privacy notice, so it asks for no needs.",
+                kind="invalid",
+                errors={"needs": ["Not asked by this ceremony."]},
+            )
+        return None
+    if not fields.get("consent"):
+        raise DomainError(
+            "consent_required",
+            "Please agree to the ceremony's privacy notice.",
+            kind="invalid",
+            errors={"consent": ["Agree to the privacy notice to register."]},
+        )
+    return datetime.now(UTC)
 
 
 def store_registration(

@@ -23,6 +23,9 @@ def ceremony_body(**overrides) -> dict:
         "capacity": 2,
         "languages": ["en", "fr", "zh"],
         "protocol_contact_email": "protocol@example.org",
+        # Guests register at once here; tests/registration/test_registration_modes.py covers
+        # the default, confirmation by email, and approval.
+        "registration_mode": "open",
     }
     body.update(overrides)
     return body

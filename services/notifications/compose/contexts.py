@@ -167,6 +167,14 @@ TEMPLATES: Mapping[str, TemplateSpec] = {
     "invitation_reminder": _INVITATION,
     # guest: VipGuest; arrived_at: aware datetime; gate: the gate's name, if known.
     "vip_arrival": TemplateSpec(("guest", "arrived_at"), {"gate": None}),
+    # A public request to register: confirm_url opens the page whose button takes the seat;
+    # expires_at (aware datetime) is when the link stops working.
+    "confirm_registration": TemplateSpec(("confirm_url", "expires_at")),
+    # A request an organiser will approve or decline.
+    "request_received": TemplateSpec(),
+    "request_declined": TemplateSpec(),
+    # An address already registered asked again: its own manage link.
+    "manage_link": TemplateSpec(("manage_url",)),
     # subject and body: the organiser's own words, plain text (escaped in the HTML part).
     "announcement": TemplateSpec(("subject", "body"), {"manage_url": None}),
 }

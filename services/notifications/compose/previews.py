@@ -42,6 +42,8 @@ def sample_context(language: str) -> dict[str, Any]:
         "recipient": Recipient("Amina Diallo", "amina.diallo@example.org", "Ms", language),
         "ceremony": ceremony,
         "manage_url": f"{_EXAMPLE}/manage/sample",
+        "confirm_url": f"{_EXAMPLE}/confirm/sample",
+        "expires_at": starts - timedelta(days=20),
         "badge_attached": True,
         "waitlist_position": 3,
         "register_url": f"{_EXAMPLE}/ceremonies/sample/register",

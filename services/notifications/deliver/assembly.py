@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.contract import programme_from_json
+from shared.links import GuestLinks
 
 from ..compose.calendar import build_cancel, build_invite
 from ..compose.contexts import Attachment, CeremonyInfo, Recipient, VipGuest
@@ -35,6 +36,8 @@ from .sender import PermanentDeliveryError, TransientDeliveryError
 
 #: Emails to an invitee, about an invitation rather than a registration.
 INVITATION_TEMPLATES = ("invitation", "invitation_reminder")
+#: Emails about a public request to register, before it is a registration.
+REQUEST_TEMPLATES = ("confirm_registration", "request_received", "request_declined")
 #: Emails that make no sense once the guest has cancelled: they are skipped, not sent.
 MOOT_WHEN_CANCELLED = ("confirmation", "promoted", "waitlisted", "ceremony_changed")
 
@@ -89,10 +92,10 @@ def _recipient(person: Any) -> Recipient:
 class Assembler:
     """Composes deliveries: templates, calendar files and the badge attachment."""
 
-    def __init__(self, identity: MailIdentity, badges: BadgeSource, registration_url: str):
+    def __init__(self, identity: MailIdentity, badges: BadgeSource, links: GuestLinks):
         self.identity = identity
         self.badges = badges
-        self.registration_url = registration_url.rstrip("/")
+        self.links = links
         self._parts: dict[str, Callable[..., Parts]] = {
             "confirmation": self._with_seat,
             "promoted": self._with_seat,
@@ -102,6 +105,10 @@ class Assembler:
             "announcement": self._announcement,
             "invitation": self._invitation,
             "invitation_reminder": self._invitation,
+            "confirm_registration": self._request,
+            "request_received": self._request,
+            "request_declined": self._request,
+            "manage_link": self._manage_link,
             "vip_arrival": self._arrival,
         }
 
@@ -136,6 +143,16 @@ class Assembler:
 
     def _addressee(self, session: Session, delivery: Any, ceremony: Any) -> tuple[Any, Recipient]:
         """Whom the email is about (a registration or an invitation), and whom it goes to."""
+        if delivery.template in REQUEST_TEMPLATES:
+            # A request is not kept here: its email carries who asked, as they asked.
+            details = delivery.details
+            asker = Recipient(
+                full_name=delivery.recipient_name,
+                email=delivery.recipient,
+                honorific=details.get("honorific"),
+                language=details.get("language") or ceremony.default_language,
+            )
+            return details, asker
         if delivery.template in INVITATION_TEMPLATES:
             invitation = invitation_row(session, uuid.UUID(str(delivery.details["invitation_id"])))
             if invitation is None:
@@ -203,7 +220,7 @@ class Assembler:
             calendar = build_cancel(
                 ceremony, recipient, uid, ceremony.sequence + 1, **self._organizer(ceremony)
             )
-        register_url = f"{self.registration_url}/ceremonies/{ceremony.id}/register"
+        register_url = self.links.register_url(ceremony.id)
         context = {
             "register_url": register_url,
             "calendar_attached": with_calendar,
@@ -226,6 +243,19 @@ class Assembler:
             },
             self._invite(self.identity.calendar_uid(invitation.id), ceremony, recipient),
         )
+
+    def _request(self, session, delivery, details, ceremony, recipient) -> Parts:
+        expires_at = datetime.fromisoformat(details["expires_at"])
+        request_id = uuid.UUID(details["request_id"])
+        return Parts(
+            {
+                "confirm_url": self.links.confirm_url(request_id, until=expires_at),
+                "expires_at": expires_at,
+            }
+        )
+
+    def _manage_link(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        return Parts({"manage_url": self.links.manage_url(registration.id)})
 
     def _arrival(self, session, delivery, registration, ceremony, recipient) -> Parts:
         guest = VipGuest(

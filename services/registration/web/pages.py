@@ -14,9 +14,10 @@ from shared.contract import PUBLIC_CATEGORIES
 from shared.errors import DomainError
 from shared.web import service_context
 
-from ..ceremonies import get_ceremony, list_ceremonies
+from ..ceremonies import get_ceremony, has_privacy_notice, list_ceremonies
 from ..links import links
-from ..registrations import cancel, get_registration, register
+from ..registration_requests import register_or_request
+from ..registrations import cancel, get_registration
 from .schemas import RegistrationInSchema
 from .translations import (
     LANGUAGE_NAMES,
@@ -46,7 +47,8 @@ def index():
 
 @bp.route("/ceremonies/<uuid:ceremony_id>/register", methods=["GET", "POST"])
 def register_page(ceremony_id: uuid.UUID):
-    """The public registration form; a POST registers and leads to the guest's own page."""
+    """The public registration form; a POST registers and leads to the guest's own page, or
+    (ceremonies that confirm by email or approve) says what the email sent will tell."""
     with service_context().database.transaction() as session:
         try:
             ceremony = get_ceremony(session, ceremony_id)
@@ -60,18 +62,25 @@ def register_page(ceremony_id: uuid.UUID):
     form, errors, status = {}, {}, 200
     if request.method == "POST":
         form = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
+        form["consent"] = request.form.get("consent") == "yes"
         try:
             fields = RegistrationInSchema().load(
                 {**{k: v for k, v in form.items() if v}, "language": lang}
             )
-            registration = register(service_context().database, ceremony.id, fields, links())
-            capability = links().manage_capability(registration.id)
+            outcome = register_or_request(service_context().database, ceremony.id, fields, links())
+            if isinstance(outcome, str):
+                # The same page whoever is or is not registered: the email says the rest.
+                key = "confirmation_sent" if outcome == "confirm_email" else "awaiting_approval"
+                return render_template("message.html", message=t[key], t=t, lang=lang)
+            capability = links().manage_capability(outcome.id)
             return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
         except ValidationError as exc:
             errors = {name: _message(t, lang, text) for name, text in exc.messages.items()}
             status = 422
         except DomainError as exc:
-            errors = {"form": t.get(exc.code, exc.message)}
+            message = t.get(exc.code, exc.message)
+            # A refusal about one field is shown beside it; others above the form.
+            errors = {name: message for name in exc.errors or {}} or {"form": message}
             status = 409 if exc.kind == "conflict" else 422
     return (
         render_template(
@@ -80,6 +89,7 @@ def register_page(ceremony_id: uuid.UUID):
             when=_when(ceremony, lang),
             free=max(free, 0),
             categories=PUBLIC_CATEGORIES,
+            with_notice=has_privacy_notice(ceremony),
             form=form,
             errors=errors,
             t=t,

@@ -7,7 +7,7 @@ import io
 import re
 import uuid
 
-from flask import Response
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -22,13 +22,27 @@ from shared.web import service_context
 
 from ..ceremonies import get_ceremony
 from ..links import links
-from ..registrations import cancel, get_registration, list_registrations, register
+from ..registration_requests import register_or_request
+from ..registrations import cancel, get_registration, list_registrations
 from .schemas import (
     RegistrationCreatedSchema,
     RegistrationInSchema,
     RegistrationQuerySchema,
     RegistrationSchema,
+    RequestAcceptedSchema,
 )
+
+#: The answer to a public request, by the ceremony's registration mode.
+REQUEST_ANSWERS = {
+    "confirm_email": {
+        "status": "confirmation_sent",
+        "message": "Thank you. Please follow the link in the email sent to this address.",
+    },
+    "approval": {
+        "status": "awaiting_approval",
+        "message": "Thank you. The organisers will write to this address once they decide.",
+    },
+}
 
 blp = Blueprint("registrations", __name__, url_prefix="/api", description="Registrations")
 
@@ -52,17 +66,33 @@ CSV_COLUMNS = (
 class CeremonyRegistrations(MethodView):
     @blp.arguments(RegistrationInSchema)
     @blp.response(201, RegistrationCreatedSchema())
+    @blp.alt_response(
+        202,
+        schema=RequestAcceptedSchema,
+        description="A ceremony that confirms by email or approves: the request is taken.",
+    )
     def post(self, fields, ceremony_id: uuid.UUID):
-        """Register for a ceremony (public; organisers may also register protocol guests)."""
+        """Register for a ceremony (public; organisers may also register protocol guests).
+
+        An open ceremony registers at once (201). One that confirms by email, or whose
+        organisers approve each guest, answers 202 to any request, whoever is registered: the
+        email sent to the address says what happens next (a confirmation link, the request
+        waiting for approval, or the guest's own link if the address is registered already).
+        """
         principal = current_principal()
         by_organiser = principal is not None and principal.role == "organiser"
         if by_organiser:
             ensure_ceremony(principal, ceremony_id)
-        registration = register(
+        outcome = register_or_request(
             service_context().database, ceremony_id, fields, links(), by_organiser=by_organiser
         )
-        registration.manage_url = links().manage_url(registration.id)
-        return registration
+        if isinstance(outcome, str):
+            # The same answer whether the address was new, waiting or registered already.
+            response = jsonify(RequestAcceptedSchema().dump(REQUEST_ANSWERS[outcome]))
+            response.status_code = 202
+            return response
+        outcome.manage_url = links().manage_url(outcome.id)
+        return outcome
 
     @ceremony_role("organiser")
     @blp.arguments(RegistrationQuerySchema, location="query")

@@ -9,7 +9,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from shared.contract import (
     CATEGORIES,
     INVITATION_STATUSES,
+    REGISTRATION_MODES,
     REGISTRATION_STATUSES,
+    REQUEST_STATUSES,
     VIP_CATEGORIES,
     CeremonyTime,
     Language,
@@ -41,8 +43,36 @@ class CeremonyInSchema(Schema):
     default_language = Language(load_default="en")
     languages = fields.List(Language(), validate=validate.Length(max=20), load_default=list)
     protocol_contact_email = fields.Email(allow_none=True, load_default=None)
+    registration_mode = fields.String(
+        validate=validate.OneOf(REGISTRATION_MODES),
+        load_default="confirm_email",
+        metadata={
+            "description": "confirm_email: a link sent to the address takes the seat; "
+            "approval: an organiser decides each request; open: registered at once."
+        },
+    )
     programme = fields.List(
         fields.Nested(ProgrammeItemSchema), validate=validate.Length(max=100), load_default=list
+    )
+    privacy_notice = Text(
+        max_len=10_000,
+        metadata={"description": "Shown on the registration form; guests agree to it."},
+    )
+    privacy_notice_url = fields.Url(
+        allow_none=True,
+        load_default=None,
+        schemes={"http", "https"},
+        validate=validate.Length(max=2048),
+        metadata={"description": "Where the privacy notice is published, instead of its text."},
+    )
+    retention_days = fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(0, 3650),
+        metadata={
+            "description": "Days after the end when personal data is erased (none: default)."
+        },
     )
 
     @validates_schema
@@ -75,6 +105,10 @@ class CeremonySchema(Schema):
     )
     programme = fields.List(fields.Dict())
     sequence = fields.Integer()
+    registration_mode = fields.String()
+    privacy_notice = fields.String(allow_none=True)
+    privacy_notice_url = fields.String(allow_none=True)
+    retention_days = fields.Integer(allow_none=True)
     registration_url = fields.String()
 
     def _venue(self, ceremony):
@@ -99,6 +133,8 @@ class RegistrationInSchema(PersonInSchema):
 
     category = fields.String(validate=validate.OneOf(CATEGORIES), load_default="guest")
     needs = Text(max_len=2000)
+    #: The guest agrees to the ceremony's privacy notice (required when it has one).
+    consent = fields.Boolean(load_default=False)
 
 
 class PersonOutSchema(Schema):
@@ -125,6 +161,7 @@ class RegistrationSchema(PersonOutSchema):
     created_at = fields.AwareDateTime()
     confirmed_at = fields.AwareDateTime(allow_none=True)
     cancelled_at = fields.AwareDateTime(allow_none=True)
+    consent_at = fields.AwareDateTime(allow_none=True)
 
 
 class RegistrationCreatedSchema(RegistrationSchema):
@@ -182,3 +219,39 @@ class CsvUploadSchema(Schema):
     """A CSV file with a header row."""
 
     file = fields.Raw(metadata={"type": "string", "format": "binary"})
+
+
+class RequestAcceptedSchema(Schema):
+    """The answer to a public request: the same whoever is or is not registered already."""
+
+    status = fields.String(
+        validate=validate.OneOf(("confirmation_sent", "awaiting_approval")),
+        metadata={"description": "What the email sent to the address says to do next."},
+    )
+    message = fields.String()
+
+
+class RegistrationRequestSchema(Schema):
+    """A public request to register, as organisers see it."""
+
+    id = fields.UUID()
+    ceremony_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(REQUEST_STATUSES))
+    full_name = fields.String()
+    email = fields.String()
+    honorific = fields.String(allow_none=True)
+    organisation = fields.String(allow_none=True)
+    job_title = fields.String(allow_none=True)
+    language = fields.String()
+    category = fields.String()
+    needs = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime()
+    decided_at = fields.AwareDateTime(allow_none=True)
+    registration_id = fields.UUID(allow_none=True)
+
+
+class RequestQuerySchema(Schema):
+    """Filters of the organisers' list of requests."""
+
+    status = fields.String(validate=validate.OneOf(REQUEST_STATUSES))

@@ -53,6 +53,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "link_expired": "This invitation link has expired.",
         "choose_answer": "Please choose Accept or Decline.",
         "not_found": "This page does not exist.",
+        "privacy_notice": "Privacy notice",
+        "privacy_notice_read": "Read the privacy notice",
+        "consent": (
+            "I have read the privacy notice and agree to my data being used as it describes."
+        ),
+        "consent_required": "Please agree to the privacy notice to register.",
+        "needs_without_notice": "This ceremony does not ask for needs.",
+        "confirmation_sent": (
+            "Thank you. We have sent an email to this address: follow its link to confirm "
+            "your registration."
+        ),
+        "awaiting_approval": (
+            "Thank you. Your request has been received; the organisers will write to this "
+            "address once they have decided."
+        ),
+        "confirm_title": "Confirm your registration",
+        "confirm_intro": (
+            "Please confirm that you wish to attend. Your seat is reserved when you confirm."
+        ),
+        "confirm_button": "Confirm my registration",
+        "confirm_done": "Your registration is confirmed.",
+        "confirm_expired": (
+            "This confirmation link has expired. Please register again from the ceremony's page."
+        ),
     },
     "fr": {
         "register_title": "Inscription",
@@ -98,6 +122,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "link_expired": "Ce lien d'invitation a expiré.",
         "choose_answer": "Veuillez choisir Accepter ou Décliner.",
         "not_found": "Cette page n'existe pas.",
+        "privacy_notice": "Politique de confidentialité",
+        "privacy_notice_read": "Lire la politique de confidentialité",
+        "consent": (
+            "J'ai lu la politique de confidentialité et j'accepte que mes données soient "
+            "utilisées comme elle le décrit."
+        ),
+        "consent_required": "Veuillez accepter la politique de confidentialité pour vous inscrire.",
+        "needs_without_notice": "Cette cérémonie ne demande pas de besoins particuliers.",
+        "confirmation_sent": (
+            "Merci. Nous avons envoyé un courriel à cette adresse : suivez son lien pour "
+            "confirmer votre inscription."
+        ),
+        "awaiting_approval": (
+            "Merci. Votre demande a bien été reçue ; les organisateurs vous écriront à cette "
+            "adresse dès qu'ils auront décidé."
+        ),
+        "confirm_title": "Confirmez votre inscription",
+        "confirm_intro": (
+            "Merci de confirmer votre participation. Votre place est réservée dès votre "
+            "confirmation."
+        ),
+        "confirm_button": "Confirmer mon inscription",
+        "confirm_done": "Votre inscription est confirmée.",
+        "confirm_expired": (
+            "Ce lien de confirmation a expiré. Veuillez vous inscrire de nouveau depuis la "
+            "page de la cérémonie."
+        ),
     },
     "zh": {
         "register_title": "报名",
@@ -143,6 +194,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "link_expired": "此邀请链接已过期。",
         "choose_answer": "请选择接受或谢绝。",
         "not_found": "页面不存在。",
+        "privacy_notice": "隐私声明",
+        "privacy_notice_read": "阅读隐私声明",
+        "consent": "我已阅读隐私声明，并同意按其所述使用我的个人信息。",
+        "consent_required": "请同意隐私声明后再报名。",
+        "needs_without_notice": "本次仪式不收集特殊需求。",
+        "confirmation_sent": "谢谢。我们已向该邮箱发送邮件，请点击邮件中的链接确认报名。",
+        "awaiting_approval": "谢谢。您的申请已收到，主办方作出决定后将通过该邮箱通知您。",
+        "confirm_title": "确认报名",
+        "confirm_intro": "请确认您将出席。确认后即为您保留席位。",
+        "confirm_button": "确认报名",
+        "confirm_done": "您的报名已确认。",
+        "confirm_expired": "此确认链接已过期，请在仪式页面重新报名。",
     },
 }
 

@@ -1,0 +1,71 @@
+"""The page a confirmation link opens: GET shows the request and changes nothing, POST confirms.
+
+Mail scanners follow links, so only the page's button (a POST) takes the seat.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from shared.auth import AuthError
+from shared.errors import DomainError
+from shared.web import service_context
+
+from ..ceremonies import get_ceremony
+from ..links import links
+from ..registration_requests import confirm_request, get_request
+from .translations import local_datetime, strings_for, words_language
+
+bp = Blueprint("confirm", __name__, template_folder="templates")
+
+
+@bp.get("/confirm/<capability>")
+def confirm_page(capability: str):
+    """Show what is being confirmed, with one button."""
+    try:
+        request_id = links().request_for(capability)
+    except AuthError as exc:
+        return _link_problem(exc)
+    with service_context().database.transaction() as session:
+        asked = get_request(session, request_id)
+        ceremony = get_ceremony(session, asked.ceremony_id)
+    lang = words_language(asked.language)
+    return render_template(
+        "confirm.html",
+        asked=asked,
+        ceremony=ceremony,
+        when=local_datetime(ceremony.starts_at, ceremony.timezone, asked.language, lang),
+        t=strings_for(lang),
+        lang=lang,
+    )
+
+
+@bp.post("/confirm/<capability>")
+def confirm_answer(capability: str):
+    """Confirm the request: it becomes a registration, and the guest lands on its own page."""
+    try:
+        request_id = links().request_for(capability)
+    except AuthError as exc:
+        return _link_problem(exc)
+    try:
+        with service_context().database.transaction() as session:
+            registration = confirm_request(session, request_id, links())
+            registration_id, language = registration.id, registration.language
+    except DomainError as exc:
+        lang = words_language(request.args.get("lang"))
+        t = strings_for(lang)
+        key = "confirm_expired" if exc.code == "request_expired" else exc.code
+        status = 410 if exc.code == "request_expired" else 409
+        return render_template("message.html", message=t.get(key, exc.message), t=t, lang=lang), (
+            status
+        )
+    manage = links().manage_capability(registration_id)
+    lang = words_language(language)
+    return redirect(url_for("pages.manage_page", capability=manage, lang=lang), 303)
+
+
+def _link_problem(exc: AuthError):
+    lang = words_language(request.args.get("lang"))
+    t = strings_for(lang)
+    key, status = ("confirm_expired", 410) if str(exc) == "expired" else ("link_invalid", 404)
+    return render_template("message.html", message=t[key], t=t, lang=lang), status
