@@ -48,6 +48,21 @@ def retry_delays(schedule: str | None) -> list[float]:
     return delays
 
 
+def _rate(value: str) -> None:
+    """A rate limit such as "30/minute" or "5 per second; 100/hour"."""
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("not a rate such as 30/minute or 100 per hour") from None
+
+
+def _storage_url(value: str) -> None:
+    if value.split("://", 1)[0] not in ("memory", "redis", "rediss", "redis+sentinel"):
+        raise ValueError("memory:// or redis://host:port")
+
+
 _AT_LEAST_ONE = Range(min=1)
 _ZERO_OR_MORE = Range(min=0)
 _MORE_THAN_ZERO = Range(min=0, min_inclusive=False)
@@ -69,6 +84,12 @@ _CHECKS: dict[str, Callable[[Any], object]] = {
     "log_format": OneOf(LOG_FORMATS),
     "log_level": OneOf(LOG_LEVELS),
     "worker_metrics_port": Range(min=0, max=65535),
+    "retention_days": Range(min=0, max=3650),
+    "outbox_retention_hours": _ZERO_OR_MORE,
+    "rate_limit_storage_url": _storage_url,
+    "rate_limit_per_address": _rate,
+    "rate_limit_per_ceremony": _rate,
+    "trusted_proxies": Range(min=0, max=10),
 }
 
 
@@ -108,6 +129,17 @@ class Settings:
     worker_metrics_port: int = 0
     #: The QR decoder the door page's camera mode loads (default: the npm-installed jsQR).
     door_decoder_path: Path | None = None
+    #: Days after a ceremony ends when its personal data is erased (a ceremony may set its own).
+    retention_days: int = 90
+    #: Hours a published event stays in the outbox before it is deleted.
+    outbox_retention_hours: float = 24.0
+    #: Where rate-limit counters are kept: memory:// (one process), redis://host:6379 (shared).
+    rate_limit_storage_url: str = "memory://"
+    #: Public and sign-in requests allowed per client address, and per ceremony (all clients).
+    rate_limit_per_address: str = "30/minute"
+    rate_limit_per_ceremony: str = "600/minute"
+    #: Proxies in front of the services whose X-Forwarded-For is believed (0: none).
+    trusted_proxies: int = 0
 
     def __post_init__(self) -> None:
         problems = [f"{name}={value!r}: {message}" for name, value, message in self._problems()]
@@ -208,6 +240,20 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
         "log_level": env.str("LOG_LEVEL", Settings.log_level).upper(),
         "worker_metrics_port": env.int("WORKER_METRICS_PORT", Settings.worker_metrics_port),
         "door_decoder_path": env.path("DOOR_DECODER_PATH", Settings.door_decoder_path),
+        "retention_days": env.int("RETENTION_DAYS", Settings.retention_days),
+        "outbox_retention_hours": env.float(
+            "OUTBOX_RETENTION_HOURS", Settings.outbox_retention_hours
+        ),
+        "rate_limit_storage_url": env.str(
+            "RATE_LIMIT_STORAGE_URL", Settings.rate_limit_storage_url
+        ),
+        "rate_limit_per_address": env.str(
+            "RATE_LIMIT_PER_ADDRESS", Settings.rate_limit_per_address
+        ),
+        "rate_limit_per_ceremony": env.str(
+            "RATE_LIMIT_PER_CEREMONY", Settings.rate_limit_per_ceremony
+        ),
+        "trusted_proxies": env.int("TRUSTED_PROXIES", Settings.trusted_proxies),
     }
     try:
         env.seal()

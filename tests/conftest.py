@@ -27,9 +27,15 @@ RABBIT_HOST, RABBIT_PORT = "127.0.0.1", 5672
 def make_settings(service: str, var_dir: Path, **overrides) -> Settings:
     """Settings for ``service`` under ``var_dir`` (SQLite and the file bus unless overridden)."""
     settings = load_settings(service, {"CEREMONY_VAR_DIR": str(var_dir)})
-    return settings.with_overrides(
-        secret_key=SECRET, retry_delay_seconds=0.2, relay_interval_seconds=0.05, **overrides
-    )
+    defaults = {
+        "secret_key": SECRET,
+        "retry_delay_seconds": 0.2,
+        "relay_interval_seconds": 0.05,
+        # Tests send many requests from one address; tests/test_rate_limits.py sets real ones.
+        "rate_limit_per_address": "100000/minute",
+        "rate_limit_per_ceremony": "100000/minute",
+    }
+    return settings.with_overrides(**{**defaults, **overrides})
 
 
 def migrated(service: Service, settings: Settings) -> Settings:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure the local RabbitMQ and PostgreSQL that the integration tests use are up,
+# Make sure the local RabbitMQ, PostgreSQL and Redis that the integration tests use are up,
 # starting them when they are installed but stopped. Prints what it did.
 set -uo pipefail
 
@@ -22,10 +22,20 @@ ensure_postgresql() {
   return 1
 }
 
+ensure_redis() {
+  if port_open 6379; then echo "redis: up"; return 0; fi
+  if ! command -v redis-server >/dev/null; then echo "redis: not installed"; return 1; fi
+  echo "redis: starting"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 30); do port_open 6379 && { echo "redis: up"; return 0; }; sleep 0.2; done
+  return 1
+}
+
 # Both at once: RabbitMQ takes several seconds to boot, PostgreSQL boots meanwhile.
 status=0
 ensure_rabbitmq &
 rabbitmq=$!
 ensure_postgresql || status=1
+ensure_redis || status=1
 wait "$rabbitmq" || status=1
 exit $status

@@ -8,12 +8,22 @@ from typing import Any
 from flask import Flask
 
 from shared.config import Settings, resolve_settings
+from shared.rate_limits import install_rate_limits
 from shared.web import init_service_app
 
 from .door import page
 from .service import SERVICE
 from .signing.keys import install_key_ring
 from .web import attendance, badges, checkins, door
+
+#: What anyone may try without a valid token (a guest's link, the door's sign-in), by method.
+PUBLIC_ENDPOINTS = {
+    "door_api.DoorSession": ("GET",),
+    "badges.RegistrationBadge": ("GET",),
+    "badges.RegistrationBadgePng": ("GET",),
+    "badges.RegistrationBadgePdf": ("GET",),
+    "door.page": ("GET",),
+}
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -27,4 +37,5 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(attendance.blp)
     api.register_blueprint(door.blp)
     app.register_blueprint(page.bp)
+    install_rate_limits(app, settings, PUBLIC_ENDPOINTS)
     return app
