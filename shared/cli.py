@@ -255,6 +255,26 @@ def cmd_dead_letters(args) -> int:
     return 0
 
 
+def cmd_purge(args) -> int:
+    """Erase the personal data of ceremonies past their retention (or say what would go)."""
+    from .db import Database
+
+    for name, service in services().items():
+        if service.purge is None:
+            continue
+        settings = load_settings(name)
+        database = Database(settings.database_url, pool_size=1)
+        try:
+            lines = service.purge(settings, database, dry_run=args.dry_run)
+        finally:
+            database.dispose()
+        for line in lines:
+            print(f"{name}\t{line}")
+        if not lines:
+            print(f"{name}: nothing is past its retention")
+    return 0
+
+
 def cmd_demo(args) -> int:
     """Seed the reference ceremony into a running suite and print the links to open."""
     from .auth import Signer
@@ -311,6 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
     dead.add_argument("--service", choices=tuple(PORTS))
     dead.add_argument("--id", help="replay only the message with this id")
     dead.set_defaults(func=cmd_dead_letters)
+
+    purge = sub.add_parser("purge", help="erase personal data of ceremonies past their retention")
+    purge.add_argument("--dry-run", action="store_true", help="only say what would be erased")
+    purge.set_defaults(func=cmd_purge)
 
     demo = sub.add_parser("demo", help="seed the reference ceremony into a running suite")
     demo.add_argument("--base-port", type=int, help="the base port given to `ceremony run`")

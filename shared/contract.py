@@ -7,6 +7,7 @@ schemas (``shared.events``) and each service's API schemas are built from these.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -234,6 +235,12 @@ def _iso(value: datetime | str | None) -> str | None:
 
 def _instant(value: datetime | str | None) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def email_digest(email: str) -> str:
+    """An address as erasure events name it: SHA-256 of it in lower case, so that a service
+    finds the person's emails without the event holding the address."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
 def fold(text: str) -> str:

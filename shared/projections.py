@@ -152,3 +152,29 @@ def _upsert(session: Session, table: Table, key, row: dict) -> bool:
         return False
     session.execute(table.update().where(table.c.id == key).values(**row))
     return True
+
+
+#: What an erased person leaves in a projection: who they were is gone, counts remain.
+ERASED_PERSON = {
+    "full_name": "",
+    "email": "",
+    "honorific": None,
+    "organisation": None,
+    "job_title": None,
+}
+
+
+def erase_person(session: Session, table: Table, key, event: Event) -> None:
+    """Erase one projected person; events about them older than the erasure are ignored."""
+    session.execute(
+        table.update().where(table.c.id == key).values(**ERASED_PERSON, as_of=event.occurred_at)
+    )
+
+
+def erase_ceremony_people(session: Session, table: Table, event: Event) -> None:
+    """Erase every projected person of the ceremony an event names."""
+    session.execute(
+        table.update()
+        .where(table.c.ceremony_id == event.data["ceremony_id"])
+        .values(**ERASED_PERSON, as_of=event.occurred_at)
+    )

@@ -51,3 +51,5 @@ class Service:
     build_handlers: Callable[[Settings, Database], Mapping[str, Handler]]
     #: Builds the extra threads the worker starts with its relay and stops with it.
     build_background: Callable[[Settings, Database], Sequence[BackgroundThread]] = no_background
+    #: Erases personal data past its retention (``ceremony purge``); lines saying what went.
+    purge: Callable[..., list[str]] | None = None

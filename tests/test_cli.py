@@ -48,6 +48,30 @@ def test_db_upgrade_migrates_every_service(capsys, monkeypatch, tmp_path):
         assert {"outbox", "inbox", "alembic_version"} <= {row[0] for row in tables}
 
 
+def test_purge_dry_run_says_what_would_go_and_changes_nothing(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path))
+    assert main(["db", "upgrade", "--service", "registration"]) == 0
+    with sqlite3.connect(tmp_path / "registration.db") as db:
+        db.execute(
+            "insert into ceremonies (id, title, starts_at, ends_at, timezone, venue_name, "
+            "capacity, default_language, languages, programme, sequence, seats_taken, "
+            "registration_mode, created_at, updated_at) values "
+            "('0123456789abcdef0123456789abcdef', 'Old Ceremony', '2020-01-01 10:00:00', "
+            "'2020-01-01 12:00:00', 'UTC', 'Hall', 10, "
+            "'en', '[]', '[]', 0, 0, 'open', '2019-12-01 00:00:00', '2019-12-01 00:00:00')"
+        )
+    capsys.readouterr()
+    assert main(["purge", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Old Ceremony" in out and "would erase 0 registration(s)" in out
+    with sqlite3.connect(tmp_path / "registration.db") as db:
+        assert db.execute("select purged_at from ceremonies").fetchone() == (None,)
+    assert main(["purge"]) == 0
+    assert "erased 0 registration(s)" in capsys.readouterr().out
+    with sqlite3.connect(tmp_path / "registration.db") as db:
+        assert db.execute("select purged_at from ceremonies").fetchone() != (None,)
+
+
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.config import Settings
 from shared.db import Database
 from shared.events import Event
-from shared.projections import apply_ceremony, apply_registration
+from shared.projections import (
+    apply_ceremony,
+    apply_registration,
+    erase_ceremony_people,
+    erase_person,
+)
 from shared.service import Handler
 
 from .issuing import issue_badge, revoke_badge
-from .models import ceremonies, registrations
+from .models import ceremonies, checkins, registrations
 from .signing.keys import KeyRing
 
 
@@ -37,8 +43,30 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
         apply_registration(session, registrations, event)
         revoke_badge(session, event.data["registration_id"])
 
+    def on_erased(session: Session, event: Event) -> None:
+        """Forget who a person was; their badge was revoked when they were cancelled."""
+        erase_person(session, registrations, event.data["registration_id"], event)
+
+    def on_purged(session: Session, event: Event) -> None:
+        """Forget every person of the ceremony, keeping attendance counts."""
+        erase_ceremony_people(session, registrations, event)
+        # The answers kept for retried scans name the guest: only their verdict stays.
+        kept = session.execute(
+            select(checkins.c.id, checkins.c.result).where(
+                checkins.c.ceremony_id == event.data["ceremony_id"]
+            )
+        )
+        for checkin in kept.all():
+            session.execute(
+                checkins.update()
+                .where(checkins.c.id == checkin.id)
+                .values(response={"result": checkin.result})
+            )
+
     return {
         "ceremony.created": on_ceremony_created,
+        "registration.erased": on_erased,
+        "ceremony.purged": on_purged,
         "ceremony.updated": on_ceremony_updated,
         "registration.confirmed": on_confirmed,
         "registration.cancelled": on_cancelled,

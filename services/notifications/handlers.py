@@ -14,13 +14,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.contract import VIP_CATEGORIES, programme_from_json
+from shared.contract import VIP_CATEGORIES, email_digest, programme_from_json
 from shared.events import Event
-from shared.projections import apply_ceremony, apply_invitation, apply_registration
+from shared.projections import (
+    apply_ceremony,
+    apply_invitation,
+    apply_registration,
+    erase_ceremony_people,
+    erase_person,
+)
 from shared.service import Handler
 
 from .compose.identity import MailIdentity
-from .deliver.log import record_delivery, record_for_invitation, record_for_registration
+from .deliver.log import (
+    erase_deliveries,
+    record_delivery,
+    record_for_invitation,
+    record_for_registration,
+)
 from .models import ceremonies, invitations, promotions, registrations
 from .projections import ceremony_row, invitation_row, is_promoted, registration_row
 
@@ -161,6 +172,38 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         registration = registration_row(session, event.data["registration_id"])
         record_for_registration(session, identity, event.event_id, "manage_link", registration)
 
+    def on_erased(session: Session, event: Event) -> None:
+        """Forget a person: their projected registration and invitation, their emails."""
+        data = event.data
+        erase_person(session, registrations, data["registration_id"], event)
+        digest = data["email_digest"]
+        for invitation in session.execute(
+            select(invitations.c.id, invitations.c.email).where(
+                invitations.c.ceremony_id == data["ceremony_id"]
+            )
+        ).all():
+            if invitation.email and email_digest(invitation.email) == digest:
+                erase_person(session, invitations, invitation.id, event)
+        erase_deliveries(
+            session,
+            data["ceremony_id"],
+            lambda row: (
+                row.registration_id == data["registration_id"]
+                or (row.recipient and email_digest(row.recipient) == digest)
+            ),
+        )
+
+    def on_purged(session: Session, event: Event) -> None:
+        """Forget every person of the ceremony; the counts of the delivery log remain."""
+        erase_ceremony_people(session, registrations, event)
+        erase_ceremony_people(session, invitations, event)
+        session.execute(
+            ceremonies.update()
+            .where(ceremonies.c.id == event.data["ceremony_id"])
+            .values(protocol_contact_email=None)
+        )
+        erase_deliveries(session, event.data["ceremony_id"], lambda row: True)
+
     def on_checkin(session: Session, event: Event) -> None:
         data = event.data
         if data["direction"] != "in" or data["guest"]["category"] not in VIP_CATEGORIES:
@@ -201,4 +244,6 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         "invitation.accepted": on_invitation(None),
         "invitation.declined": on_invitation(None),
         "checkin.recorded": on_checkin,
+        "registration.erased": on_erased,
+        "ceremony.purged": on_purged,
     }

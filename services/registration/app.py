@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = {
     "pages.index": ("GET",),
     "pages.register_page": ("GET", "POST"),
     "pages.manage_page": ("GET",),
+    "pages.data_download": ("GET",),
     "pages.cancel_page": ("POST",),
     "rsvp.rsvp_page": ("GET",),
     "rsvp.rsvp_answer": ("POST",),

@@ -7,6 +7,7 @@ from pathlib import Path
 from shared.service import Service
 
 from .models import Base, inbox, outbox
+from .retention import RetentionThread, purge_due
 
 SERVICE = Service(
     name="registration",
@@ -17,4 +18,6 @@ SERVICE = Service(
     migrations=Path(__file__).parent / "migrations",
     # Registration publishes; it handles no events yet.
     build_handlers=lambda settings, database: {},
+    build_background=lambda settings, database: [RetentionThread(settings, database)],
+    purge=purge_due,
 )

@@ -64,3 +64,105 @@ def test_the_form_keeps_what_was_typed_and_says_consent_is_missing(client, notic
         data={"full_name": "Ada Guest", "email": "ada@example.org", "consent": "yes"},
     )
     assert agreed.status_code == 303
+
+
+def manage_path(created: dict) -> str:
+    return "/" + created["manage_url"].split("/", 3)[3]
+
+
+def outbox_events(app, event_type: str) -> list[dict]:
+    import json
+
+    from sqlalchemy import select
+
+    from services.registration.models import outbox
+
+    with app.extensions["ceremony"].database.transaction() as session:
+        bodies = session.execute(select(outbox.c.body).order_by(outbox.c.id)).scalars()
+        return [e["data"] for e in map(json.loads, bodies) if e["type"] == event_type]
+
+
+def test_a_guest_downloads_what_is_kept_about_them(client, noticed):
+    created = register(
+        client, noticed["id"], "ada@example.org", consent=True, needs="Step-free access"
+    ).json
+    response = client.get(manage_path(created) + "/data.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = response.json
+    assert data["registration"]["email"] == "ada@example.org"
+    assert data["registration"]["needs"] == "Step-free access"
+    assert data["registration"]["consent_at"] == created["consent_at"]
+    assert data["ceremony"]["privacy_notice"] == NOTICE
+    page = client.get(manage_path(created)).get_data(as_text=True)
+    assert "/data.json" in page
+
+
+def test_an_organiser_erases_a_person_everywhere(app, client, ceremony, organiser_headers):
+    from shared.contract import email_digest
+
+    created = register(client, ceremony["id"], "ada@example.org", full_name="Ada Lovelace").json
+    erased = client.post(f"/api/registrations/{created['id']}/erase", headers=organiser_headers)
+    assert erased.status_code == 200
+    assert (erased.json["status"], erased.json["full_name"], erased.json["email"]) == (
+        "cancelled",
+        "",
+        "",
+    )
+    [event] = outbox_events(app, "registration.erased")
+    assert event == {
+        "registration_id": created["id"],
+        "ceremony_id": ceremony["id"],
+        "email_digest": email_digest("ada@example.org"),
+    }
+    # The seat is free again, and the address may register anew.
+    assert register(client, ceremony["id"], "ada@example.org").status_code == 201
+    data = client.get(manage_path(created) + "/data.json").json
+    assert data["registration"]["full_name"] == ""
+
+
+def test_erasing_needs_an_organiser_of_the_ceremony(client, ceremony, signer):
+    created = register(client, ceremony["id"], "ada@example.org").json
+    url = f"/api/registrations/{created['id']}/erase"
+    guest = {"Authorization": f"Bearer {created['manage_url'].rsplit('/', 1)[1]}"}
+    assert client.post(url, headers=guest).status_code == 401
+    import uuid
+
+    other = signer.issue_token("organiser", ceremony_id=str(uuid.uuid4()))
+    assert client.post(url, headers={"Authorization": f"Bearer {other}"}).status_code == 403
+
+
+def test_a_ceremony_past_its_retention_is_erased_keeping_counts(app, client, organiser_headers):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from services.registration.models import Ceremony, Registration
+    from services.registration.service import SERVICE
+
+    body = ceremony_body(retention_days=30)
+    ceremony = client.post("/api/ceremonies", json=body, headers=organiser_headers).json
+    register(client, ceremony["id"], "ada@example.org", full_name="Ada Lovelace")
+    register(client, ceremony["id"], "bo@example.org", full_name="Bo Chen")
+    settings = app.extensions["ceremony"].settings
+    database = app.extensions["ceremony"].database
+    assert SERVICE.purge(settings, database, dry_run=True) == []
+    ended = datetime.now(UTC) - timedelta(days=31)
+    with database.transaction() as session:
+        session.execute(
+            update(Ceremony).values(starts_at=ended - timedelta(hours=2), ends_at=ended)
+        )
+    [line] = SERVICE.purge(settings, database, dry_run=True)
+    assert "would erase 2 registration(s)" in line
+    with database.transaction() as session:
+        assert {r.full_name for r in session.scalars(select(Registration))} == {
+            "Ada Lovelace",
+            "Bo Chen",
+        }
+    [line] = SERVICE.purge(settings, database)
+    assert "erased 2 registration(s)" in line
+    with database.transaction() as session:
+        people = list(session.scalars(select(Registration)))
+    assert [(r.full_name, r.email, r.category) for r in people] == [("", "", "guest")] * 2
+    assert outbox_events(app, "ceremony.purged") == [{"ceremony_id": ceremony["id"]}]
+    assert SERVICE.purge(settings, database) == []

@@ -171,3 +171,32 @@ def resend_delivery(session: Session, identity: MailIdentity, delivery_id: uuid.
     )
     query = select(deliveries).where(deliveries.c.event_id == str(resend_id))
     return session.execute(query).one()
+
+
+def erase_deliveries(session: Session, ceremony_id: uuid.UUID, concerns) -> int:
+    """Remove who an email was for from the ceremony's log rows that ``concerns``; one still
+    queued is not sent. Returns how many rows were erased."""
+    rows = session.execute(
+        select(
+            deliveries.c.id,
+            deliveries.c.recipient,
+            deliveries.c.registration_id,
+            deliveries.c.status,
+            deliveries.c.details,
+        ).where(deliveries.c.ceremony_id == ceremony_id)
+    ).all()
+    erased = 0
+    for row in rows:
+        if not concerns(row):
+            continue
+        details = {k: v for k, v in (row.details or {}).items() if k != "honorific"}
+        values = {"recipient": "", "recipient_name": "", "details": details}
+        if row.status == "queued":
+            values.update(status="skipped", last_error=ERASED, next_attempt_at=None)
+        session.execute(deliveries.update().where(deliveries.c.id == row.id).values(**values))
+        erased += 1
+    return erased
+
+
+#: Why an email queued for an erased person was not sent.
+ERASED = "the person's data was erased before this email was sent"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from shared.contract import PUBLIC_CATEGORIES
@@ -16,6 +16,7 @@ from shared.web import service_context
 
 from ..ceremonies import get_ceremony, has_privacy_notice, list_ceremonies
 from ..links import links
+from ..privacy import personal_data
 from ..registration_requests import register_or_request
 from ..registrations import cancel, get_registration
 from .schemas import RegistrationInSchema
@@ -41,7 +42,7 @@ FORM_FIELDS = ("full_name", "email", "honorific", "organisation", "job_title", "
 def index():
     """The ceremonies open for registration."""
     with service_context().database.transaction() as session:
-        ceremonies = list_ceremonies(session)
+        ceremonies = [(ceremony, _when(ceremony, "en")) for ceremony in list_ceremonies(session)]
     return render_template("index.html", ceremonies=ceremonies, t=strings_for("en"), lang="en")
 
 
@@ -71,7 +72,9 @@ def register_page(ceremony_id: uuid.UUID):
             if isinstance(outcome, str):
                 # The same page whoever is or is not registered: the email says the rest.
                 key = "confirmation_sent" if outcome == "confirm_email" else "awaiting_approval"
-                return render_template("message.html", message=t[key], t=t, lang=lang)
+                return render_template(
+                    "message.html", message=t[key], heading=ceremony.title, t=t, lang=lang
+                )
             capability = links().manage_capability(outcome.id)
             return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
         except ValidationError as exc:
@@ -123,6 +126,20 @@ def manage_page(capability: str):
         t=strings_for(lang),
         lang=lang,
     )
+
+
+@bp.get("/manage/<capability>/data.json")
+def data_download(capability: str):
+    """Everything kept about the guest, as JSON, for them to download."""
+    registration_id = links().registration_for(capability)
+    if registration_id is None:
+        return _invalid_link()
+    with service_context().database.transaction() as session:
+        data = personal_data(session, registration_id)
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = 'attachment; filename="my-registration.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/manage/<capability>/cancel")

@@ -17,11 +17,13 @@ from shared.access import (
     current_principal,
     ensure_ceremony,
     organiser_or_guest,
+    require_role,
 )
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony
 from ..links import links
+from ..privacy import erase_person
 from ..registration_requests import register_or_request
 from ..registrations import cancel, get_registration, list_registrations
 from .schemas import (
@@ -145,6 +147,25 @@ class RegistrationCancel(MethodView):
             ensure_registration_access(get_registration(session, registration_id))
             registration, _promoted = cancel(session, registration_id, links())
             return registration
+
+
+@blp.route("/registrations/<uuid:registration_id>/erase")
+class RegistrationErase(MethodView):
+    @require_role("organiser")
+    @blp.response(200, RegistrationSchema)
+    @blp.doc(security=BEARER)
+    def post(self, registration_id: uuid.UUID):
+        """Erase a person on their request (organiser), here and in every service.
+
+        Their registration is cancelled (seat freed, badge revoked), then their name, address,
+        organisation and needs are removed from it, from their invitation and their requests;
+        the badges and notifications services erase their copies too.
+        """
+        with service_context().database.transaction() as session:
+            ensure_ceremony(
+                current_principal(), get_registration(session, registration_id).ceremony_id
+            )
+            return erase_person(session, registration_id, links())
 
 
 def ensure_registration_access(registration) -> None:

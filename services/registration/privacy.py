@@ -1,0 +1,195 @@
+"""A person's data: what a guest may download, erasure on request, and erasure after retention.
+
+Erasing keeps what counts need (category, status, times) and removes who the person was:
+names, address, organisation, needs. It publishes an event, so that the badges and
+notifications services erase their copies too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shared.contract import email_digest
+from shared.links import GuestLinks
+from shared.outbox import publish_event
+
+from .ceremonies import get_ceremony
+from .models import Ceremony, Invitation, Registration, RegistrationRequest, outbox
+from .registration_events import SOURCE
+from .registrations import cancel, get_registration
+
+_PERSON_FIELDS = ("full_name", "email", "honorific", "organisation", "job_title", "language")
+
+
+def personal_data(session: Session, registration_id: uuid.UUID) -> dict[str, Any]:
+    """Everything kept about the holder of one registration, for them to download."""
+    registration = get_registration(session, registration_id)
+    ceremony = get_ceremony(session, registration.ceremony_id)
+    invitations = _invitations_of(session, registration)
+    return {
+        "ceremony": {
+            "id": str(ceremony.id),
+            "title": ceremony.title,
+            "starts_at": ceremony.starts_at.isoformat(),
+            "timezone": ceremony.timezone,
+            "privacy_notice": ceremony.privacy_notice,
+            "privacy_notice_url": ceremony.privacy_notice_url,
+        },
+        "registration": {
+            "id": str(registration.id),
+            **{name: getattr(registration, name) for name in _PERSON_FIELDS},
+            "category": registration.category,
+            "needs": registration.needs,
+            "status": registration.status,
+            "created_at": _iso(registration.created_at),
+            "confirmed_at": _iso(registration.confirmed_at),
+            "cancelled_at": _iso(registration.cancelled_at),
+            "consent_at": _iso(registration.consent_at),
+        },
+        "invitations": [
+            {
+                "id": str(invitation.id),
+                **{name: getattr(invitation, name) for name in _PERSON_FIELDS},
+                "status": invitation.status,
+                "answered_at": _iso(invitation.answered_at),
+            }
+            for invitation in invitations
+        ],
+    }
+
+
+def erase_person(session: Session, registration_id: uuid.UUID, links: GuestLinks) -> Registration:
+    """Erase the holder of a registration everywhere: it is cancelled first (its seat freed,
+    its badge revoked), then their data removed from it, their invitation and requests."""
+    registration = get_registration(session, registration_id)
+    if registration.erased_at is not None:
+        return registration
+    cancel(session, registration_id, links)
+    digest = email_digest(registration.email)
+    now = datetime.now(UTC)
+    for invitation in _invitations_of(session, registration):
+        _erase_invitation(invitation)
+    for request in session.scalars(
+        select(RegistrationRequest).where(
+            RegistrationRequest.ceremony_id == registration.ceremony_id,
+            RegistrationRequest.email_key == registration.email_key,
+        )
+    ):
+        session.delete(request)
+    _erase_registration(registration, now)
+    session.flush()
+    publish_event(
+        session,
+        outbox,
+        "registration.erased",
+        {
+            "registration_id": registration.id,
+            "ceremony_id": registration.ceremony_id,
+            "email_digest": digest,
+        },
+        SOURCE,
+    )
+    return registration
+
+
+@dataclass(frozen=True)
+class Purge:
+    """A ceremony whose retention period is over, and what erasing it removes."""
+
+    ceremony_id: uuid.UUID
+    title: str
+    ended_at: datetime
+    registrations: int
+    invitations: int
+    requests: int
+
+
+def due_for_purge(session: Session, default_days: int, now: datetime | None = None) -> list[Purge]:
+    """Ceremonies whose personal data is kept past their retention, oldest first."""
+    now = now or datetime.now(UTC)
+    due = []
+    for ceremony in session.scalars(
+        select(Ceremony).where(Ceremony.purged_at.is_(None)).order_by(Ceremony.ends_at)
+    ):
+        days = default_days if ceremony.retention_days is None else ceremony.retention_days
+        if ceremony.ends_at + timedelta(days=days) > now:
+            continue
+        due.append(
+            Purge(
+                ceremony_id=ceremony.id,
+                title=ceremony.title,
+                ended_at=ceremony.ends_at,
+                registrations=_count(session, Registration, ceremony.id),
+                invitations=_count(session, Invitation, ceremony.id),
+                requests=_count(session, RegistrationRequest, ceremony.id),
+            )
+        )
+    return due
+
+
+def purge_ceremony(session: Session, ceremony_id: uuid.UUID) -> None:
+    """Erase every person of a ceremony, keeping its counts, and tell the other services."""
+    ceremony = session.get(Ceremony, ceremony_id, with_for_update=True)
+    if ceremony is None or ceremony.purged_at is not None:
+        return
+    now = datetime.now(UTC)
+    for registration in session.scalars(
+        select(Registration).where(Registration.ceremony_id == ceremony_id)
+    ):
+        _erase_registration(registration, now)
+    for invitation in session.scalars(
+        select(Invitation).where(Invitation.ceremony_id == ceremony_id)
+    ):
+        _erase_invitation(invitation)
+    for request in session.scalars(
+        select(RegistrationRequest).where(RegistrationRequest.ceremony_id == ceremony_id)
+    ):
+        session.delete(request)
+    ceremony.protocol_contact_email = None
+    ceremony.purged_at = now
+    session.flush()
+    publish_event(session, outbox, "ceremony.purged", {"ceremony_id": ceremony_id}, SOURCE)
+
+
+def _erase_registration(registration: Registration, now: datetime) -> None:
+    registration.full_name = ""
+    registration.email = ""
+    # Still unique per row, and never an address anyone types.
+    registration.email_key = f"erased:{registration.id}"
+    registration.honorific = registration.organisation = registration.job_title = None
+    registration.needs = None
+    registration.erased_at = now
+
+
+def _erase_invitation(invitation: Invitation) -> None:
+    invitation.full_name = ""
+    invitation.email = ""
+    invitation.email_key = f"erased:{invitation.id}"
+    invitation.honorific = invitation.organisation = invitation.job_title = None
+
+
+def _invitations_of(session: Session, registration: Registration) -> list[Invitation]:
+    return list(
+        session.scalars(
+            select(Invitation).where(
+                Invitation.ceremony_id == registration.ceremony_id,
+                (Invitation.email_key == registration.email_key)
+                | (Invitation.registration_id == registration.id),
+            )
+        )
+    )
+
+
+def _count(session: Session, model, ceremony_id: uuid.UUID) -> int:
+    query = select(func.count()).select_from(model).where(model.ceremony_id == ceremony_id)
+    return session.execute(query).scalar_one()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
