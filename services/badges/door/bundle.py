@@ -41,6 +41,8 @@ def scanner_bundle(session: Session, ceremony_id: uuid.UUID) -> dict[str, Any]:
     return {
         "ceremony_id": ceremony_id,
         "title": ceremony.title,
+        # After this (and a day) the door forgets the guest list.
+        "ends_at": ceremony.ends_at,
         "generated_at": datetime.now(UTC),
         "keys": keys,
         "revoked": revoked,

@@ -13,6 +13,8 @@ import { clearSession, writeSession } from "./session.js";
 import { Store } from "./store.js";
 
 const CHECKIN_TIMEOUT_MS = 2500;
+// How long after its ceremony ended a guest list may stay on the device.
+const KEEP_AFTER_END_MS = 24 * 3600 * 1000;
 // How often the door refreshes its bundle and counters online, and probes the server offline.
 const SYNC_ONLINE_MS = 20000;
 const SYNC_OFFLINE_MS = 5000;
@@ -43,7 +45,10 @@ export class Door extends EventTarget {
 
   /** The door of a signed-in session, with what this device kept for its ceremony. */
   static async open(session, { online }) {
-    const local = new LocalDoor(await Store.open(), session.ceremonyId);
+    const store = await Store.open();
+    // A ceremony's guest list is of no use a day after it ended: it does not stay.
+    await store.forgetEndedBundles(Date.now(), KEEP_AFTER_END_MS);
+    const local = new LocalDoor(store, session.ceremonyId);
     await local.load();
     return new Door(session, { api: new Api(session.token), local, online });
   }
@@ -102,8 +107,10 @@ export class Door extends EventTarget {
   }
 
   /** Forget this tab's sign-in; scans waiting for upload stay on the device. */
-  signOut() {
+  /** End this tab's session and forget the guest lists kept here (waiting scans stay). */
+  async signOut() {
     clearSession();
+    await this.#local.store.forgetBundles();
   }
 
   /** Give a verdict on a scanned text; `startedAt` is when it was scanned (performance.now()). */

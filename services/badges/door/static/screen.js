@@ -122,11 +122,11 @@ export class DoorScreen {
     if (!open) this.focusCode();
   }
 
-  signOut() {
+  async signOut() {
     const waiting = this.door.waiting;
     const question = `${waiting} scans wait for upload; they stay on this device. Sign out?`;
     if (waiting && !window.confirm(question)) return;
-    this.door.signOut();
+    await this.door.signOut();
     window.location.reload();
   }
 }

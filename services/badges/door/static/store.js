@@ -51,6 +51,24 @@ export class Store {
     await committed(transaction);
   }
 
+  /** Forget every guest list: nothing about guests stays on a device no one is signed in to. */
+  async forgetBundles() {
+    const transaction = this.db.transaction("bundles", "readwrite");
+    transaction.objectStore("bundles").clear();
+    await committed(transaction);
+  }
+
+  /** Forget the guest lists of ceremonies that ended more than `afterMs` before `now`. */
+  async forgetEndedBundles(now, afterMs) {
+    const transaction = this.db.transaction("bundles", "readwrite");
+    const store = transaction.objectStore("bundles");
+    for (const bundle of await done(store.getAll())) {
+      const ended = Date.parse(bundle.ends_at);
+      if (!Number.isNaN(ended) && ended + afterMs < now) store.delete(bundle.ceremony_id);
+    }
+    await committed(transaction);
+  }
+
   /** Keep a scan for upload; it is stored before its verdict is shown. */
   async addScan(scan) {
     const transaction = this.db.transaction("scans", "readwrite");
