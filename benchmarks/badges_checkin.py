@@ -136,7 +136,6 @@ def _badge_rows(signing, ceremony_id: uuid.UUID, n: int, now: datetime):
         "precedence": n % 50 if n % 5 == 4 else None,
         "status": "confirmed",
         "reserved": False,
-        "manage_url": "http://127.0.0.1:8001/manage/x",
         "as_of": now,
     }
     badge = {

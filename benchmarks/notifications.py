@@ -150,7 +150,6 @@ def guest_data(ceremony_id: uuid.UUID, n: int) -> dict:
         "language": ("en", "fr", "zh")[n % 3],
         "category": "guest",
         "status": "confirmed",
-        "manage_url": f"http://127.0.0.1:18101/manage/{registration_id}",
     }
 
 

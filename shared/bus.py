@@ -3,6 +3,11 @@
 RabbitMQ (``amqp://``) is the production bus. ``filesystem://`` keeps messages as files under
 ``var/bus/`` for the embedded run, and ``memory://`` serves unit tests; neither of these has
 confirms, dead-lettering or message TTLs, so the worker does those parts itself (see ``worker``).
+
+On RabbitMQ no call waits for the broker without a limit: connecting, every answer it owes
+(a declare, a confirm, a close) and every write are bounded by ``broker_timeout``, and a
+connection that broke is dropped (``collect``) rather than closed with a handshake nobody
+answers.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 
 from kombu import Connection, Producer
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem
+from kombu.transport import filesystem, pyamqp
 from kombu.transport.virtual import BrokerState
 from kombu.utils import json as kombu_json
 
@@ -25,6 +30,46 @@ from . import topology
 from .config import Settings
 
 log = logging.getLogger(__name__)
+
+#: Seconds between heartbeats on RabbitMQ connections; an ``amqp://`` URL may set its own
+#: (``?heartbeat=5``). A broker silent for two of them is taken as gone.
+HEARTBEAT_SECONDS = 30.0
+#: The longest wait for one answer of the broker, or for one write to it to go through.
+BROKER_TIMEOUT_SECONDS = 10.0
+#: How long connecting (TCP and the AMQP handshake) may take.
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
+def broker_timeout(connection: Connection) -> float:
+    """How long to wait for one answer of the broker: ten seconds, or a heartbeat if shorter.
+
+    A broker silent for longer while an answer is due is taken as stopped: the caller drops the
+    connection and goes on with a new one, as after any other outage.
+    """
+    heartbeat = float(connection.heartbeat or 0)
+    return min(BROKER_TIMEOUT_SECONDS, heartbeat) if heartbeat else BROKER_TIMEOUT_SECONDS
+
+
+class _BoundedSocket:
+    """Gives every read and write on the connection's socket a timeout.
+
+    py-amqp waits without a limit for the broker's answer to a declare, a channel open or a
+    close, and a broker that stops answering without closing the socket would hold the caller
+    forever. Calls that pass their own timeout (``drain_events(timeout=...)``) keep it.
+    """
+
+    def establish_connection(self):
+        connection = super().establish_connection()
+        connection.transport.sock.settimeout(broker_timeout(self.client))
+        return connection
+
+
+class AmqpTransport(_BoundedSocket, pyamqp.Transport):
+    """kombu's AMQP transport, with the broker's answers awaited for a bounded time."""
+
+
+class AmqpsTransport(_BoundedSocket, pyamqp.SSLTransport):
+    """kombu's AMQP-over-TLS transport, with the broker's answers awaited for a bounded time."""
 
 
 class FileChannel(filesystem.Channel):
@@ -45,6 +90,16 @@ class FileChannel(filesystem.Channel):
             os.replace(partial, final)
         except OSError as exc:
             raise ChannelError(f"Cannot add file {final!r} to the bus folder") from exc
+
+    def _get(self, queue):
+        payload = super()._get(queue)
+        headers = payload.get("headers")
+        if headers is not None and not isinstance(headers, dict):
+            # kombu cannot even build the message from such a file, and the file is already
+            # taken off the queue: the event goes on without headers rather than being lost.
+            log.warning("message on %s has headers that are not a mapping; dropped them", queue)
+            payload["headers"] = {}
+        return payload
 
 
 class FileTransport(filesystem.Transport):
@@ -83,8 +138,11 @@ def connect(settings: Settings, **kwargs) -> Connection:
         return Connection(
             transport=FileTransport, hostname="localhost", transport_options=options, **kwargs
         )
-    kwargs.setdefault("heartbeat", 30)
-    kwargs.setdefault("connect_timeout", 5)
+    kwargs.setdefault("heartbeat", HEARTBEAT_SECONDS)
+    kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    if is_amqp(url):
+        secure = url.startswith("amqps://")
+        kwargs.setdefault("transport", AmqpsTransport if secure else AmqpTransport)
     return Connection(url, **kwargs)
 
 
@@ -145,9 +203,10 @@ class ConfirmingPublisher:
     file and memory transports a publish returns when the message is stored.
     """
 
-    def __init__(self, connection: Connection, *, timeout: float = 10.0):
+    def __init__(self, connection: Connection, *, timeout: float | None = None):
         self.connection = connection
-        self.timeout = timeout
+        #: How long the confirms of one batch may take (default: ``broker_timeout``).
+        self.timeout = broker_timeout(connection) if timeout is None else timeout
         self.channel = connection.channel()
         self.producer = Producer(self.channel)
         self._amqp = connection.transport.driver_type == "amqp"
@@ -206,6 +265,71 @@ class ConfirmingPublisher:
             self.channel.close()
         except Exception:
             log.debug("closing publisher channel failed", exc_info=True)
+
+
+class OccasionalPublisher:
+    """A confirming publisher on a connection of its own, for messages sent now and then.
+
+    Between two uses nothing reads the connection, so its heartbeats go unanswered and the
+    broker drops it: a connection idle for half a heartbeat interval is replaced before it is
+    used, and a publish that fails is tried once more on a new connection.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._publisher: ConfirmingPublisher | None = None
+        self._used_at = 0.0
+
+    def publish(self, message: Outgoing) -> None:
+        """Publish ``message`` and wait for its confirm; raises if two connections failed."""
+        for attempt in (1, 2):
+            try:
+                self._ready().publish_batch([message])
+            except Exception as exc:
+                self.drop()
+                if attempt == 2:
+                    raise
+                log.info("publishing failed (%r); trying once more on a new connection", exc)
+            else:
+                self._used_at = time.monotonic()
+                return
+
+    def _ready(self) -> ConfirmingPublisher:
+        if self._publisher is not None and self._stale():
+            log.debug("replacing an idle publishing connection")
+            self.close()
+        if self._publisher is None:
+            connection = connect(self.settings)
+            try:
+                connection.ensure_connection(max_retries=1)
+                self._publisher = ConfirmingPublisher(connection)
+            except Exception:
+                connection.collect()
+                raise
+        return self._publisher
+
+    def _stale(self) -> bool:
+        # Only RabbitMQ has heartbeats; the file and memory buses keep any connection.
+        heartbeat = float(self._publisher.connection.heartbeat or 0)
+        if not is_amqp(self.settings.broker_url) or not heartbeat:
+            return False
+        return time.monotonic() - self._used_at > heartbeat / 2
+
+    def drop(self) -> None:
+        """Forget the connection without a goodbye: it failed, and the broker may not answer."""
+        if self._publisher is not None:
+            self._publisher.connection.collect()
+        self._publisher = None
+
+    def close(self) -> None:
+        """Close the connection, if one is open (bounded like every wait for the broker)."""
+        if self._publisher is not None:
+            try:
+                self._publisher.connection.release()
+            except Exception:
+                log.debug("closing a publishing connection failed", exc_info=True)
+                self._publisher.connection.collect()
+        self._publisher = None
 
 
 def dump_body(envelope: dict) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from . import topology
 from .bus import ConfirmingPublisher, Outgoing, connect, declare_topology, is_amqp
 from .config import Settings
-from .worker import ATTEMPT_HEADER, REASON_HEADER
+from .worker import ATTEMPT_HEADER, REASON_HEADER, message_headers
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,13 @@ def _dead_queue(settings: Settings, connection):
 
 
 def _event_type(message) -> str:
+    # Dead letters are what could not be read: not JSON, not UTF-8, or nested too deep to parse.
     try:
         body = json.loads(message.body) if isinstance(message.body, bytes | str) else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         return "?"
-    return str(body.get("type", "?")) if isinstance(body, dict) else "?"
+    kind = body.get("type") if isinstance(body, dict) else None
+    return kind[:64] if isinstance(kind, str) else "?"
 
 
 def list_dead_letters(settings: Settings) -> list[DeadLetter]:
@@ -45,7 +47,7 @@ def list_dead_letters(settings: Settings) -> list[DeadLetter]:
                 DeadLetter(
                     message_id=message.properties.get("message_id") or "",
                     event_type=_event_type(message),
-                    reason=str((message.headers or {}).get(REASON_HEADER, "rejected")),
+                    reason=str(message_headers(message).get(REASON_HEADER, "rejected")),
                 )
             )
     return letters
@@ -64,7 +66,7 @@ def replay_dead_letters(settings: Settings, message_id: str | None = None) -> in
                     continue
                 headers = {
                     k: v
-                    for k, v in (message.headers or {}).items()
+                    for k, v in message_headers(message).items()
                     if k not in (REASON_HEADER, ATTEMPT_HEADER)
                 }
                 body = message.body.decode() if isinstance(message.body, bytes) else message.body

@@ -72,7 +72,6 @@ class RegistrationData(PersonData):
     #: Why a cancellation happened when the guest did not ask for it, e.g.
     #: ``replaced_by_invitation``: the address was registered before its owner was invited.
     cancel_reason = Line(max_len=64)
-    manage_url = fields.Url(required=True, require_tld=False)
 
 
 class RegistrationRequestData(PersonData):
@@ -104,7 +103,6 @@ class InvitationData(PersonData):
     invitation_id = fields.UUID(required=True)
     ceremony_id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(INVITATION_STATUSES))
-    rsvp_url = fields.Url(required=True, require_tld=False)
     registration_id = fields.UUID(allow_none=True, load_default=None)
 
 

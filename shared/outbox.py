@@ -109,6 +109,32 @@ def relay_batch(
     return len(rows)
 
 
+def purge_published(database: Database, outbox: Table, published_before: datetime) -> int:
+    """Delete events published before ``published_before``; returns how many went.
+
+    Published events are kept a while for whoever investigates; past that they only hold
+    personal data (names, addresses) that no one needs any more.
+    """
+    purged = 0
+    while True:
+        with database.transaction() as session:
+            ids = (
+                session.execute(
+                    select(outbox.c.id)
+                    .where(
+                        outbox.c.published_at.is_not(None), outbox.c.published_at < published_before
+                    )
+                    .limit(1000)
+                )
+                .scalars()
+                .all()
+            )
+            if not ids:
+                return purged
+            session.execute(outbox.delete().where(outbox.c.id.in_(ids)))
+            purged += len(ids)
+
+
 def backlog(database: Database, outbox: Table) -> int:
     """How many events wait to be published."""
     with database.sessions() as session:

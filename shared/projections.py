@@ -72,7 +72,6 @@ def registrations_table(metadata: MetaData) -> Table:
         *_person_columns(),
         Column("status", String(20), nullable=False),
         Column("reserved", Boolean, nullable=False),
-        Column("manage_url", String(2048), nullable=False),
         Column("as_of", UTCDateTime(), nullable=False),
     )
 
@@ -86,7 +85,6 @@ def invitations_table(metadata: MetaData) -> Table:
         Column("ceremony_id", Uuid, nullable=False, index=True),
         *_person_columns(),
         Column("status", String(20), nullable=False),
-        Column("rsvp_url", String(2048), nullable=False),
         # The registration an acceptance created; it keeps the invitation's calendar entry.
         Column("registration_id", Uuid, index=True),
         Column("as_of", UTCDateTime(), nullable=False),
@@ -116,7 +114,7 @@ def apply_ceremony(session: Session, table: Table, event: Event) -> bool:
 def apply_registration(session: Session, table: Table, event: Event) -> bool:
     """Store the registration an event carries; returns False if a newer copy is kept already."""
     data = event.data
-    row = {key: data.get(key) for key in (*_PERSON, "status", "reserved", "manage_url")}
+    row = {key: data.get(key) for key in (*_PERSON, "status", "reserved")}
     row.update(ceremony_id=data["ceremony_id"], as_of=event.occurred_at)
     return _upsert(session, table, data["registration_id"], row)
 
@@ -124,7 +122,7 @@ def apply_registration(session: Session, table: Table, event: Event) -> bool:
 def apply_invitation(session: Session, table: Table, event: Event) -> bool:
     """Store the invitation an event carries; returns False if a newer copy is kept already."""
     data = event.data
-    row = {key: data.get(key) for key in (*_PERSON, "status", "rsvp_url", "registration_id")}
+    row = {key: data.get(key) for key in (*_PERSON, "status", "registration_id")}
     row.update(ceremony_id=data["ceremony_id"], as_of=event.occurred_at)
     return _upsert(session, table, data["invitation_id"], row)
 

@@ -4,14 +4,20 @@ A message is acked only after the handler's transaction (with the inbox row) com
 that fails validation goes to the dead queue at once; a handler that fails is retried after a
 delay, and dead-lettered when its tries are used up. Dead-lettering and retrying publish a copy
 with confirms before the original is acked, so nothing is lost between the two.
+
+No message ends the worker: anything else that goes wrong with one (an unreadable header, a
+body too deep to parse, a bug) dead-letters it with the reason, and a broker that fails while
+it is settled makes the worker reconnect, the message being delivered again.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+import math
+import reprlib
 import time
 from collections.abc import Mapping
+from contextlib import contextmanager, suppress
 
 from kombu import Connection, Message
 from kombu.mixins import ConsumerMixin
@@ -19,14 +25,21 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from . import topology
-from .bus import ConfirmingPublisher, Outgoing, connect, declare_topology, is_amqp
+from .bus import (
+    ConfirmingPublisher,
+    OccasionalPublisher,
+    Outgoing,
+    connect,
+    declare_topology,
+    is_amqp,
+)
 from .config import Settings
 from .db import Database
 from .events import Event, parse_envelope
 from .inbox import already_handled, record_handled
 from .logs import current_event_id
-from .observability import EVENTS_HANDLED, EVENTS_PUBLISHED
-from .outbox import relay_batch
+from .observability import EVENTS_HANDLED
+from .relay import Relay
 from .service import Handler, Service
 
 log = logging.getLogger(__name__)
@@ -52,8 +65,9 @@ class EventWorker(ConsumerMixin):
         self.database = database
         self.handlers = handlers
         self.queue = topology.events_queue(service.name, amqp=is_amqp(settings.broker_url))
-        self._publisher_connection: Connection | None = None
-        self._publisher: ConfirmingPublisher | None = None
+        self._forwarder = OccasionalPublisher(settings)
+        # What ConsumerMixin reconnects on; anything else raised over a message is its fault.
+        self._broker_errors = self.connection.connection_errors + self.connection.channel_errors
         self._last_pump = 0.0
 
     def get_consumers(self, Consumer, channel):
@@ -68,6 +82,30 @@ class EventWorker(ConsumerMixin):
             )
         ]
 
+    @contextmanager
+    def establish_connection(self):
+        """A connection to consume on: closed when the worker stops, dropped when it broke."""
+        connection = self.create_connection()
+        try:
+            connection.ensure_connection(self.on_connection_error, self.connect_max_retries)
+            yield connection
+        except BaseException as exc:
+            # The broker may be the part that stopped answering: a close handshake would wait
+            # for it, so the socket is simply let go (RabbitMQ requeues what was unacked).
+            log.warning("worker %s dropped its broker connection: %r", self.service.name, exc)
+            connection.collect()
+            raise
+        connection.release()
+
+    def on_connection_error(self, exc, interval):
+        """Say why the broker cannot be reached, and when the next try is."""
+        log.warning(
+            "worker %s cannot reach the broker (%r); trying again in %.0fs",
+            self.service.name,
+            exc,
+            interval,
+        )
+
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
         """Declare the whole topology each time the worker (re)connects."""
         declare_topology(connection, self.settings)
@@ -77,7 +115,9 @@ class EventWorker(ConsumerMixin):
         """On the file and memory buses, move retries whose delay has passed back."""
         if not is_amqp(self.settings.broker_url) and time.monotonic() - self._last_pump > 0.5:
             self._last_pump = time.monotonic()
-            pump_due_retries(self.connection, self.service.name)
+            pump_due_retries(
+                self.connection, self.service.name, longest_delay=self.settings.retry_delay_seconds
+            )
 
     def on_decode_error(self, message: Message, exc: Exception) -> None:
         """A body that is not JSON (or not allowed) goes straight to the dead queue."""
@@ -85,11 +125,19 @@ class EventWorker(ConsumerMixin):
         self._forward(message, dead_reason=f"undecodable: {exc!r}")
 
     def on_message(self, body, message: Message) -> None:
-        """Handle one delivery; ack only once its outcome is committed or safely re-published."""
+        """Handle one delivery; whatever it holds, the worker goes on with the next one."""
+        try:
+            self._receive(body, message)
+        except self._broker_errors:
+            raise  # the broker or the link to it failed: reconnect, and it delivers again
+        except Exception as exc:  # noqa: BLE001 - no message may end the worker
+            self._dead_letter_unexpected(message, exc)
+
+    def _receive(self, body, message: Message) -> None:
         try:
             event = parse_envelope(body)
         except ValidationError as exc:
-            log.warning("dead-lettering invalid message %s: %s", message.properties, exc.messages)
+            log.warning("dead-lettering invalid message %s: %s", _message_id(message), exc.messages)
             self._forward(message, dead_reason=f"invalid: {exc.messages}")
             EVENTS_HANDLED.labels(self.service.name, "invalid", "dead_lettered").inc()
             return
@@ -99,22 +147,41 @@ class EventWorker(ConsumerMixin):
             return
         token = current_event_id.set(str(event.event_id))
         try:
-            outcome = "handled" if self.handle(event, handler) else "duplicate"
-        except Exception as exc:
-            attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 0)) + 1
-            log.exception("handling %s %s failed (try %d)", event.type, event.event_id, attempt)
-            if attempt >= self.settings.max_attempts:
-                outcome = "dead_lettered"
-                self._forward(message, dead_reason=f"failed {attempt} times: {exc!r}")
-            else:
-                outcome = "retried"
-                self._forward(message, retry_attempt=attempt)
-            return
-        else:
-            message.ack()
+            outcome = self._apply(event, handler, message)
         finally:
             current_event_id.reset(token)
-            EVENTS_HANDLED.labels(self.service.name, event.type, outcome).inc()
+        EVENTS_HANDLED.labels(self.service.name, event.type, outcome).inc()
+
+    def _apply(self, event: Event, handler: Handler, message: Message) -> str:
+        """Handle the event, then ack, retry or dead-letter it; returns what was done."""
+        try:
+            handled = self.handle(event, handler)
+        except Exception as exc:  # noqa: BLE001 - whatever the handler raised, it is retried
+            return self._after_failure(event, message, exc)
+        message.ack()
+        return "handled" if handled else "duplicate"
+
+    def _after_failure(self, event: Event, message: Message, exc: Exception) -> str:
+        log.exception("handling %s %s failed", event.type, event.event_id)
+        try:
+            attempt = recorded_attempts(message) + 1
+        except ValueError as bad:
+            self._forward(message, dead_reason=f"{bad}; the handler failed: {exc!r}")
+            return "dead_lettered"
+        if attempt >= self.settings.max_attempts:
+            self._forward(message, dead_reason=f"failed {attempt} times: {exc!r}")
+            return "dead_lettered"
+        log.info("%s %s will be tried again (try %d)", event.type, event.event_id, attempt + 1)
+        self._forward(message, retry_attempt=attempt)
+        return "retried"
+
+    def _dead_letter_unexpected(self, message: Message, exc: Exception) -> None:
+        if message.acknowledged:
+            # Settled already (acked, forwarded or requeued): there is nothing left to move.
+            log.error("after message %s was settled", _message_id(message), exc_info=exc)
+            return
+        log.error("dead-lettering message %s", _message_id(message), exc_info=exc)
+        self._forward(message, dead_reason=f"unexpected error: {exc!r}")
 
     def handle(self, event: Event, handler: Handler) -> bool:
         """Apply ``event`` once; returns False when it had been handled before."""
@@ -134,61 +201,83 @@ class EventWorker(ConsumerMixin):
         return True
 
     def _forward(self, message: Message, *, dead_reason: str = "", retry_attempt: int = 0) -> None:
-        body = _text(message.body)
-        headers = dict(message.headers or {})
-        if dead_reason:
-            headers[REASON_HEADER] = dead_reason[:1000]
-            headers["x-ceremony-original-key"] = message.delivery_info.get("routing_key", "")
-            target = Outgoing(
-                body=body,
-                routing_key=self.service.name,
-                message_id=message.properties.get("message_id") or "",
-                exchange=topology.DEAD.name,
-                headers=headers,
-            )
-        else:
-            headers[ATTEMPT_HEADER] = retry_attempt
-            headers[RETRY_AT_HEADER] = time.time() + self.settings.retry_delay_seconds
-            target = Outgoing(
-                body=body,
-                routing_key=topology.retry_queue_name(self.service.name),
-                message_id=message.properties.get("message_id") or "",
-                exchange="",
-                headers=headers,
-            )
+        """Publish a copy for a retry or for the dead queue, then ack the original.
+
+        If no copy can be published, the original goes back on the queue: never lost, and on
+        RabbitMQ the queue's delivery limit ends a message that keeps coming back.
+        """
         try:
-            self._get_publisher().publish_batch([target])
-        except Exception:
-            log.exception("could not forward a message; it stays on the queue")
-            self._reset_publisher()
+            self._forwarder.publish(self._copy(message, dead_reason, retry_attempt))
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the message stays
+            log.warning("could not forward message %s (%r); requeued", _message_id(message), exc)
             message.requeue()
             return
         message.ack()
 
-    def _get_publisher(self) -> ConfirmingPublisher:
-        if self._publisher is None:
-            self._publisher_connection = connect(self.settings)
-            self._publisher_connection.ensure_connection(max_retries=3)
-            self._publisher = ConfirmingPublisher(self._publisher_connection)
-        return self._publisher
-
-    def _reset_publisher(self) -> None:
-        if self._publisher_connection is not None:
-            self._publisher_connection.release()
-        self._publisher = None
-        self._publisher_connection = None
+    def _copy(self, message: Message, dead_reason: str, retry_attempt: int) -> Outgoing:
+        headers = dict(message_headers(message))
+        if dead_reason:
+            headers[REASON_HEADER] = dead_reason[:1000]
+            headers["x-ceremony-original-key"] = str(message.delivery_info.get("routing_key", ""))
+            exchange, routing_key = topology.DEAD.name, self.service.name
+        else:
+            headers[ATTEMPT_HEADER] = retry_attempt
+            headers[RETRY_AT_HEADER] = time.time() + self.settings.retry_delay_seconds
+            exchange, routing_key = "", topology.retry_queue_name(self.service.name)
+        return Outgoing(
+            body=_text(message.body),
+            routing_key=routing_key,
+            message_id=_message_id(message),
+            exchange=exchange,
+            headers=headers,
+        )
 
     def close(self) -> None:
         """Release the worker's connections."""
-        self._reset_publisher()
+        self._forwarder.close()
         self.connection.release()
+
+
+def message_headers(message: Message) -> Mapping:
+    """The message's headers; none when what arrived in their place is not a mapping."""
+    headers = message.headers
+    return headers if isinstance(headers, Mapping) else {}
+
+
+def recorded_attempts(message: Message) -> int:
+    """How many tries the message has had; ValueError when its header is not such a count."""
+    raw = message_headers(message).get(ATTEMPT_HEADER, 0)
+    # The worker writes a whole number there; a bool passes for an int in Python, not here.
+    if isinstance(raw, int | str) and not isinstance(raw, bool):
+        with suppress(ValueError):  # a word, or more digits than int() reads
+            if (count := int(raw)) >= 0:
+                return count
+    raise ValueError(f"unreadable {ATTEMPT_HEADER} header {reprlib.repr(raw)}")
+
+
+def _message_id(message: Message) -> str:
+    return str(message.properties.get("message_id") or "")
 
 
 def _text(raw) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
-def pump_due_retries(connection: Connection, service: str) -> int:
+def _retry_at(headers: Mapping, longest_delay: float) -> float:
+    # A header that is not a time, or one further ahead than any delay, cannot be one this
+    # worker wrote: the retry is due now rather than holding back every retry behind it.
+    try:
+        retry_at = float(headers.get(RETRY_AT_HEADER, 0))
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+    if not math.isfinite(retry_at) or retry_at > time.time() + longest_delay:
+        return 0.0
+    return retry_at
+
+
+def pump_due_retries(
+    connection: Connection, service: str, *, longest_delay: float = math.inf
+) -> int:
     """Move retries whose delay passed back to the service's queue (buses without TTLs)."""
     queue = topology.retry_queue(service, 0, amqp=False)(connection.default_channel)
     moved = 0
@@ -196,7 +285,8 @@ def pump_due_retries(connection: Connection, service: str) -> int:
         message = queue.get(no_ack=False, accept=["json"])
         if message is None:
             return moved
-        if float(message.headers.get(RETRY_AT_HEADER, 0)) > time.time():
+        headers = message_headers(message)
+        if _retry_at(headers, longest_delay) > time.time():
             message.requeue()
             return moved
         ConfirmingPublisher(connection).publish_batch(
@@ -204,55 +294,14 @@ def pump_due_retries(connection: Connection, service: str) -> int:
                 Outgoing(
                     body=_text(message.body),
                     routing_key=topology.events_queue_name(service),
-                    message_id=message.properties.get("message_id") or "",
+                    message_id=_message_id(message),
                     exchange="",
-                    headers=message.headers,
+                    headers=dict(headers),
                 )
             ]
         )
         message.ack()
         moved += 1
-
-
-class Relay(threading.Thread):
-    """Publishes the service's outbox, reconnecting to the broker and the database as needed."""
-
-    def __init__(self, service: Service, settings: Settings, database: Database):
-        super().__init__(name=f"{service.name}-relay", daemon=True)
-        self.service = service
-        self.settings = settings
-        self.database = database
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        """Relay until stopped; a lost broker or database only pauses it."""
-        backoff = 0.5
-        while not self.stopping.is_set():
-            try:
-                self._relay_while_connected()
-                backoff = 0.5
-            except Exception as exc:  # noqa: BLE001 - any outage: wait, reconnect, go on
-                log.warning("outbox relay of %s paused: %r", self.service.name, exc)
-                self.stopping.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
-
-    def _relay_while_connected(self) -> None:
-        with connect(self.settings) as connection:
-            connection.ensure_connection(max_retries=1)
-            declare_topology(connection, self.settings)
-            publisher = ConfirmingPublisher(connection)
-            interval = self.settings.relay_interval_seconds
-            while not self.stopping.is_set():
-                published = relay_batch(self.database, self.service.outbox, publisher)
-                EVENTS_PUBLISHED.labels(self.service.name).inc(published)
-                if published == 0:
-                    if is_amqp(self.settings.broker_url):
-                        connection.heartbeat_check()
-                    self.stopping.wait(interval)
-
-    def stop(self) -> None:
-        """Ask the relay to finish its batch and stop."""
-        self.stopping.set()
 
 
 class ServiceWorker:

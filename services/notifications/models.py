@@ -77,13 +77,20 @@ deliveries = Table(
     # Set once the email has been rendered: the recipient's language or the English fallback.
     Column("language_used", String(35), nullable=True),
     # queued → sent | failed | skipped (the registration was cancelled before it could go).
+    # A queued email with a lease holder is being sent (see ``deliver.loop``).
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text, nullable=True),
     Column("smtp_code", Integer, nullable=True),
     # Deterministic (see composing.message_id_for): a copy re-sent after a crash is recognisable.
     Column("message_id", String(255), nullable=False, unique=True),
+    # When a queued email is due; while it is being sent, when its lease runs out.
     Column("next_attempt_at", UTCDateTime(), nullable=True),
+    # Who is sending the email (host, process and sender), committed before the SMTP
+    # transaction starts; cleared with its outcome. Another sender takes it over only once
+    # ``lease_expires_at`` has passed with no outcome recorded.
+    Column("lease_holder", String(255), nullable=True),
+    Column("lease_expires_at", UTCDateTime(), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
     Column("sent_at", UTCDateTime(), nullable=True),
     # The delivery an organiser asked to send again, for a resend.

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from shared.contract import programme_from_json, programme_to_json
 from shared.errors import DomainError, not_found
-from shared.links import GuestLinks
 from shared.outbox import publish_event
 
 from .models import Ceremony, outbox
@@ -55,9 +54,7 @@ def create_ceremony(session: Session, fields: dict[str, Any]) -> Ceremony:
     return ceremony
 
 
-def update_ceremony(
-    session: Session, ceremony_id: uuid.UUID, changes: dict[str, Any], links: GuestLinks
-) -> Ceremony:
+def update_ceremony(session: Session, ceremony_id: uuid.UUID, changes: dict[str, Any]) -> Ceremony:
     """Change a ceremony (locked); a capacity below the seats already taken is refused.
 
     Seats added go to the waitlist first, in the order guests registered.
@@ -83,7 +80,7 @@ def update_ceremony(
     ceremony.updated_at = datetime.now(UTC)
     session.flush()
     publish_event(session, outbox, "ceremony.updated", ceremony_data(ceremony), SOURCE)
-    promote_waitlisted(session, ceremony, links)
+    promote_waitlisted(session, ceremony)
     return ceremony
 
 

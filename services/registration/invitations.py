@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.errors import DomainError, not_found
-from shared.links import GuestLinks
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony, has_started, lock_ceremony
@@ -22,7 +21,7 @@ ANSWERS = {"accept": "accepted", "decline": "declined"}
 
 
 def invite(
-    session: Session, ceremony_id: uuid.UUID, invitees: list[dict[str, Any]], links: GuestLinks
+    session: Session, ceremony_id: uuid.UUID, invitees: list[dict[str, Any]]
 ) -> list[Invitation]:
     """Invite everyone in ``invitees``, or no one if any of them cannot be invited."""
     ceremony = get_ceremony(session, ceremony_id)
@@ -67,23 +66,21 @@ def invite(
         created.append(invitation)
     session.flush()
     for invitation in created:
-        _announce(session, invitation, ceremony, links, "invitation.created")
+        _announce(session, invitation, "invitation.created")
     return created
 
 
-def remind(session: Session, invitation_id: uuid.UUID, links: GuestLinks) -> Invitation:
+def remind(session: Session, invitation_id: uuid.UUID) -> Invitation:
     """Remind exactly this invitee (an email goes out through ``invitation.reminded``)."""
     invitation = get_invitation(session, invitation_id)
     ceremony = get_ceremony(session, invitation.ceremony_id)
     _ensure_open(ceremony)
     invitation.reminders += 1
-    _announce(session, invitation, ceremony, links, "invitation.reminded")
+    _announce(session, invitation, "invitation.reminded")
     return invitation
 
 
-def answer(
-    session: Session, invitation_id: uuid.UUID, reply: str, links: GuestLinks, *, by: str
-) -> Invitation:
+def answer(session: Session, invitation_id: uuid.UUID, reply: str, *, by: str) -> Invitation:
     """Record accept or decline; accepting seats the invitee on a protocol seat.
 
     An invitee may change their answer until the ceremony starts. Giving the same answer again
@@ -99,21 +96,21 @@ def answer(
     invitation.answered_by = by
     invitation.answered_at = datetime.now(UTC)
     if status == "accepted":
-        registration, freed_public_seat = _seat(session, ceremony, invitation, links)
+        registration, freed_public_seat = _seat(session, ceremony, invitation)
         session.flush()  # the registration row exists before the invitation points at it
         invitation.registration_id = registration.id
-        announce_registration(session, registration, links)
+        announce_registration(session, registration)
         if freed_public_seat:
-            promote_waitlisted(session, ceremony, links)
+            promote_waitlisted(session, ceremony)
     elif invitation.registration_id is not None:
-        _unseat(session, ceremony, invitation.registration_id, links)
+        _unseat(session, ceremony, invitation.registration_id)
     session.flush()
-    _announce(session, invitation, ceremony, links, f"invitation.{status}")
+    _announce(session, invitation, f"invitation.{status}")
     return invitation
 
 
 def _seat(
-    session: Session, ceremony: Ceremony, invitation: Invitation, links: GuestLinks
+    session: Session, ceremony: Ceremony, invitation: Invitation
 ) -> tuple[Registration, bool]:
     """A new confirmed registration on a protocol seat, the invitee's own.
 
@@ -131,7 +128,7 @@ def _seat(
     ).all()
     freed = False
     for registration in earlier:
-        freed |= _cancel(session, ceremony, registration, links, reason="replaced_by_invitation")
+        freed |= _cancel(session, ceremony, registration, reason="replaced_by_invitation")
     now = datetime.now(UTC)
     registration = Registration(
         id=uuid.uuid4(),
@@ -158,7 +155,6 @@ def _cancel(
     session: Session,
     ceremony: Ceremony,
     registration: Registration,
-    links: GuestLinks,
     *,
     reason: str | None = None,
 ) -> bool:
@@ -170,16 +166,14 @@ def _cancel(
     registration.status = "cancelled"
     registration.cancelled_at = datetime.now(UTC)
     session.flush()
-    announce_registration(
-        session, registration, links, previous_status=previous, cancel_reason=reason
-    )
+    announce_registration(session, registration, previous_status=previous, cancel_reason=reason)
     return freed
 
 
-def _unseat(session: Session, ceremony: Ceremony, registration_id: uuid.UUID, links: GuestLinks):
+def _unseat(session: Session, ceremony: Ceremony, registration_id: uuid.UUID):
     registration = session.get(Registration, registration_id)
     if registration is not None and registration.status != "cancelled":
-        _cancel(session, ceremony, registration, links)
+        _cancel(session, ceremony, registration)
 
 
 def get_invitation(session: Session, invitation_id: uuid.UUID) -> Invitation:
@@ -208,9 +202,7 @@ def _ensure_open(ceremony: Ceremony) -> None:
         raise DomainError("rsvp_closed", "The ceremony has started: answers are closed.")
 
 
-def _announce(
-    session: Session, invitation: Invitation, ceremony: Ceremony, links: GuestLinks, event_type: str
-) -> None:
+def _announce(session: Session, invitation: Invitation, event_type: str) -> None:
     data = {
         "invitation_id": invitation.id,
         "ceremony_id": invitation.ceremony_id,
@@ -223,7 +215,6 @@ def _announce(
         "category": invitation.category,
         "precedence": invitation.precedence,
         "status": invitation.status,
-        "rsvp_url": links.rsvp_url(invitation.id, until=ceremony.ends_at),
         "registration_id": invitation.registration_id,
     }
     publish_event(session, outbox, event_type, data, SOURCE)

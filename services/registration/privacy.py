@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared.contract import email_digest
-from shared.links import GuestLinks
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony
@@ -64,13 +63,13 @@ def personal_data(session: Session, registration_id: uuid.UUID) -> dict[str, Any
     }
 
 
-def erase_person(session: Session, registration_id: uuid.UUID, links: GuestLinks) -> Registration:
+def erase_person(session: Session, registration_id: uuid.UUID) -> Registration:
     """Erase the holder of a registration everywhere: it is cancelled first (its seat freed,
     its badge revoked), then their data removed from it, their invitation and requests."""
     registration = get_registration(session, registration_id)
     if registration.erased_at is not None:
         return registration
-    cancel(session, registration_id, links)
+    cancel(session, registration_id)
     digest = email_digest(registration.email)
     now = datetime.now(UTC)
     for invitation in _invitations_of(session, registration):

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shared.links import GuestLinks
 from shared.outbox import publish_event
 
 from .models import Registration, outbox
@@ -17,7 +16,6 @@ SOURCE = "registration"
 
 def registration_data(
     registration: Registration,
-    links: GuestLinks,
     *,
     previous_status: str | None = None,
     promoted: bool = False,
@@ -37,7 +35,6 @@ def registration_data(
         "precedence": registration.precedence,
         "status": registration.status,
         "reserved": registration.reserved,
-        "manage_url": links.manage_url(registration.id),
         "previous_status": previous_status,
         "promoted": promoted,
         "cancel_reason": cancel_reason,
@@ -47,7 +44,6 @@ def registration_data(
 def announce_registration(
     session: Session,
     registration: Registration,
-    links: GuestLinks,
     *,
     previous_status: str | None = None,
     promoted: bool = False,
@@ -58,7 +54,6 @@ def announce_registration(
     returns its event id."""
     data = registration_data(
         registration,
-        links,
         previous_status=previous_status,
         promoted=promoted,
         cancel_reason=cancel_reason,

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from shared.contract import PUBLIC_CATEGORIES
 from shared.db import Database
 from shared.errors import DomainError, not_found
-from shared.links import GuestLinks
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony, has_started
@@ -41,26 +40,23 @@ def register_or_request(
     database: Database,
     ceremony_id: uuid.UUID,
     fields: dict[str, Any],
-    links: GuestLinks,
     *,
     by_organiser: bool = False,
 ) -> Registration | str:
     """Register at once (organisers, open ceremonies), or take a request and return the
     ceremony's registration mode, which is all the caller may tell."""
     try:
-        return register(database, ceremony_id, fields, links, by_organiser=by_organiser)
+        return register(database, ceremony_id, fields, by_organiser=by_organiser)
     except DomainError as exc:
         if exc.code != "registration_by_request":
             raise
     with database.transaction() as session:
         ceremony = get_ceremony(session, ceremony_id)
-        request_registration(session, ceremony, fields, links)
+        request_registration(session, ceremony, fields)
         return ceremony.registration_mode
 
 
-def request_registration(
-    session: Session, ceremony: Ceremony, fields: dict[str, Any], links: GuestLinks
-) -> None:
+def request_registration(session: Session, ceremony: Ceremony, fields: dict[str, Any]) -> None:
     """Take a public request; returns nothing, so the answer cannot tell who is registered."""
     category = fields.get("category") or "guest"
     if category not in PUBLIC_CATEGORIES:
@@ -82,7 +78,7 @@ def request_registration(
         )
     ).first()
     if registered is not None:
-        announce_registration(session, registered, links, event_type="registration.link_requested")
+        announce_registration(session, registered, event_type="registration.link_requested")
         return
     now = datetime.now(UTC)
     request = _open_request(session, ceremony.id, email_key) or RegistrationRequest(
@@ -109,7 +105,7 @@ def request_registration(
     _announce(session, request, "registration.requested")
 
 
-def confirm_request(session: Session, request_id: uuid.UUID, links: GuestLinks) -> Registration:
+def confirm_request(session: Session, request_id: uuid.UUID) -> Registration:
     """Turn a confirmed request into a registration (a seat, or the waitlist).
 
     Confirming twice, or after the address got registered another way, leads to the
@@ -124,17 +120,17 @@ def confirm_request(session: Session, request_id: uuid.UUID, links: GuestLinks) 
             "This confirmation link has expired; please register again.",
             kind="gone",
         )
-    return _register(session, request, links, decided_by=None)
+    return _register(session, request, decided_by=None)
 
 
-def approve_request(session: Session, request_id: uuid.UUID, links: GuestLinks) -> Registration:
+def approve_request(session: Session, request_id: uuid.UUID) -> Registration:
     """An organiser lets a request in: it becomes a registration (a seat, or the waitlist)."""
     request = _locked_request(session, request_id)
     if request.status != "awaiting_approval":
         raise DomainError(
             "request_decided", f"This request is {request.status.replace('_', ' ')} already."
         )
-    return _register(session, request, links, decided_by="organiser")
+    return _register(session, request, decided_by="organiser")
 
 
 def decline_request(session: Session, request_id: uuid.UUID) -> RegistrationRequest:
@@ -172,13 +168,13 @@ def list_requests(
 
 
 def _register(
-    session: Session, request: RegistrationRequest, links: GuestLinks, *, decided_by: str | None
+    session: Session, request: RegistrationRequest, *, decided_by: str | None
 ) -> Registration:
     fields = {name: getattr(request, name) for name in (*_PERSON, "language", "consent_at")}
     try:
         with session.begin_nested():
             registration = register_in_transaction(
-                session, request.ceremony_id, fields, links, requested=True
+                session, request.ceremony_id, fields, requested=True
             )
     except DomainError as exc:
         if exc.code != "already_registered":

@@ -15,7 +15,6 @@ from shared.contract import PUBLIC_CATEGORIES, VIP_CATEGORIES
 from shared.db import Database
 from shared.errors import DomainError, not_found
 from shared.events import make_envelope
-from shared.links import GuestLinks
 
 from .ceremonies import get_ceremony, has_privacy_notice, has_started, lock_ceremony
 from .models import Ceremony, Registration, outbox
@@ -27,7 +26,6 @@ def register(
     database: Database,
     ceremony_id: uuid.UUID,
     fields: dict[str, Any],
-    links: GuestLinks,
     *,
     by_organiser: bool = False,
 ) -> Registration:
@@ -40,20 +38,17 @@ def register(
     """
     with database.transaction() as session:
         if not database.is_postgresql:
-            return register_in_transaction(
-                session, ceremony_id, fields, links, by_organiser=by_organiser
-            )
+            return register_in_transaction(session, ceremony_id, fields, by_organiser=by_organiser)
         registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
         if registration.reserved:
-            return store_registration(session, registration, links)
-    return _register_at_once(database, registration, links)
+            return store_registration(session, registration)
+    return _register_at_once(database, registration)
 
 
 def register_in_transaction(
     session: Session,
     ceremony_id: uuid.UUID,
     fields: dict[str, Any],
-    links: GuestLinks,
     *,
     by_organiser: bool = False,
     requested: bool = False,
@@ -63,7 +58,7 @@ def register_in_transaction(
     registration = new_registration(
         session, ceremony_id, fields, by_organiser=by_organiser, requested=requested
     )
-    return store_registration(session, registration, links)
+    return store_registration(session, registration)
 
 
 def new_registration(
@@ -151,9 +146,7 @@ def consent_given(ceremony: Ceremony, fields: dict[str, Any], *, by_organiser: b
     return datetime.now(UTC)
 
 
-def store_registration(
-    session: Session, registration: Registration, links: GuestLinks
-) -> Registration:
+def store_registration(session: Session, registration: Registration) -> Registration:
     """Store a registration from ``new_registration`` and its event; take its seat last."""
     looks_free = registration.status == "confirmed"
     session.add(registration)
@@ -162,7 +155,7 @@ def store_registration(
     except IntegrityError:
         # The email is registered already (the unique index of live registrations).
         raise _already_registered() from None
-    event_id = announce_registration(session, registration, links)
+    event_id = announce_registration(session, registration)
     if registration.reserved:
         return registration
     # The seat is taken last: the ceremony's row stays locked from that UPDATE to the commit.
@@ -173,7 +166,7 @@ def store_registration(
         registration.status = "confirmed" if seat_free else "waitlisted"
         registration.confirmed_at = registration.created_at if seat_free else None
         session.flush()
-        announce_registration(session, registration, links)
+        announce_registration(session, registration)
     return registration
 
 
@@ -212,12 +205,10 @@ _REGISTER_AT_ONCE = text(
 ).bindparams(*(bindparam(column.name, type_=column.type) for column in _GIVEN))
 
 
-def _register_at_once(database: Database, registration: Registration, links: GuestLinks):
+def _register_at_once(database: Database, registration: Registration):
     """Store a public registration from ``new_registration`` with ``_REGISTER_AT_ONCE``."""
     registration.status = "confirmed"
-    confirmed = make_envelope(
-        "registration.confirmed", registration_data(registration, links), SOURCE
-    )
+    confirmed = make_envelope("registration.confirmed", registration_data(registration), SOURCE)
     waitlisted = {
         **confirmed,
         "event_id": str(uuid.uuid4()),
@@ -255,7 +246,7 @@ def _already_registered() -> DomainError:
 
 
 def cancel(
-    session: Session, registration_id: uuid.UUID, links: GuestLinks
+    session: Session, registration_id: uuid.UUID
 ) -> tuple[Registration, Registration | None]:
     """Cancel a registration; a freed public seat goes to the first waitlisted guest.
 
@@ -273,8 +264,8 @@ def cancel(
     registration.status = "cancelled"
     registration.cancelled_at = datetime.now(UTC)
     session.flush()
-    announce_registration(session, registration, links, previous_status=previous)
-    promoted = promote_waitlisted(session, ceremony, links)
+    announce_registration(session, registration, previous_status=previous)
+    promoted = promote_waitlisted(session, ceremony)
     return registration, (promoted[0] if promoted else None)
 
 

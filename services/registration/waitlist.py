@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from shared.links import GuestLinks
-
 from .models import Ceremony, Registration
 from .registration_events import announce_registration
 
@@ -26,9 +24,7 @@ def take_public_seat(session: Session, ceremony_id: uuid.UUID) -> bool:
     return taken is not None
 
 
-def promote_waitlisted(
-    session: Session, ceremony: Ceremony, links: GuestLinks
-) -> list[Registration]:
+def promote_waitlisted(session: Session, ceremony: Ceremony) -> list[Registration]:
     """Give free public seats to waitlisted guests in the order they registered.
 
     The caller holds the ceremony's row lock.
@@ -47,5 +43,5 @@ def promote_waitlisted(
         registration.status = "confirmed"
         registration.confirmed_at = datetime.now(UTC)
         session.flush()
-        announce_registration(session, registration, links, promoted=True)
+        announce_registration(session, registration, promoted=True)
     return list(waiting)

@@ -58,7 +58,6 @@ def registration_envelope(
         "precedence": None,
         "status": event_type.split(".", 1)[1],
         "reserved": False,
-        "manage_url": f"http://127.0.0.1:8001/manage/{registration_id}",
     }
     data.update(fields)
     return make_envelope(event_type, data, "registration")

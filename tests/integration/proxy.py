@@ -1,4 +1,9 @@
-"""A TCP forwarder that a test can cut and restore, to make a broker unreachable for real."""
+"""A TCP forwarder that a test can cut, freeze and restore, to make a broker fail for real.
+
+Cut (``down``), the peer sees its connections closed and new ones refused. Frozen (``freeze``),
+it sees what a hung broker or a black-holed network looks like: connections stay open and new
+ones are accepted, but nothing is forwarded either way, not even a close, until ``thaw``.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,14 @@ class CuttableProxy:
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
+        #: Connections accepted so far, across every up/down: how often a client (re)connected.
+        self.accepted = 0
+        #: Connections accepted and not yet closed by either side.
+        self.open_connections = 0
+        #: Bytes forwarded from the target to clients (a heartbeat frame of AMQP is 8).
+        self.bytes_to_clients = 0
 
     def up(self) -> None:
         """Start accepting and forwarding connections."""
@@ -44,6 +57,16 @@ class CuttableProxy:
                     sock.shutdown(socket.SHUT_RDWR)
                 sock.close()
             self._sockets.clear()
+        # Frozen pipes wake up to find their sockets closed, and end.
+        self._flowing.set()
+
+    def freeze(self) -> None:
+        """Stop forwarding in both directions without closing anything."""
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        """Forward again, starting with whatever was held."""
+        self._flowing.set()
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -56,19 +79,40 @@ class CuttableProxy:
             except OSError:
                 client.close()
                 continue
+            # create_connection's timeout would end a quiet connection after 5 s; the peers,
+            # not the proxy, decide when silence means the end.
+            upstream.settimeout(None)
             with self._lock:
                 self._sockets += [client, upstream]
+                self.accepted += 1
+                self.open_connections += 1
+            ended = threading.Event()
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+                args = (a, b, b is client, ended)
+                threading.Thread(target=self._pipe, args=args, daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(
+        self, source: socket.socket, sink: socket.socket, to_client: bool, ended: threading.Event
+    ) -> None:
         try:
-            while data := source.recv(65536):
+            while True:
+                data = source.recv(65536)
+                # Held while frozen: data, and an end of stream too, or the peer would learn
+                # from a closed socket what it should only learn from silence.
+                self._flowing.wait()
+                if not data:
+                    break
                 sink.sendall(data)
+                if to_client:
+                    with self._lock:
+                        self.bytes_to_clients += len(data)
         except OSError:
             pass
         finally:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+            with self._lock:
+                if not ended.is_set():
+                    ended.set()
+                    self.open_connections -= 1

@@ -136,3 +136,23 @@ def test_a_refused_email_is_published_as_delivery_failed(settings, workers, smtp
 
     event = wait_for(failure, timeout=30)
     assert (event["type"], event["data"]["smtp_code"]) == ("delivery.failed", 550)
+
+
+def test_an_email_being_sent_is_left_to_its_sender_by_every_other_worker(
+    settings, workers, smtp_server, log
+):
+    held = smtp_server.stall_at(1)
+    ceremony_id = uuid.uuid4()
+    workers()
+    workers()
+    publish(settings, [ceremony_created(ceremony_id), *waitlisted_guests(ceremony_id, 5)])
+    assert held.arrived.wait(timeout=30)
+
+    wait_for(lambda: len(log(status="sent")) == 4, timeout=30)
+    [sending] = log(status="queued")
+    assert sending.lease_holder is not None  # no row lock held meanwhile: the lease keeps off
+    held.release()  # answered 451: tried again on the retry schedule, by whichever worker
+
+    wait_for(lambda: len(log(status="sent")) == 5, timeout=30)
+    counts = Counter(smtp_server.message_ids())
+    assert (len(counts), max(counts.values())) == (5, 1)

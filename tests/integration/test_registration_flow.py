@@ -14,13 +14,13 @@ from sqlalchemy import func, select, update
 from services.badges.service import SERVICE as BADGES
 from services.registration.app import create_app
 from services.registration.ceremonies import get_ceremony
-from services.registration.links import links
 from services.registration.models import Ceremony, Registration, outbox
 from services.registration.registrations import register_in_transaction as register_guest
 from services.registration.service import SERVICE as REGISTRATION
 from shared import topology
 from shared.bus import connect, declare_topology
-from shared.worker import Relay, ServiceWorker
+from shared.relay import Relay
+from shared.worker import ServiceWorker
 from tests.conftest import make_settings, migrated, rabbitmqctl, wait_for
 from tests.integration.proxy import CuttableProxy
 from tests.registration.bad_inputs import ALL_CASES, field_named, send
@@ -201,9 +201,7 @@ def test_a_seat_count_changed_after_it_was_read_gives_the_right_status_and_one_e
                     seats_taken=Ceremony.capacity if taken_meanwhile == "capacity" else 0
                 )
             )
-        registration = register_guest(
-            session, ceremony_id, {"full_name": "A", "email": "a@x.org"}, links()
-        )
+        registration = register_guest(session, ceremony_id, {"full_name": "A", "email": "a@x.org"})
         registration_id = registration.id
     assert registration.status == expected
     with database.transaction() as session:

@@ -59,7 +59,6 @@ def registration_data(
         "reserved": False,
         "promoted": False,
         "previous_status": None,
-        "manage_url": f"https://registration.example.org/manage/cap-{registration_id}",
     }
     data.update(overrides)
     return data
@@ -90,7 +89,6 @@ def invitation_data(ceremony_id: uuid.UUID, status: str = "pending", **overrides
         "category": "dignitary",
         "precedence": 1,
         "status": status,
-        "rsvp_url": f"https://registration.example.org/rsvp/cap-{invitation_id}",
         "registration_id": None,
     }
     data.update(overrides)

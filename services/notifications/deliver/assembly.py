@@ -203,13 +203,13 @@ class Assembler:
     def _with_seat(self, session, delivery, registration, ceremony, recipient) -> Parts:
         badge = self.badges.badge_pdf(ceremony.id, registration.id)
         return Parts(
-            {"manage_url": registration.manage_url, "badge_attached": True},
+            {"manage_url": self.links.manage_url(registration.id), "badge_attached": True},
             self._invite(self._calendar_uid(session, registration), ceremony, recipient),
             (Attachment("badge.pdf", badge, "application/pdf"),),
         )
 
     def _waitlisted(self, session, delivery, registration, ceremony, recipient) -> Parts:
-        return Parts({"manage_url": registration.manage_url})
+        return Parts({"manage_url": self.links.manage_url(registration.id)})
 
     def _cancelled(self, session, delivery, registration, ceremony, recipient) -> Parts:
         with_calendar = bool(delivery.details.get("with_calendar"))
@@ -230,16 +230,20 @@ class Assembler:
 
     def _changed(self, session, delivery, registration, ceremony, recipient) -> Parts:
         return Parts(
-            {"changes": delivery.details.get("changes", []), "manage_url": registration.manage_url},
+            {
+                "changes": delivery.details.get("changes", []),
+                "manage_url": self.links.manage_url(registration.id),
+            },
             self._invite(self._calendar_uid(session, registration), ceremony, recipient),
         )
 
     def _invitation(self, session, delivery, invitation, ceremony, recipient) -> Parts:
+        rsvp_url = self.links.rsvp_url(invitation.id, until=ceremony.ends_at)
         # Each button opens the RSVP page, which records nothing until its form is posted.
         return Parts(
             {
-                "accept_url": f"{invitation.rsvp_url}?answer=accept",
-                "decline_url": f"{invitation.rsvp_url}?answer=decline",
+                "accept_url": f"{rsvp_url}?answer=accept",
+                "decline_url": f"{rsvp_url}?answer=decline",
             },
             self._invite(self.identity.calendar_uid(invitation.id), ceremony, recipient),
         )
@@ -281,6 +285,6 @@ class Assembler:
             {
                 "subject": announcement.subject,
                 "body": announcement.body,
-                "manage_url": registration.manage_url if live else None,
+                "manage_url": self.links.manage_url(registration.id) if live else None,
             }
         )

@@ -23,6 +23,8 @@ _MAX_ERROR = 2000
 
 
 def _set(session: Session, delivery: Any, **values: Any) -> None:
+    # An outcome ends the lease of whoever was sending the email: nobody takes it over now.
+    values.update(lease_holder=None, lease_expires_at=None)
     session.execute(update(deliveries).where(deliveries.c.id == delivery.id).values(**values))
 
 

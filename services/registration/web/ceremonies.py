@@ -64,4 +64,4 @@ class CeremonyById(MethodView):
     def patch(self, changes, ceremony_id: uuid.UUID):
         """Change a ceremony (organiser); added seats go to the waitlist first."""
         with service_context().database.transaction() as session:
-            return present(update_ceremony(session, ceremony_id, changes, links()))
+            return present(update_ceremony(session, ceremony_id, changes))

@@ -49,7 +49,7 @@ def confirm_answer(capability: str):
         return _link_problem(exc)
     try:
         with service_context().database.transaction() as session:
-            registration = confirm_request(session, request_id, links())
+            registration = confirm_request(session, request_id)
             registration_id, language = registration.id, registration.language
     except DomainError as exc:
         lang = words_language(request.args.get("lang"))

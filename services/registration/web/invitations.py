@@ -51,7 +51,7 @@ class CeremonyInvitations(MethodView):
     def post(self, body, ceremony_id: uuid.UUID):
         """Invite dignitaries and speakers (organiser): all of them, or none."""
         with service_context().database.transaction() as session:
-            return with_links(session, invite(session, ceremony_id, body["invitees"], links()))
+            return with_links(session, invite(session, ceremony_id, body["invitees"]))
 
     @ceremony_role("organiser")
     @blp.arguments(InvitationQuerySchema, location="query")
@@ -68,7 +68,8 @@ class CeremonyInvitationsImport(MethodView):
     @ceremony_role("organiser")
     @blp.arguments(CsvUploadSchema, location="files")
     @blp.response(201, InvitationSchema(many=True))
-    @blp.doc(security=BEARER)
+    # The file may also come as the body itself; documented, it is also what the API accepts.
+    @blp.doc(security=BEARER, requestBody={"content": {"text/csv": {"schema": {"type": "string"}}}})
     def post(self, _files, ceremony_id: uuid.UUID):
         """Invite from a CSV file with a header row (organiser): every row valid, or none."""
         upload = request.files.get("file")
@@ -82,7 +83,7 @@ class CeremonyInvitationsImport(MethodView):
             )
         invitees = read_invitees(raw)
         with service_context().database.transaction() as session:
-            return with_links(session, invite(session, ceremony_id, invitees, links()))
+            return with_links(session, invite(session, ceremony_id, invitees))
 
 
 @blp.route("/invitations/<uuid:invitation_id>")
@@ -107,7 +108,7 @@ class InvitationRemind(MethodView):
         """Remind exactly this invitee (organiser)."""
         with service_context().database.transaction() as session:
             ensure_ceremony(current_principal(), get_invitation(session, invitation_id).ceremony_id)
-            return with_links(session, remind(session, invitation_id, links()))
+            return with_links(session, remind(session, invitation_id))
 
 
 @blp.route("/invitations/<uuid:invitation_id>/answer")
@@ -120,5 +121,5 @@ class InvitationAnswer(MethodView):
         """Record an answer the invitee gave another way, e.g. by phone (organiser)."""
         with service_context().database.transaction() as session:
             ensure_ceremony(current_principal(), get_invitation(session, invitation_id).ceremony_id)
-            invitation = answer(session, invitation_id, body["answer"], links(), by="organiser")
+            invitation = answer(session, invitation_id, body["answer"], by="organiser")
             return with_links(session, invitation)

@@ -68,7 +68,7 @@ def register_page(ceremony_id: uuid.UUID):
             fields = RegistrationInSchema().load(
                 {**{k: v for k, v in form.items() if v}, "language": lang}
             )
-            outcome = register_or_request(service_context().database, ceremony.id, fields, links())
+            outcome = register_or_request(service_context().database, ceremony.id, fields)
             if isinstance(outcome, str):
                 # The same page whoever is or is not registered: the email says the rest.
                 key = "confirmation_sent" if outcome == "confirm_email" else "awaiting_approval"
@@ -149,7 +149,7 @@ def cancel_page(capability: str):
     if registration_id is None:
         return _invalid_link()
     with service_context().database.transaction() as session:
-        cancel(session, registration_id, links())
+        cancel(session, registration_id)
     lang = request.form.get("lang") or None
     return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
 

@@ -86,7 +86,7 @@ class CeremonyRegistrations(MethodView):
         if by_organiser:
             ensure_ceremony(principal, ceremony_id)
         outcome = register_or_request(
-            service_context().database, ceremony_id, fields, links(), by_organiser=by_organiser
+            service_context().database, ceremony_id, fields, by_organiser=by_organiser
         )
         if isinstance(outcome, str):
             # The same answer whether the address was new, waiting or registered already.
@@ -145,7 +145,7 @@ class RegistrationCancel(MethodView):
         """Cancel a registration (organiser, or the guest's own capability); frees the seat."""
         with service_context().database.transaction() as session:
             ensure_registration_access(get_registration(session, registration_id))
-            registration, _promoted = cancel(session, registration_id, links())
+            registration, _promoted = cancel(session, registration_id)
             return registration
 
 
@@ -165,7 +165,7 @@ class RegistrationErase(MethodView):
             ensure_ceremony(
                 current_principal(), get_registration(session, registration_id).ceremony_id
             )
-            return erase_person(session, registration_id, links())
+            return erase_person(session, registration_id)
 
 
 def ensure_registration_access(registration) -> None:

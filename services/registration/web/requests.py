@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 from shared.access import BEARER, ceremony_role, current_principal, ensure_ceremony, require_role
 from shared.web import service_context
 
-from ..links import links
 from ..registration_requests import approve_request, decline_request, get_request, list_requests
 from .schemas import (
     RegistrationRequestSchema,
@@ -48,7 +47,7 @@ class RequestApprove(MethodView):
         """Let a request in (organiser): a seat if one is free, else the waitlist."""
         with service_context().database.transaction() as session:
             _ensure_organiser_of(session, request_id)
-            return approve_request(session, request_id, links())
+            return approve_request(session, request_id)
 
 
 @blp.route("/registration-requests/<uuid:request_id>/decline")

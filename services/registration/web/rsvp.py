@@ -41,7 +41,7 @@ def rsvp_answer(capability: str):
         return _render(capability, invitation_id, error="choose_answer", status=422)
     try:
         with service_context().database.transaction() as session:
-            answer(session, invitation_id, reply, links(), by="invitee")
+            answer(session, invitation_id, reply, by="invitee")
     except DomainError as exc:
         return _render(capability, invitation_id, error=exc.code, status=409)
     return redirect(url_for("rsvp.rsvp_page", capability=capability), 303)
