@@ -23,6 +23,8 @@ from pathlib import Path
 
 from gunicorn import glogging
 
+from shared.logs import redact
+
 #: A container's CPU limit (cgroup v2): "QUOTA PERIOD", or "max PERIOD" when unlimited.
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
@@ -61,6 +63,10 @@ timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 25)
 # Behind a load balancer, keep this above the balancer's idle timeout.
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
+# gunicorn's largest request line (its default is 4094), so that a URL over the services' own
+# limit (4096 bytes, shared/request_limits.py) reaches them and gets their JSON 414; only a
+# request line longer than this still gets gunicorn's own HTML answer.
+limit_request_line = 8190
 
 # Worker heartbeats go to memory, not to a (possibly read-only) disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
@@ -82,11 +88,22 @@ access_log_format = (
 
 
 class JsonAtoms(dict):
-    """Access-log atoms as JSON literals; an atom that is not there (a header) is null."""
+    """Access-log atoms as JSON literals; an atom that is not there (a header) is null.
+
+    Guests' links (a path, a ``capability=`` query, a referer) and tokens are redacted: an
+    access log must not hold what opens a guest's registration.
+    """
 
     def __init__(self, atoms):
         super().__init__(
-            (key, json.dumps(value, ensure_ascii=False, default=str))
+            (
+                key,
+                json.dumps(
+                    redact(value) if isinstance(value, str) else value,
+                    ensure_ascii=False,
+                    default=str,
+                ),
+            )
             for key, value in atoms.items()
         )
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, URLSafeSerializer
 
 ROLES = ("organiser", "staff")
+#: The longest gate name a scan records.
+GATE_MAX_CHARS = 64
 #: Purpose of a guest's capability for one registration: to see and cancel it, and to get its
 #: badge (the registration and badges services both accept it).
 MANAGE_REGISTRATION = "manage-registration"
@@ -56,6 +58,8 @@ class Signer:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
         if ttl_hours <= 0:
             raise ValueError("ttl_hours must be positive")
+        if gate is not None and not _is_gate_name(gate):
+            raise ValueError("gate must be one line of 1 to 64 printable characters")
         claims = {"r": role, "x": int(time.time() + ttl_hours * 3600)}
         if ceremony_id:
             claims["c"] = str(ceremony_id)
@@ -88,6 +92,11 @@ class Signer:
             raise AuthError("capability for another purpose")
         _check_expiry(claims)
         return claims["s"]
+
+
+def _is_gate_name(gate: str) -> bool:
+    """A gate is named on screens and recorded with each scan: one short printable line."""
+    return 0 < len(gate) <= GATE_MAX_CHARS and gate.isprintable()
 
 
 def _load(serializer: URLSafeSerializer, token: str) -> dict:

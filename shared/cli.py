@@ -210,9 +210,13 @@ def cmd_token(args) -> int:
     """Print a bearer token on the last line."""
     from .auth import Signer
 
-    token = Signer(secret_for_cli()).issue_token(
-        args.role, ceremony_id=args.ceremony, gate=args.gate, ttl_hours=args.ttl
-    )
+    try:
+        token = Signer(secret_for_cli()).issue_token(
+            args.role, ceremony_id=args.ceremony, gate=args.gate, ttl_hours=args.ttl
+        )
+    except ValueError as exc:
+        print(f"ceremony: {exc}", file=sys.stderr)
+        return 2
     scope = f" for ceremony {args.ceremony}" if args.ceremony else ""
     gate = f" at gate {args.gate}" if args.gate else ""
     print(f"# {args.role} token{scope}{gate}, valid {args.ttl:g} hours", file=sys.stderr)

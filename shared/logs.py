@@ -17,7 +17,8 @@ current_event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 #: What a guest's link or a credential looks like in a log line: the path segment after
 #: /manage/, /rsvp/ or /confirm/, a ``capability=`` parameter, a bearer token.
 _SECRETS = re.compile(
-    r"(?P<keep>/(?:manage|rsvp|confirm)/|[?&]capability=|\bBearer\s+)[A-Za-z0-9._~%+/=-]+",
+    r"(?P<keep>/(?:manage|rsvp|confirm)/|(?<![A-Za-z0-9_])capability=|\bBearer\s+)"
+    r"[A-Za-z0-9._~%+/=-]+",
     re.IGNORECASE,
 )
 REDACTED = "[redacted]"

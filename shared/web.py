@@ -6,12 +6,16 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 
 import swagger_ui_bundle
+from apispec import BasePlugin
 from flask import Flask, Response, current_app, g, jsonify, request, send_from_directory
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
 
 from .auth import Signer
 from .config import Settings
@@ -19,6 +23,13 @@ from .db import Database
 from .errors import DomainError
 from .logs import configure_logging
 from .observability import StateCollector, metrics_payload, observe_request, readiness
+from .request_limits import (
+    accepted_media_types,
+    hold_body_within,
+    refuse_long_url,
+    refuse_unreadable_json,
+    refuse_unsupported_media_type,
+)
 from .service import Service
 
 log = logging.getLogger(__name__)
@@ -43,6 +54,7 @@ HTTP_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "too_many_requests",
@@ -58,8 +70,52 @@ class ServiceContext:
     signer: Signer
 
 
+class ErrorSchema(Schema):
+    """Every error the services answer, whatever its status."""
+
+    code = fields.String(
+        required=True, metadata={"description": "Stable, for programs: e.g. validation_error."}
+    )
+    message = fields.String(required=True, metadata={"description": "What is wrong, for people."})
+    errors = fields.Dict(
+        metadata={
+            "description": "The fields at fault: by request location (json, query, files), "
+            "then by field name or list index, each with its messages."
+        }
+    )
+
+
+def _status_name(status: int) -> str:
+    return HTTPStatus(status).name
+
+
+class ErrorResponses(BasePlugin):
+    """Documents on each operation the errors the shared layer answers for it: 401 and 403
+    where a token is asked for, 404 where the path names a resource, 400, 413 and 415 where a
+    body is sent. Any other error status is the operation's ``default`` response."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        """Add the shared error responses to each operation of ``path``."""
+        for operation in (operations or {}).values():
+            statuses = []
+            if operation.get("security"):
+                statuses += [401, 403]
+            if "{" in (path or ""):
+                statuses.append(404)
+            if "requestBody" in operation:
+                statuses += [400, 413, 415]
+            responses = operation.setdefault("responses", {})
+            documented = {str(status) for status in responses}
+            for status in statuses:
+                if str(status) not in documented:
+                    responses[str(status)] = _status_name(status)
+
+
 class CeremonyApi(Api):
     """flask-smorest's Api with the suite's error format ``{code, message, errors?}``."""
+
+    # Documents every error response (and the "default" one) with the format actually sent.
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException):
         """Render any HTTP error as JSON, naming the fields at fault."""
@@ -67,7 +123,7 @@ class CeremonyApi(Api):
         errors = data.get("errors") or data.get("messages")
         code = data.get("code") or HTTP_CODES.get(error.code or 500, "error")
         message = data.get("message") or error.description or error.name
-        if error.code == 400 and errors:
+        if error.code == 400 and errors and "code" not in data:
             code, message = "invalid_json", "The request body is not valid JSON."
         if errors and error.code == 422:
             message = "Invalid input: " + ", ".join(_field_paths(errors))
@@ -76,6 +132,10 @@ class CeremonyApi(Api):
             payload["errors"] = errors
         response = jsonify(payload)
         response.status_code = error.code or 500
+        # The error's own headers: Allow on a 405, WWW-Authenticate, Retry-After.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
@@ -121,7 +181,7 @@ def init_service_app(
     )
     # Scrape-time gauges: the outbox backlog and the dead letters waiting.
     state = StateCollector(settings, database, service.outbox)
-    api = CeremonyApi(app)
+    api = CeremonyApi(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
 
     @app.get("/api/docs-assets/<path:filename>")
     def docs_assets(filename: str):
@@ -158,10 +218,15 @@ def init_service_app(
         return response
 
     @app.before_request
-    def refuse_oversized_body():
-        # Werkzeug enforces the limit only when a view reads the body; refuse it up front.
-        if request.content_length and request.content_length > settings.max_body_bytes:
-            raise RequestEntityTooLarge(f"The body is larger than {settings.max_body_bytes} bytes.")
+    def refuse_what_no_view_should_read():
+        # Werkzeug enforces the body limit only when a view reads the body, and cuts a streamed
+        # one silently; every limit is checked here, before any view or parser reads anything.
+        refuse_long_url(request)
+        hold_body_within(request, settings.max_body_bytes)
+        view = _view_method()
+        refuse_unsupported_media_type(request, view)
+        if view is not None and "application/json" in accepted_media_types(view):
+            refuse_unreadable_json(request)
 
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -195,6 +260,18 @@ def harden(response: Response, *, docs: bool = False) -> None:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+
+
+def _view_method() -> Callable | None:
+    """The function that will answer this request (a MethodView's method for its verb)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        return view
+    method = request.method.lower()
+    if method == "head":
+        method = "get"
+    return getattr(view_class, method, None)
 
 
 def _domain_error(error: DomainError):

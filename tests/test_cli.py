@@ -170,3 +170,10 @@ def test_a_worker_serves_its_metrics_on_the_port_it_is_given(tmp_path):
         worker.send_signal(signal.SIGTERM)
         output, _ = worker.communicate(timeout=30)
     assert worker.returncode == 0, output
+
+
+@pytest.mark.parametrize("gate", ["G" * 65, "North\x00", "North\nGate", ""])
+def test_token_issue_refuses_a_gate_a_scan_cannot_record(capsys, monkeypatch, gate):
+    monkeypatch.setenv("CEREMONY_SECRET_KEY", SECRET)
+    assert main(["token", "issue", "--role", "staff", "--gate", gate]) == 2
+    assert "gate must be one line" in capsys.readouterr().err

@@ -55,3 +55,36 @@ def test_messages_and_tracebacks_are_redacted_in_both_formats(formatter):
     assert f"/rsvp/{REDACTED}" in line
     if isinstance(formatter, JsonFormatter):
         assert REDACTED in json.loads(line)["exception"]
+
+
+def test_the_access_log_holds_no_guest_link(tmp_path):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from tests.deploy.contract import gunicorn_settings
+
+    settings = gunicorn_settings({})
+    config = Config()
+    config.set("access_log_format", settings["access_log_format"])
+    logger = settings["logger_class"](config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/api/registrations/1/badge.pdf?capability={CAPABILITY}",
+        "PATH_INFO": f"/manage/{CAPABILITY}",
+        "QUERY_STRING": f"capability={CAPABILITY}&lang=fr",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.7",
+    }
+    request = SimpleNamespace(headers=[("REFERER", f"https://reg.example.org/rsvp/{CAPABILITY}")])
+    response = SimpleNamespace(status="200 OK", sent=17, headers=[])
+    atoms = logger.atoms_wrapper_class(
+        logger.atoms(response, request, environ, timedelta(milliseconds=3))
+    )
+    line = settings["access_log_format"] % atoms
+    assert CAPABILITY not in line
+    entry = json.loads(line)
+    assert entry["path"] == f"/manage/{REDACTED}"
+    assert entry["query"] == f"capability={REDACTED}&lang=fr"
+    assert entry["referer"] == f"https://reg.example.org/rsvp/{REDACTED}"

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.badges.models import checkins, outbox, presence
+from tests.registration.bad_inputs import DEEP_JSON, Body
 
 C = "{ceremony}"
 MB = 1024 * 1024
@@ -121,6 +122,113 @@ CASES = [
     ),
 ]
 
+SCANS = f"/api/ceremonies/{C}/offline-scans"
+
+HTTP_CASES = [
+    (
+        "check-in body nested 1000 deep",
+        "POST",
+        "/api/checkins",
+        DEEP_JSON,
+        400,
+        "invalid_json",
+        None,
+    ),
+    ("upload body nested 1000 deep", "POST", SCANS, DEEP_JSON, 400, "invalid_json", None),
+    (
+        "check-in with a code of 5000 digits",
+        "POST",
+        "/api/checkins",
+        b'{"code": ' + b"7" * 5000 + b"}",
+        400,
+        "invalid_json",
+        None,
+    ),
+    (
+        "check-in body oversized without Content-Length",
+        "POST",
+        "/api/checkins",
+        Body(b"x" * (MB + 1), "application/json", chunked=True),
+        413,
+        "payload_too_large",
+        None,
+    ),
+    (
+        "upload oversized without Content-Length",
+        "POST",
+        SCANS,
+        Body(b" " * (MB + 1), "application/json", chunked=True),
+        413,
+        "payload_too_large",
+        None,
+    ),
+    (
+        "check-in as a form",
+        "POST",
+        "/api/checkins",
+        Body(b"code=X", "application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+        None,
+    ),
+    (
+        "upload without a Content-Type",
+        "POST",
+        SCANS,
+        Body(b'{"scans": []}'),
+        415,
+        "unsupported_media_type",
+        None,
+    ),
+    # PostgreSQL refuses NUL in text, and no driver encodes a lone surrogate: refused whole.
+    (
+        "offline scan with a NUL in its nonce",
+        "POST",
+        SCANS,
+        {"scans": [{**SCAN, "nonce": "a\x00b"}]},
+        422,
+        "validation_error",
+        "nonce",
+    ),
+    (
+        "offline scan with a NUL in its gate",
+        "POST",
+        SCANS,
+        {"scans": [{**SCAN, "gate": "North\x00"}]},
+        422,
+        "validation_error",
+        "gate",
+    ),
+    (
+        "offline scan with a lone surrogate in its nonce",
+        "POST",
+        SCANS,
+        {"scans": [{**SCAN, "nonce": "a\ud800"}]},
+        422,
+        "validation_error",
+        "nonce",
+    ),
+    (
+        "offline scan with a gate over 64 characters",
+        "POST",
+        SCANS,
+        {"scans": [{**SCAN, "gate": "G" * 65}]},
+        422,
+        "validation_error",
+        "gate",
+    ),
+    ("check-ins asked with GET", "GET", "/api/checkins", None, 405, "method_not_allowed", None),
+    (
+        "URL over 4096 bytes",
+        "GET",
+        f"/api/ceremonies/{C}/badges.pdf?category=" + "x" * 5000,
+        None,
+        414,
+        "uri_too_long",
+        None,
+    ),
+]
+
 
 def written(database) -> tuple[int, ...]:
     with database.transaction() as session:
@@ -141,15 +249,17 @@ def headers(signer):
 
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "code", "field"),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
+    [case[1:] for case in CASES + HTTP_CASES],
+    ids=[case[0] for case in CASES + HTTP_CASES],
 )
 def test_bad_input_is_refused_by_name(
     client, database, headers, ceremony_id, method, path, body, status, code, field
 ):
     before = written(database)
     kwargs = {"headers": headers["organiser" if method == "GET" else "staff"]}
-    if isinstance(body, bytes):
+    if isinstance(body, Body):
+        kwargs.update(body.request_kwargs(kwargs["headers"]))
+    elif isinstance(body, bytes):
         kwargs.update(data=body, content_type="application/json")
     elif body is not None:
         kwargs["json"] = body

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 from gunicorn.config import Config
+from gunicorn.http.message import MAX_REQUEST_LINE
 
 from tests.conftest import SECRET, wait_for
 from tests.deploy.contract import GUNICORN_CONF, REPO, gunicorn_settings
@@ -182,3 +183,21 @@ def _answers(url: str) -> bool:
         return requests.get(url, timeout=2).status_code == 200
     except requests.ConnectionError:
         return False
+
+
+def test_request_lines_may_be_as_long_as_gunicorn_allows():
+    assert gunicorn_settings({})["limit_request_line"] == MAX_REQUEST_LINE
+
+
+def test_a_url_over_the_services_limit_gets_their_json_414(served):
+    response = requests.get(f"{served.url}/healthz?pad={'x' * 5000}", timeout=5)
+
+    assert (response.status_code, response.headers["Content-Type"]) == (414, "application/json")
+    assert response.json()["code"] == "uri_too_long"
+
+
+def test_a_request_line_over_gunicorns_limit_gets_gunicorns_own_answer(served):
+    # What is left to gunicorn: it answers before any app sees the request.
+    response = requests.get(f"{served.url}/healthz?pad={'x' * MAX_REQUEST_LINE}", timeout=5)
+
+    assert (response.status_code, response.headers["Content-Type"]) == (414, "text/html")

@@ -6,6 +6,8 @@ Each row: (case, method, path with ``{ceremony}``, JSON body or raw bytes, statu
 
 from __future__ import annotations
 
+from tests.registration.bad_inputs import DEEP_JSON, MB, Body
+
 C = "{ceremony}"
 ANNOUNCE = f"/api/ceremonies/{C}/announcements"
 NOTE = {"subject": "Dress code", "body": "Business attire."}
@@ -66,13 +68,33 @@ PATH_CASES = [
     ("ceremony id not a uuid", "POST", "/api/ceremonies/42/announcements", NOTE, 404, None),
 ]
 
-ALL_CASES = QUERY_CASES + BODY_CASES + PATH_CASES
+HTTP_CASES = [
+    ("body nested 1000 deep", "POST", ANNOUNCE, DEEP_JSON, 400, None),
+    ("a number of 5000 digits", "POST", ANNOUNCE, b'{"subject": ' + b"9" * 5000 + b"}", 400, None),
+    (
+        "oversized body without Content-Length",
+        "POST",
+        ANNOUNCE,
+        Body(b"x" * (MB + 1), "application/json", chunked=True),
+        413,
+        None,
+    ),
+    ("form body", "POST", ANNOUNCE, Body(b"subject=Hi", "multipart/form-data"), 415, None),
+    ("body without a Content-Type", "POST", ANNOUNCE, Body(b'{"subject": "Hi"}'), 415, None),
+    ("method not allowed", "DELETE", "/api/deliveries", None, 405, None),
+    ("URL over 4096 bytes", "GET", "/api/deliveries?recipient=" + "x" * 5000, None, 414, None),
+]
+
+ALL_CASES = QUERY_CASES + BODY_CASES + PATH_CASES + HTTP_CASES
 
 
 def send(client, headers, ceremony_id, method, path, body):
-    """Send one case as an organiser; raw bytes go as a JSON-typed body, objects as JSON."""
+    """Send one case as an organiser; raw bytes go as a JSON-typed body, a ``Body`` as it is,
+    objects as JSON."""
     kwargs = {"headers": headers}
-    if isinstance(body, bytes):
+    if isinstance(body, Body):
+        kwargs.update(body.request_kwargs(headers))
+    elif isinstance(body, bytes):
         kwargs.update(data=body, content_type="application/json")
     elif body is not None:
         kwargs["json"] = body

@@ -6,7 +6,14 @@ import pytest
 
 from tests.notifications.bad_inputs import ALL_CASES, ANNOUNCE, field_named, send
 
-STATUS_CODES = {400: "invalid_json", 404: "not_found", 413: "payload_too_large"}
+STATUS_CODES = {
+    400: "invalid_json",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+}
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,38 @@ Each row: (case, method, path, body or raw bytes, status, error code, field name
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
+
 from tests.registration.conftest import ceremony_body
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body sent exactly as given, under its own Content-Type (none when None).
+
+    ``chunked`` streams it without a Content-Length, as a client that does not know the size
+    beforehand sends it; the test client then behaves as gunicorn, which ends the stream.
+    """
+
+    data: bytes
+    content_type: str | None = None
+    chunked: bool = False
+
+    def request_kwargs(self, headers: dict[str, str]) -> dict:
+        """What the test client needs to send this body with ``headers``."""
+        headers = dict(headers)
+        if self.content_type is not None:
+            headers["Content-Type"] = self.content_type
+        if not self.chunked:
+            return {"data": self.data, "headers": headers}
+        headers["Transfer-Encoding"] = "chunked"
+        return {
+            "input_stream": io.BytesIO(self.data),
+            "headers": headers,
+            "environ_overrides": {"wsgi.input_terminated": True},
+        }
+
 
 C = "{ceremony}"
 REG = f"/api/ceremonies/{C}/registrations"
@@ -560,18 +591,120 @@ INVITATION_CASES = [
     ("csv empty", "POST", f"{INV}/import", b"full_name,email\n", 422, "invalid_csv", "file"),
 ]
 
-ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES + INVITATION_CASES
+MB = 1024 * 1024
+#: Nested deeper than any parser's stack: 1,000 arrays inside one another.
+DEEP_JSON = b"[" * 1000 + b"]" * 1000
+#: Five invitees, a megabyte of blank lines (which the reader skips), then a sixth invitee: a
+#: body cut at the limit would import the first five.
+LONG_CSV = (
+    b"full_name,email\n"
+    + b"".join(b"Guest %d,guest%d@example.org\n" % (n, n) for n in range(5))
+    + b",\n" * (MB // 2 + 1)
+    + b"Last Guest,last@example.org\n"
+)
+LONG_QUERY = "?title=" + "x" * 5000
+
+HTTP_CASES = [
+    ("body nested 1000 deep", "POST", "/api/ceremonies", DEEP_JSON, 400, "invalid_json", "json"),
+    ("guest's body nested 1000 deep", "POST", REG, DEEP_JSON, 400, "invalid_json", "json"),
+    (
+        "a number of 5000 digits",
+        "POST",
+        "/api/ceremonies",
+        b'{"capacity": ' + b"9" * 5000 + b"}",
+        400,
+        "invalid_json",
+        "json",
+    ),
+    (
+        "oversized body without Content-Length",
+        "POST",
+        "/api/ceremonies",
+        Body(b"x" * (MB + 1), "application/json", chunked=True),
+        413,
+        "payload_too_large",
+        None,
+    ),
+    (
+        "oversized csv without Content-Length",
+        "POST",
+        f"{INV}/import",
+        Body(LONG_CSV, "text/csv", chunked=True),
+        413,
+        "payload_too_large",
+        None,
+    ),
+    (
+        "oversized guest's body without Content-Length",
+        "POST",
+        REG,
+        Body(b" " * (MB + 1), "application/json", chunked=True),
+        413,
+        "payload_too_large",
+        None,
+    ),
+    (
+        "form body to a JSON endpoint",
+        "POST",
+        "/api/ceremonies",
+        Body(b"title=Closing", "application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+        None,
+    ),
+    (
+        "text body to a JSON endpoint",
+        "POST",
+        REG,
+        Body(b'{"full_name": "Ada", "email": "ada@example.org"}', "text/plain"),
+        415,
+        "unsupported_media_type",
+        None,
+    ),
+    (
+        "body without a Content-Type",
+        "PATCH",
+        f"/api/ceremonies/{C}",
+        Body(b'{"title": "X"}'),
+        415,
+        "unsupported_media_type",
+        None,
+    ),
+    (
+        "csv import sent as JSON",
+        "POST",
+        f"{INV}/import",
+        Body(b'{"full_name": "Amina"}', "application/json"),
+        415,
+        "unsupported_media_type",
+        None,
+    ),
+    ("method not allowed", "DELETE", "/api/ceremonies", None, 405, "method_not_allowed", None),
+    (
+        "URL over 4096 bytes",
+        "GET",
+        "/api/ceremonies" + LONG_QUERY,
+        None,
+        414,
+        "uri_too_long",
+        None,
+    ),
+]
+
+ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES + INVITATION_CASES + HTTP_CASES
 
 
 def send(client, headers, ceremony_id, method, path, body):
-    """Send one case; raw bytes go as a JSON-typed body, objects as JSON."""
+    """Send one case; raw bytes go as a JSON-typed body, a ``Body`` as it is, objects as JSON."""
     url = path.replace(C, ceremony_id)
     # Guests register without a token; everything else here is an organiser's request.
     public = method == "POST" and url.endswith("/registrations")
     kwargs = {"headers": {} if public else headers}
     if method == "GET" and url.endswith(("/registrations", "/invitations")):
         kwargs["query_string"] = {"status": "lost"}
-    if isinstance(body, bytes):
+    if isinstance(body, Body):
+        kwargs.update(body.request_kwargs(kwargs["headers"]))
+    elif isinstance(body, bytes):
         csv_upload = url.endswith("/import")
         kwargs.update(data=body, content_type="text/csv" if csv_upload else "application/json")
     elif body is not None:

@@ -9,6 +9,7 @@ token speaks for, the order uploaded scans are applied in, admission by name.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from ..signing.keys import KeyRing
 from .search import badge_code_for
 from .writes import ENTER, LEAVE, write_scan
 
+log = logging.getLogger(__name__)
+
 #: HTTP status of each verdict, through the API and in offline upload results alike.
 VERDICT_STATUS = {
     "admitted": 201,
@@ -40,6 +43,9 @@ VERDICT_STATUS = {
     "revoked": 409,
     "wrong_ceremony": 409,
     "invalid": 422,
+    # An uploaded scan the database failed to record: nothing of it was kept, so the door may
+    # send it again under the same nonce.
+    "not_recorded": 503,
 }
 #: Times in a verdict; stored answers keep them as ISO text and get them back as datetimes.
 _TIMES = ("at", "admitted_at")
@@ -252,11 +258,24 @@ def record_uploaded_scans(
     """Apply scans a door made offline, in the order they were made; verdicts as given.
 
     Each scan gets its own transaction and the verdict a live scan would have had at that
-    moment, so an admission scanned before an exit is applied before it.
+    moment, so an admission scanned before an exit is applied before it. A scan the database
+    fails to record gets ``not_recorded`` and the others go on: an error for the whole upload
+    would hide the verdicts already applied (a retried upload gets them again by nonce anyway).
     """
     verdicts: list[Verdict | None] = [None] * len(scans)
     for index in sorted(range(len(scans)), key=lambda i: scans[i].scanned_at):
-        verdicts[index] = record_scan(database, keys, scans[index], ceremony_id=ceremony_id)
+        scan = scans[index]
+        try:
+            verdicts[index] = record_scan(database, keys, scan, ceremony_id=ceremony_id)
+        except Exception:
+            log.exception(
+                "uploaded scan %r for ceremony %s not recorded",
+                scan.nonce,
+                ceremony_id,
+                extra={"ceremony_id": str(ceremony_id)},
+            )
+            CHECKINS.labels("not_recorded").inc()
+            verdicts[index] = Verdict("not_recorded", {"result": "not_recorded"})
     return verdicts
 
 

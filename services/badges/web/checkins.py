@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.access import BEARER, ceremony_role, current_principal, require_role
-from shared.web import service_context
+from shared.web import ErrorSchema, service_context
 
 from ..door.checkin import Verdict, record_scan, record_uploaded_scans, scan_at_gate
 from ..projections import known_ceremony
@@ -34,7 +34,12 @@ class Checkins(MethodView):
     @blp.arguments(CheckinInSchema())
     @blp.response(201, CheckinResultSchema())
     @blp.alt_response(409, schema=CheckinResultSchema, description="Refused at the door.")
-    @blp.alt_response(422, schema=CheckinResultSchema, description="Not a valid badge code.")
+    @blp.alt_response(
+        422,
+        # A code that is no badge gets the door's verdict; a malformed request, the error format.
+        schema={"oneOf": [CheckinResultSchema, ErrorSchema]},
+        description="Not a valid badge code, or not a valid request.",
+    )
     @blp.doc(security=BEARER)
     def post(self, fields):
         """Scan a badge at a door (staff): admitted, already_admitted, revoked, ... as JSON."""

@@ -96,6 +96,10 @@ class CheckinResultSchema(Schema):
 class OfflineResultSchema(CheckinResultSchema):
     """The verdict on one uploaded scan."""
 
+    result = fields.String(
+        validate=validate.OneOf((*CHECKIN_RESULTS, "not_recorded")),
+        metadata={"description": "not_recorded: the server failed to keep it; send it again."},
+    )
     nonce = fields.String()
     status = fields.Integer(metadata={"description": "The HTTP status the scan would have had."})
 
@@ -195,6 +199,7 @@ class ScannerBundleSchema(Schema):
 
     ceremony_id = fields.UUID()
     title = fields.String()
+    ends_at = fields.AwareDateTime(metadata={"description": "The door forgets it a day after."})
     generated_at = fields.AwareDateTime()
     keys = fields.List(fields.Nested(PublicKeySchema))
     revoked = fields.List(fields.String(), metadata={"description": "Serials of revoked badges."})

@@ -141,11 +141,16 @@ export class LocalDoor {
       const url = `/api/ceremonies/${this.ceremonyId}/offline-scans`;
       const { status, body } = await api.request("POST", url, { scans: payload }, 20000);
       if (status !== 200) throw new UploadRefused(body?.message || `upload refused: ${status}`);
+      // A scan the server failed to record (5xx) stays queued: its nonce makes sending it
+      // again safe. Every other answer is final.
+      const recorded = batch.filter((scan, index) => body.results[index].status < 500);
       body.results.forEach((answer, index) => {
-        if (answer.result !== batch[index].local_result) conflicts.push({ scan: batch[index], answer });
+        if (answer.status < 500 && answer.result !== batch[index].local_result) {
+          conflicts.push({ scan: batch[index], answer });
+        }
       });
-      await this.store.removeScans(batch.map((scan) => scan.nonce));
-      const sent = new Set(batch.map((scan) => scan.nonce));
+      await this.store.removeScans(recorded.map((scan) => scan.nonce));
+      const sent = new Set(recorded.map((scan) => scan.nonce));
       this.waiting = this.waiting.filter((scan) => !sent.has(scan.nonce));
     }
     return conflicts;
