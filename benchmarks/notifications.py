@@ -257,6 +257,8 @@ def measure_latency(seconds: float, rate: float, threads: int) -> tuple[Result, 
         "CEREMONY_SMTP_URL": f"smtp://127.0.0.1:{TIMED_SINK_PORT}",
         "CEREMONY_DELIVERY_THREADS": str(threads),
         "CEREMONY_LOG_LEVEL": "WARNING",
+        "CEREMONY_RATE_LIMIT_PER_ADDRESS": "10000000/minute",
+        "CEREMONY_RATE_LIMIT_PER_CEREMONY": "10000000/minute",
         **{f"CEREMONY_{name.upper()}_DATABASE_URL": url for name, url in urls.items()},
         **{f"CEREMONY_PUBLIC_URL_{n.upper()}": f"http://127.0.0.1:{PORTS[n]}" for n in urls},
     }
@@ -440,6 +442,7 @@ def create_ceremony(port: int) -> str:
         "venue": body["venue"],
         "capacity": body["capacity"],
         "languages": body["languages"],
+        "registration_mode": "open",
     }
     response = requests.post(
         f"http://127.0.0.1:{port}/api/ceremonies",
