@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+from dataclasses import dataclass
 
 from tests.deploy.contract import DEPLOY
 
@@ -46,3 +48,39 @@ def stages() -> dict[str, list[tuple[str, str]]]:
 def runtime() -> list[tuple[str, str]]:
     """The instructions of the last stage: what the image is."""
     return list(stages().values())[-1]
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One COPY: the stage it copies from (None: the build context), sources and destination."""
+
+    stage: str | None
+    sources: list[str]
+    destination: str
+
+
+def copies(steps: list[tuple[str, str]]) -> list[Copy]:
+    """The COPY instructions of a stage."""
+    found = []
+    for instruction, rest in steps:
+        if instruction != "COPY":
+            continue
+        words = shlex.split(rest)
+        options = dict(w[2:].partition("=")[::2] for w in words if w.startswith("--"))
+        paths = [w for w in words if not w.startswith("--")]
+        found.append(Copy(options.get("from"), paths[:-1], paths[-1]))
+    return found
+
+
+def environment(steps: list[tuple[str, str]]) -> dict[str, str]:
+    """The variables a stage's ENV instructions set (KEY=VALUE form)."""
+    variables = {}
+    for instruction, rest in steps:
+        if instruction == "ENV":
+            variables.update(word.split("=", 1) for word in shlex.split(rest))
+    return variables
+
+
+def workdir(steps: list[tuple[str, str]]) -> str:
+    """The stage's last WORKDIR."""
+    return [rest for instruction, rest in steps if instruction == "WORKDIR"][-1]

@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from shared.config import PORTS, load_settings
+from tests.deploy.caddyfile import CADDYFILE, ENV_PLACEHOLDER
+from tests.deploy.caddyfile import site as caddy_site
 from tests.deploy.contract import (
     DEFINITIONS,
     DEPLOY,
@@ -98,7 +100,7 @@ def container_port(mapping: str) -> int:
 
 
 def test_the_suite_and_its_infrastructure_are_services(services):
-    expected = {"rabbitmq", "postgres", "mailpit", "migrate", *web_and_workers()}
+    expected = {"caddy", "rabbitmq", "postgres", "redis", "mailpit", "migrate", *web_and_workers()}
     assert set(services) == expected
 
 
@@ -148,15 +150,28 @@ def test_the_migration_container_upgrades_the_databases(ceremony):
     assert split_command(ceremony["migrate"]["command"]) == ["ceremony", "db", "upgrade"]
 
 
-def test_web_containers_listen_and_publish_the_suite_ports(ceremony):
+def test_web_containers_listen_on_the_suite_ports_and_publish_none(ceremony):
     found = {
         name: (
             int(ceremony[f"{name}-web"]["environment"]["PORT"]),
-            *(container_port(p) for p in ceremony[f"{name}-web"]["ports"]),
+            *(container_port(p) for p in ceremony[f"{name}-web"].get("ports", [])),
         )
         for name in PORTS
     }
-    assert found == {name: (port, port) for name, port in PORTS.items()}
+    assert found == {name: (port,) for name, port in PORTS.items()}
+
+
+def test_only_caddy_publishes_to_the_network_and_the_consoles_to_this_machine_only(services):
+    published = {
+        name: sorted(str(port) for port in service["ports"])
+        for name, service in services.items()
+        if service.get("ports")
+    }
+    assert published == {
+        "caddy": ["443:443", "443:443/udp", "80:80"],
+        "rabbitmq": ["127.0.0.1:15672:15672"],
+        "mailpit": ["127.0.0.1:8025:8025"],
+    }
 
 
 def test_web_health_checks_ask_the_service_for_readiness(ceremony):
@@ -241,17 +256,34 @@ def test_rabbitmq_loads_the_definitions_and_the_users_at_boot(services):
     assert (loaded, len(users), config_mounted) == ({DEFINITIONS}, 1, True)
 
 
-def test_the_brokers_user_may_use_the_vhost_of_the_definitions(compose, ceremony):
-    users = json.loads(compose["configs"]["rabbitmq-users"]["content"])
-    url = urlsplit(ceremony["registration-worker"]["environment"]["CEREMONY_BROKER_URL"])
-    vhost = url.path.lstrip("/")
-    user = next(u for u in users["users"] if u["name"] == url.username)
-    granted = {(p["user"], p["vhost"]) for p in users["permissions"]}
-    assert (user["password"], (url.username, vhost) in granted, vhost) == (
-        url.password,
-        True,
-        definitions()["vhosts"][0]["name"],
-    )
+def test_each_process_logs_in_to_rabbitmq_as_its_own_service(compose, ceremony):
+    passwords = {
+        u["name"]: u["password"]
+        for u in json.loads(compose["configs"]["rabbitmq-users"]["content"])["users"]
+    }
+    granted = {(p["user"], p["vhost"]) for p in definitions()["permissions"]}
+    found = {}
+    for name in web_and_workers():
+        url = urlsplit(ceremony[name]["environment"]["CEREMONY_BROKER_URL"])
+        found[name] = (
+            url.hostname,
+            url.username,
+            passwords.get(url.username) == url.password,
+            (url.username, url.path.lstrip("/")) in granted,
+        )
+    assert found == {name: ("rabbitmq", name.rsplit("-", 1)[0], True, True) for name in found}
+
+
+def test_the_passwords_are_for_the_users_of_the_definitions_and_imported_after_them(
+    compose, services
+):
+    users = json.loads(compose["configs"]["rabbitmq-users"]["content"])["users"]
+    target = next(c["target"] for c in services["rabbitmq"]["configs"])
+    assert (
+        {u["name"]: u["tags"] for u in users},
+        Path(target).name > DEFINITIONS.name,
+        all(u["password"] for u in users),
+    ) == ({u["name"]: u["tags"] for u in definitions()["users"]}, True, True)
 
 
 def test_postgres_runs_init_sql_with_the_passwords_it_reads(services):
@@ -293,3 +325,57 @@ def test_the_retry_delay_matches_the_retry_queues_of_the_definitions(ceremony):
         for name in web_and_workers()
     }
     assert {int(delay * 1000) for delay in delays} == ttls
+
+
+def test_links_point_at_the_https_hostname_caddy_serves(services, ceremony):
+    hostname = services["caddy"]["environment"]["CEREMONY_HOSTNAME"]
+    served = ENV_PLACEHOLDER.sub(
+        lambda m: services["caddy"]["environment"][m["name"]], caddy_site().address
+    )
+    urls = {
+        value
+        for service in ceremony.values()
+        for key, value in service["environment"].items()
+        if key.startswith("CEREMONY_PUBLIC_URL_")
+    }
+    assert (served, urls) == (hostname, {f"https://{hostname}"})
+
+
+def test_caddy_is_given_every_variable_its_caddyfile_reads(services):
+    read = {m["name"] for m in ENV_PLACEHOLDER.finditer(CADDYFILE.read_text())}
+    assert read - set(services["caddy"]["environment"]) == set()
+
+
+def test_caddy_mounts_its_caddyfile_and_keeps_its_certificates(services):
+    mounts = dict(volume.split(":")[:2] for volume in services["caddy"]["volumes"])
+    assert (
+        (DEPLOY / next(s for s, t in mounts.items() if t == "/etc/caddy/Caddyfile")).resolve(),
+        mounts.get("caddy-data"),
+    ) == (CADDYFILE, "/data")
+
+
+def test_caddy_proxies_to_the_web_containers_on_their_ports(ceremony):
+    caddy = caddy_site()
+    upstreams = {caddy.upstream(name) for name in caddy.matchers}
+    assert upstreams == {
+        f"{name}-web:{ceremony[f'{name}-web']['environment']['PORT']}" for name in PORTS
+    }
+
+
+def test_web_containers_trust_caddy_alone_and_count_rate_limits_in_redis(services, ceremony):
+    found = {}
+    for name in PORTS:
+        settings = load_settings(name, ceremony[f"{name}-web"]["environment"])
+        storage = urlsplit(settings.rate_limit_storage_url)
+        found[name] = (
+            settings.trusted_proxies,
+            storage.scheme,
+            services[storage.hostname]["image"].split(":")[0],
+        )
+    assert found == dict.fromkeys(PORTS, (1, "redis", "redis"))
+
+
+def test_the_notifications_worker_fetches_badges_on_the_compose_network(ceremony):
+    url = urlsplit(ceremony["notifications-worker"]["environment"]["CEREMONY_INTERNAL_URL_BADGES"])
+    badges = ceremony["badges-web"]["environment"]["PORT"]
+    assert (url.scheme, url.hostname, url.port) == ("http", "badges-web", int(badges))

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import shlex
 import tomllib
+from pathlib import Path, PurePosixPath
 
+from services.badges.door.page import DEFAULT_DECODER
 from services.badges.printing.fonts import FONT_FILES
+from shared.config import load_settings
 from tests.deploy.contract import DEPLOY, IMAGE_WORKDIR, REPO, command_problem
-from tests.deploy.dockerfile import runtime, stages
+from tests.deploy.dockerfile import copies, environment, runtime, stages, workdir
 
 DOCKERIGNORE = DEPLOY / "Dockerfile.dockerignore"
 
 
-def test_the_image_is_built_in_stages_from_python_3_11_slim():
+def test_the_image_is_built_in_stages_from_python_3_11_slim_and_a_node_stage():
     assert {name: steps[0][1] for name, steps in stages().items()} == {
+        "decoder": "node:22-bookworm-slim",
         "build": "python:3.11-slim",
         "runtime": "python:3.11-slim",
     }
@@ -91,6 +96,42 @@ def _ignored(path: str) -> bool:
 def test_the_build_context_holds_the_sources_and_not_local_state():
     sent = ["pyproject.toml", "README.md", "shared/config.py", "services/badges/app.py"]
     sent += ["deploy/gunicorn.conf.py", "deploy/constraints.txt"]
+    sent += ["package.json", "package-lock.json"]
     kept_out = [".venv/bin/python", "var/registration.db", ".git/HEAD", "deploy/.env"]
     kept_out.append("shared/__pycache__/config.cpython-311.pyc")
+    kept_out.append("node_modules/jsqr/dist/jsQR.js")
     assert ([p for p in sent if _ignored(p)], [p for p in kept_out if not _ignored(p)]) == ([], [])
+
+
+def test_the_node_stage_installs_the_production_dependencies_of_the_lockfile():
+    decoder = stages()["decoder"]
+    copied = {source for copy in copies(decoder) for source in copy.sources}
+    installs = [
+        shlex.split(rest) for instruction, rest in decoder if instruction == "RUN" and "npm" in rest
+    ]
+    lock = json.loads((REPO / "package-lock.json").read_text())["packages"]
+    assert (copied, installs[0][:2], "--omit=dev" in installs[0], len(installs)) == (
+        {"package.json", "package-lock.json"},
+        ["npm", "ci"],
+        True,
+        1,
+    )
+    assert not lock["node_modules/jsqr"].get("dev", False)
+
+
+def test_the_decoder_lands_where_the_setting_points():
+    # The file a checkout's `npm ci` puts beside the sources, which the door page looks for.
+    origin = f"{workdir(stages()['decoder'])}/{DEFAULT_DECODER.relative_to(REPO)}"
+    placed = [c.destination for c in copies(runtime()) if origin in c.sources]
+    settings = load_settings("badges", environment(runtime()))
+    assert [Path(path) for path in placed] == [settings.door_decoder_path]
+
+
+def test_no_node_runtime_ends_up_in_the_image():
+    taken = [source for c in copies(runtime()) if c.stage == "decoder" for source in c.sources]
+    runs = " ".join(rest for instruction, rest in runtime() if instruction == "RUN")
+    assert (
+        runtime()[0][1],
+        sorted(PurePosixPath(source).name for source in taken),
+        {"node", "nodejs", "npm"} & set(re.split(r"[\s=]+", runs)),
+    ) == ("python:3.11-slim", ["LICENSE", "jsQR.js"], set())

@@ -32,6 +32,7 @@ from tests.deploy.manifests import (
     is_builtin,
     secret_example,
 )
+from tests.deploy.routes import routes
 
 ROLES = ("web", "worker")
 
@@ -76,7 +77,18 @@ def test_the_other_resources_are_those_of_the_rabbitmq_and_cloudnativepg_operato
 
 
 def test_every_service_has_a_web_and_a_worker_deployment(docs):
-    assert {d["metadata"]["name"] for d in find(docs, "Deployment")} == deployment_names()
+    suite = {c.name for c in containers(docs) if c.workload["kind"] == "Deployment"}
+    assert suite == deployment_names()
+
+
+def test_the_other_deployment_is_redis_at_a_pinned_version(docs):
+    others = {d["metadata"]["name"] for d in find(docs, "Deployment")} - deployment_names()
+    redis = find(docs, "Deployment", "ceremony-redis")[0]["spec"]["template"]["spec"]
+    images = [c["image"].partition(":") for c in redis["containers"]]
+    assert (others, [(name, bool(tag) and tag != "latest") for name, _, tag in images]) == (
+        {"ceremony-redis"},
+        [("redis", True)],
+    )
 
 
 def test_every_suite_container_runs_a_command_of_the_suite(docs):
@@ -303,21 +315,53 @@ def test_rabbitmq_nodes_import_the_definitions_and_the_users_at_boot(docs):
     ) == (definitions(), ["ceremony-rabbitmq-users"])
 
 
-def test_the_broker_url_names_the_cluster_and_a_user_of_its_vhost(docs):
+def test_the_broker_url_names_the_cluster_and_the_services_own_user_of_its_vhost(docs):
     cluster = find(docs, "RabbitmqCluster")[0]["metadata"]["name"]
-    users_secret = next(
-        s for s in secret_example() if s["metadata"]["name"] == "ceremony-rabbitmq-users"
+    granted = {(p["user"], p["vhost"]) for p in definitions()["permissions"]}
+    found = {}
+    for c in containers(docs):
+        if c.workload["kind"] != "Deployment":
+            continue
+        url = urlsplit(c.expanded("CEREMONY_BROKER_URL", docs))
+        password = c.env[referenced_variables(c.env["CEREMONY_BROKER_URL"])[0]]
+        found[c.name] = (
+            url.hostname,
+            url.username,
+            (url.username, url.path.lstrip("/")) in granted,
+            password[1:],
+        )
+    assert found == {
+        name: (cluster, service, True, (f"ceremony-rabbitmq-{service}", "password"))
+        for name in deployment_names()
+        for service in [name.rsplit("-", 1)[0]]
+    }
+
+
+def test_rabbitmq_imports_the_passwords_the_services_log_in_with():
+    example = {s["metadata"]["name"]: s["stringData"] for s in secret_example()}
+    users = json.loads(example["ceremony-rabbitmq-users"]["users.json"])["users"]
+    imported = {u["name"]: u["password"] for u in users}
+    logins = {
+        example[f"ceremony-rabbitmq-{name}"]["username"]: example[f"ceremony-rabbitmq-{name}"][
+            "password"
+        ]
+        for name in PORTS
+    }
+    assert (logins, {u["name"]: u["tags"] for u in users}) == (
+        {name: imported.get(name) for name in PORTS},
+        {u["name"]: u["tags"] for u in definitions()["users"]},
     )
-    users = json.loads(users_secret["stringData"]["users.json"])
-    granted = {(p["user"], p["vhost"]) for p in users["permissions"]}
-    urls = {
-        urlsplit(c.expanded("CEREMONY_BROKER_URL", docs))
-        for c in containers(docs)
-        if c.workload["kind"] == "Deployment"
-    }
-    assert {(u.hostname, (u.username, u.path.lstrip("/")) in granted) for u in urls} == {
-        (cluster, True)
-    }
+
+
+def test_the_passwords_file_is_imported_after_the_definitions(docs):
+    # RabbitMQ imports the files of its definitions folder in name order; definitions.json
+    # lists the users without a password, which the users' file then sets.
+    definitions_map = next(
+        c for c in find(docs, "ConfigMap") if c["metadata"]["name"].startswith("ceremony-rabbitmq")
+    )
+    example = {s["metadata"]["name"]: s["stringData"] for s in secret_example()}
+    files = [*definitions_map["data"], *example["ceremony-rabbitmq-users"]]
+    assert sorted(files) == ["definitions.json", "users.json"]
 
 
 def test_database_urls_name_the_roles_and_databases_of_the_postgres_cluster(docs):
@@ -357,3 +401,95 @@ def test_the_production_overlay_runs_the_image_from_its_registry(production):
 def test_the_production_overlay_keeps_everything_in_the_namespace(production):
     namespaced = [d for d in production if d["kind"] != "Namespace"]
     assert {d["metadata"].get("namespace") for d in namespaced} == {"ceremony"}
+
+
+def test_web_pods_count_rate_limits_in_the_redis_of_the_manifests_and_trust_one_proxy(docs):
+    redis = find(docs, "Service", "ceremony-redis")[0]
+    pods = find(docs, "Deployment", "ceremony-redis")[0]["spec"]["template"]["metadata"]
+    found = {}
+    for name in PORTS:
+        web = by_name(docs)[f"{name}-web"]
+        plain = {k: v for k, v in web.variables(docs).items() if isinstance(v, str)}
+        settings = load_settings(name, plain)
+        storage = urlsplit(settings.rate_limit_storage_url)
+        found[name] = (settings.trusted_proxies, storage.scheme, storage.hostname, storage.port)
+    assert found == dict.fromkeys(
+        PORTS, (1, "redis", redis["metadata"]["name"], redis["spec"]["ports"][0]["port"])
+    )
+    assert redis["spec"]["selector"].items() <= pods["labels"].items()
+
+
+def test_redis_keeps_nothing_on_disk(docs):
+    container = find(docs, "Deployment", "ceremony-redis")[0]["spec"]["template"]["spec"]
+    args = container["containers"][0]["args"]
+    assert (args[args.index("--save") + 1], args[args.index("--appendonly") + 1]) == ("", "no")
+
+
+def test_the_notifications_worker_fetches_badges_from_the_badges_service(docs):
+    worker = by_name(docs)["notifications-worker"]
+    url = urlsplit(worker.expanded("CEREMONY_INTERNAL_URL_BADGES", docs))
+    service = find(docs, "Service", "badges")[0]
+    assert (url.scheme, url.hostname, url.port) == (
+        "http",
+        service["metadata"]["name"],
+        service["spec"]["ports"][0]["port"],
+    )
+
+
+def _ingress_paths(production) -> dict[str, list[tuple[str, str, str]]]:
+    """Host → its (pathType, path, backend Service) of the production Ingress."""
+    ingress = find(production, "Ingress")[0]["spec"]
+    return {
+        rule["host"]: [
+            (p["pathType"], p["path"], p["backend"]["service"]["name"])
+            for p in rule["http"]["paths"]
+        ]
+        for rule in ingress["rules"]
+    }
+
+
+def _ingress_backends(paths, path: str) -> list[str]:
+    """The Services an Ingress host sends ``path`` to (Exact, or Prefix by whole segments)."""
+    segments = [s for s in path.split("/") if s]
+    found = []
+    for kind, pattern, service in paths:
+        prefix = [s for s in pattern.split("/") if s]
+        if (kind == "Exact" and path == pattern) or (
+            kind == "Prefix" and segments[: len(prefix)] == prefix
+        ):
+            found.append(service)
+    return found
+
+
+def test_the_ingress_hosts_are_the_public_urls_and_send_each_to_its_service(production):
+    config = find(production, "ConfigMap", "ceremony-config")[0]["data"]
+    hosts = {
+        urlsplit(config[f"CEREMONY_PUBLIC_URL_{name.upper()}"]).hostname: name for name in PORTS
+    }
+    paths = _ingress_paths(production)
+    assert {host: {service for _, _, service in paths[host]} for host in paths} == {
+        host: {name} for host, name in hosts.items()
+    }
+
+
+def test_the_ingress_routes_every_public_route_to_its_service(production):
+    config = find(production, "ConfigMap", "ceremony-config")[0]["data"]
+    paths = _ingress_paths(production)
+    public = [route for route in routes() if route.public]
+    found = {}
+    for route in public:
+        host = urlsplit(config[f"CEREMONY_PUBLIC_URL_{route.service.upper()}"]).hostname
+        found[(route.service, route.rule)] = set(_ingress_backends(paths[host], route.sample))
+    assert found == {(route.service, route.rule): {route.service} for route in public}
+
+
+def test_the_ingress_exposes_no_health_readiness_metrics_or_docs(production):
+    paths = _ingress_paths(production)
+    internal = [route for route in routes() if not route.public]
+    exposed = {
+        (host, route.rule)
+        for host, host_paths in paths.items()
+        for route in internal
+        if _ingress_backends(host_paths, route.sample)
+    }
+    assert exposed == set()

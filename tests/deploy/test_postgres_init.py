@@ -6,22 +6,13 @@ The script creates roles and databases with fixed names, so it runs in a throwaw
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
-from types import SimpleNamespace
-
 import psycopg
 import pytest
 
 from shared.cli import main as ceremony
 from shared.config import PORTS
-from tests.conftest import service_missing
 from tests.deploy.contract import DEPLOY
+from tests.deploy.private_postgres import private_postgres, psql
 
 pytestmark = pytest.mark.integration
 
@@ -29,60 +20,17 @@ INIT_SQL = DEPLOY / "postgres" / "init.sql"
 PASSWORDS = {name: f"{name}0pass{index}" for index, name in enumerate(PORTS)}
 
 
-def server_program(name: str) -> str | None:
-    """The newest installed PostgreSQL server program ``name`` (initdb, pg_ctl)."""
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=_version)
-    return found[-1] if found else shutil.which(name)
-
-
-def _version(path: str) -> int:
-    return int(Path(path).parts[-3]) if Path(path).parts[-3].isdigit() else 0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def postgres():
     """A private PostgreSQL with init.sql run in it by psql, as the image's entrypoint does."""
-    initdb, pg_ctl = server_program("initdb"), server_program("pg_ctl")
-    if not (initdb and pg_ctl and shutil.which("psql")):
-        service_missing("the PostgreSQL server programs (initdb, pg_ctl) and psql")
-    folder = Path(tempfile.mkdtemp(prefix="ceremony-pg-"))
-    # The server refuses to run as root.
-    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_owner:
-        shutil.chown(folder, "postgres")
-    data, port = folder / "data", _free_port()
-    run = SimpleNamespace(folder=folder, port=port)
-    try:
-        subprocess.run(
-            [*as_owner, initdb, "-D", str(data), "-U", "postgres", "--auth-local=trust",
-             "--auth-host=scram-sha-256"],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
-        subprocess.run(
-            [*as_owner, pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"),
-             "-w", "start"],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-        run.init = subprocess.run(
-            ["psql", "-v", "ON_ERROR_STOP=1", "--no-psqlrc", "--no-password", "-h", str(folder),
-             "-p", str(port), "-U", "postgres", "-d", "postgres", "-f", str(INIT_SQL)],
-            env=os.environ | {f"{name.upper()}_DB_PASSWORD": pw for name, pw in PASSWORDS.items()},
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+    with private_postgres() as run:
+        run.init = psql(
+            run,
+            "-f",
+            str(INIT_SQL),
+            env={f"{name.upper()}_DB_PASSWORD": pw for name, pw in PASSWORDS.items()},
+        )
         yield run
-    finally:
-        subprocess.run(
-            [*as_owner, pg_ctl, "-D", str(data), "-m", "fast", "stop"],
-            capture_output=True, timeout=120,
-        )  # fmt: skip
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def url(postgres, role: str, database: str) -> str:
