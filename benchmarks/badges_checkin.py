@@ -49,7 +49,7 @@ from shared.db import Database
 from shared.migrations import upgrade
 from shared.outbox import backlog
 
-SECRET = "benchmark-secret"
+SECRET = "benchmark-secret-not-for-production-use"
 VHOST = f"ceremony-bench-{uuid.uuid4().hex[:6]}"
 AMQP = f"amqp://guest:guest@127.0.0.1:5672/{VHOST}"
 BADGES_PORT, FLOOR_PORT = 18002, 18009

@@ -58,7 +58,7 @@ from shared.events import make_envelope as envelope
 from shared.events import parse_envelope
 from shared.migrations import upgrade
 
-SECRET = "benchmark-secret"
+SECRET = "benchmark-secret-not-for-production-use"
 VHOST = f"ceremony-bench-{uuid.uuid4().hex[:6]}"
 AMQP = f"amqp://guest:guest@127.0.0.1:5672/{VHOST}"
 PORTS = {"registration": 18101, "badges": 18102, "notifications": 18103, "stub": 18104}

@@ -35,7 +35,7 @@ from shared.db import Database
 from shared.migrations import upgrade
 from shared.outbox import publish_event, relay_batch
 
-SECRET = "benchmark-secret"
+SECRET = "benchmark-secret-not-for-production-use"
 VHOST = f"ceremony-bench-{uuid.uuid4().hex[:6]}"
 AMQP = f"amqp://guest:guest@127.0.0.1:5672/{VHOST}"
 CEREMONY: dict[str, str] = {}

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from .secret_keys import SecretKeys
+
 ROLES = ("organiser", "staff")
 #: The longest gate name a scan records.
 GATE_MAX_CHARS = 64
@@ -41,9 +43,15 @@ class Principal:
 class Signer:
     """Issues and checks tokens and capabilities with one secret."""
 
-    def __init__(self, secret: str):
-        self._tokens = URLSafeSerializer(secret, salt="ceremony.bearer-token")
-        self._capabilities = URLSafeSerializer(secret, salt="ceremony.capability")
+    def __init__(self, secret: str | SecretKeys):
+        keys = secret if isinstance(secret, SecretKeys) else SecretKeys(secret)
+        # Each with its own derived key; the salts keep telling the two apart as before.
+        self._tokens = URLSafeSerializer(
+            keys.verification_keys("bearer-token"), salt="ceremony.bearer-token"
+        )
+        self._capabilities = URLSafeSerializer(
+            keys.verification_keys("capability"), salt="ceremony.capability"
+        )
 
     def issue_token(
         self,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .config import PORTS, ConfigurationError, load_settings
 from .logs import configure_logging
+from .secret_keys import SecretKeys
 from .service import Service
 
 log = logging.getLogger(__name__)
@@ -40,17 +41,18 @@ def embedded_secret(var_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def secret_for_cli() -> str:
-    """``CEREMONY_SECRET_KEY``, or the embedded suite's kept secret."""
+def secret_for_cli() -> SecretKeys:
+    """``CEREMONY_SECRET_KEY`` (and the previous ones), or the embedded suite's kept secret."""
     settings = load_settings("registration")
-    if settings.secret_key:
-        return settings.secret_key
-    path = settings.var_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    raise ConfigurationError(
-        "CEREMONY_SECRET_KEY is not set and no embedded suite has run here (no var/secret_key)"
-    )
+    if not settings.secret_key:
+        path = settings.var_dir / "secret_key"
+        if not path.exists():
+            raise ConfigurationError(
+                "CEREMONY_SECRET_KEY is not set and no embedded suite has run here "
+                "(no var/secret_key)"
+            )
+        settings = settings.with_overrides(secret_key=path.read_text().strip())
+    return settings.secret_keys()
 
 
 def cmd_run(args) -> int:

@@ -19,6 +19,8 @@ from environs import Env, EnvValidationError
 from marshmallow import ValidationError
 from marshmallow.validate import URL, OneOf, Range
 
+from .secret_keys import SecretKeys, WeakSecret, check_secret
+
 PREFIX = "CEREMONY_"
 
 #: Default port of each service; the embedded run and the public URLs use them.
@@ -140,6 +142,8 @@ class Settings:
     rate_limit_per_ceremony: str = "600/minute"
     #: Proxies in front of the services whose X-Forwarded-For is believed (0: none).
     trusted_proxies: int = 0
+    #: Secrets replaced by CEREMONY_SECRET_KEY: what they signed or sealed still opens.
+    previous_secret_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         problems = [f"{name}={value!r}: {message}" for name, value, message in self._problems()]
@@ -183,7 +187,23 @@ class Settings:
                 "CEREMONY_SECRET_KEY is not set: production entry points refuse to start "
                 "without it (`ceremony run` generates one under var/ for the embedded suite)"
             )
+        try:
+            check_secret(self.secret_key)
+        except WeakSecret as exc:
+            raise ConfigurationError(f"CEREMONY_SECRET_KEY {exc}") from None
         return self.secret_key
+
+    def secret_keys(self) -> SecretKeys:
+        """The current secret and the previous ones still accepted, each checked."""
+        current = self.require_secret()
+        for index, secret in enumerate(self.previous_secret_keys):
+            try:
+                check_secret(secret)
+            except WeakSecret as exc:
+                raise ConfigurationError(
+                    f"CEREMONY_PREVIOUS_SECRET_KEYS (item {index + 1}) {exc}"
+                ) from None
+        return SecretKeys(current, tuple(self.previous_secret_keys))
 
     def with_overrides(self, **changes) -> Settings:
         """A copy with some settings replaced and checked (tests and the embedded run use it)."""
@@ -254,6 +274,9 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
             "RATE_LIMIT_PER_CEREMONY", Settings.rate_limit_per_ceremony
         ),
         "trusted_proxies": env.int("TRUSTED_PROXIES", Settings.trusted_proxies),
+        "previous_secret_keys": tuple(
+            secret.strip() for secret in env.list("PREVIOUS_SECRET_KEYS", []) if secret.strip()
+        ),
     }
     try:
         env.seal()

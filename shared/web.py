@@ -177,7 +177,7 @@ def init_service_app(
     configure_logging(settings.service, fmt=settings.log_format, level=settings.log_level)
     database = Database(settings.database_url)
     app.extensions["ceremony"] = ServiceContext(
-        settings=settings, database=database, signer=Signer(settings.require_secret())
+        settings=settings, database=database, signer=Signer(settings.secret_keys())
     )
     # Scrape-time gauges: the outbox backlog and the dead letters waiting.
     state = StateCollector(settings, database, service.outbox)

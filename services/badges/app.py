@@ -31,7 +31,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     settings = resolve_settings("badges", config)
     app = Flask(__name__)
     api = init_service_app(app, settings, SERVICE, title="Ceremony badges", version="1")
-    install_key_ring(app, settings.require_secret())
+    install_key_ring(app, settings.secret_keys())
     api.register_blueprint(badges.blp)
     api.register_blueprint(checkins.blp)
     api.register_blueprint(attendance.blp)

@@ -75,4 +75,4 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
 
 def build_handlers(settings: Settings, database: Database) -> dict[str, Handler]:
     """The worker's routing table, with a key ring opened by the service secret."""
-    return badge_handlers(KeyRing(settings.require_secret()))
+    return badge_handlers(KeyRing(settings.secret_keys()))

@@ -43,12 +43,12 @@ def build_agent(settings: Settings, database: Database, sender: Sender) -> Deliv
     """One delivery agent: its sender, and its own badge source and HTTP connection."""
     badges = BadgeSource(
         settings.internal_url("badges"),
-        Signer(settings.require_secret()),
+        Signer(settings.secret_keys()),
         timeout=settings.smtp_timeout_seconds,
     )
     identity = MailIdentity.from_setting(settings.mail_from)
     links = GuestLinks(
-        Signer(settings.require_secret()),
+        Signer(settings.secret_keys()),
         settings.public_urls["registration"],
         ttl_seconds=settings.capability_ttl_days * 86400,
     )

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.secret_keys import SecretKeys
+
 from ..models import ceremony_keys
 from . import codes
 from .sealing import open_private_key, seal_private_key
@@ -52,8 +54,8 @@ class KeyRing:
     still roll back.
     """
 
-    def __init__(self, secret: str):
-        self._secret = secret
+    def __init__(self, secret: str | SecretKeys):
+        self._secrets = secret if isinstance(secret, SecretKeys) else SecretKeys(secret)
         self._public: dict[str, PublicKey] = {}
         self._lock = threading.Lock()
 
@@ -79,7 +81,7 @@ class KeyRing:
         row = _active_key(session, ceremony_id)
         if row is None:
             return self._create(session, ceremony_id)
-        key = open_private_key(row.sealed_private_key, self._secret)
+        key = open_private_key(row.sealed_private_key, *self._secrets.secrets)
         return SigningKey(row.kid, ceremony_id, key)
 
     def ensure_key(self, session: Session, ceremony_id: uuid.UUID) -> str:
@@ -101,7 +103,7 @@ class KeyRing:
                         kid=kid,
                         ceremony_id=ceremony_id,
                         public_key=raw_public,
-                        sealed_private_key=seal_private_key(private, self._secret),
+                        sealed_private_key=seal_private_key(private, self._secrets.current),
                         created_at=datetime.now(UTC),
                         active=True,
                     )
@@ -139,6 +141,6 @@ def key_ring() -> KeyRing:
     return current_app.extensions[EXTENSION]
 
 
-def install_key_ring(app: Flask, secret: str) -> None:
-    """Give ``app`` its key ring, opened by the service secret."""
+def install_key_ring(app: Flask, secret: str | SecretKeys) -> None:
+    """Give ``app`` its key ring, opened by the service secret (or a previous one)."""
     app.extensions[EXTENSION] = KeyRing(secret)

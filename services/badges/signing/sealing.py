@@ -44,15 +44,18 @@ def seal_private_key(private_key: Ed25519PrivateKey, secret: str) -> bytes:
     return header + _sealing_key(secret, salt).encrypt(nonce, raw, header)
 
 
-def open_private_key(blob: bytes, secret: str) -> Ed25519PrivateKey:
-    """Decrypt a key sealed by `seal_private_key`; raise SealedKeyError if it cannot be."""
+def open_private_key(blob: bytes, secret: str, *previous: str) -> Ed25519PrivateKey:
+    """Decrypt a key sealed by `seal_private_key` under ``secret`` or one of the ``previous``
+    secrets it replaced; raise SealedKeyError if none opens it."""
     header_len = 1 + _SALT_BYTES + _NONCE_BYTES
     if len(blob) <= header_len or blob[:1] != _SEAL_VERSION:
         raise SealedKeyError("not a sealed key of a known version")
     salt = blob[1 : 1 + _SALT_BYTES]
     nonce = blob[1 + _SALT_BYTES : header_len]
-    try:
-        raw = _sealing_key(secret, salt).decrypt(nonce, blob[header_len:], blob[:header_len])
-    except InvalidTag as exc:
-        raise SealedKeyError("wrong secret or damaged sealed key") from exc
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    for candidate in (secret, *previous):
+        try:
+            raw = _sealing_key(candidate, salt).decrypt(nonce, blob[header_len:], blob[:header_len])
+        except InvalidTag:
+            continue
+        return Ed25519PrivateKey.from_private_bytes(raw)
+    raise SealedKeyError("wrong secret or damaged sealed key")
