@@ -73,7 +73,21 @@ class Ceremony(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 
-class Registration(Base):
+class Person:
+    """Who a registration, an invitation or a request is for, as they gave it."""
+
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    #: The email folded to lower case: the key for "already registered" or "invited".
+    email_key: Mapped[str] = mapped_column(String(254))
+    honorific: Mapped[str | None] = mapped_column(String(50))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    #: The language they read, a tag such as "fr" or "zh".
+    language: Mapped[str] = mapped_column(String(35))
+
+
+class Registration(Person, Base):
     __tablename__ = "registrations"
     __table_args__ = (
         # One live registration per email and ceremony; a cancelled guest may register again.
@@ -90,14 +104,6 @@ class Registration(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
-    full_name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254))
-    #: The email folded to lower case: the key for "already registered".
-    email_key: Mapped[str] = mapped_column(String(254))
-    honorific: Mapped[str | None] = mapped_column(String(50))
-    organisation: Mapped[str | None] = mapped_column(String(200))
-    job_title: Mapped[str | None] = mapped_column(String(200))
-    language: Mapped[str] = mapped_column(String(35))
     category: Mapped[str] = mapped_column(String(20))
     #: Accessibility or dietary needs, free text.
     needs: Mapped[str | None] = mapped_column(Text)
@@ -115,7 +121,7 @@ class Registration(Base):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Invitation(Base):
+class Invitation(Person, Base):
     __tablename__ = "invitations"
     __table_args__ = (
         # One invitation per person and ceremony.
@@ -124,13 +130,6 @@ class Invitation(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
-    full_name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254))
-    email_key: Mapped[str] = mapped_column(String(254))
-    honorific: Mapped[str | None] = mapped_column(String(50))
-    organisation: Mapped[str | None] = mapped_column(String(200))
-    job_title: Mapped[str | None] = mapped_column(String(200))
-    language: Mapped[str] = mapped_column(String(35))
     #: dignitary or speaker: invitees sit on protocol seats.
     category: Mapped[str] = mapped_column(String(20))
     #: Protocol order: lower comes first.
@@ -145,7 +144,7 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 
-class RegistrationRequest(Base):
+class RegistrationRequest(Person, Base):
     """A public request to register, waiting for its email to be confirmed or an organiser.
 
     It holds no seat: the seat is taken when the request becomes a registration.
@@ -167,13 +166,6 @@ class RegistrationRequest(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
-    full_name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254))
-    email_key: Mapped[str] = mapped_column(String(254))
-    honorific: Mapped[str | None] = mapped_column(String(50))
-    organisation: Mapped[str | None] = mapped_column(String(200))
-    job_title: Mapped[str | None] = mapped_column(String(200))
-    language: Mapped[str] = mapped_column(String(35))
     category: Mapped[str] = mapped_column(String(20))
     needs: Mapped[str | None] = mapped_column(Text)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
