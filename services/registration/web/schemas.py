@@ -231,19 +231,14 @@ class RequestAcceptedSchema(Schema):
     message = fields.String()
 
 
-class RegistrationRequestSchema(Schema):
+class RegistrationRequestSchema(PersonOutSchema):
     """A public request to register, as organisers see it."""
 
-    id = fields.UUID()
-    ceremony_id = fields.UUID()
+    class Meta:
+        # Requests come from the public, who give no precedence.
+        exclude = ("precedence",)
+
     status = fields.String(validate=validate.OneOf(REQUEST_STATUSES))
-    full_name = fields.String()
-    email = fields.String()
-    honorific = fields.String(allow_none=True)
-    organisation = fields.String(allow_none=True)
-    job_title = fields.String(allow_none=True)
-    language = fields.String()
-    category = fields.String()
     needs = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     expires_at = fields.AwareDateTime()
