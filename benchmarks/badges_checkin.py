@@ -176,7 +176,7 @@ def png_rate(seconds: float) -> tuple[float, int]:
 
 def sheet_seconds(ceremony_id: uuid.UUID) -> tuple[float, int]:
     """Time to fetch a ceremony's print sheets from the API; returns seconds and bytes."""
-    token = Signer(SECRET).issue_token("organiser")
+    token = Signer(SECRET).issue_token("admin")
     started = time.perf_counter()
     response = requests.get(
         f"http://127.0.0.1:{BADGES_PORT}/api/ceremonies/{ceremony_id}/badges.pdf",

@@ -326,7 +326,7 @@ def badge_fetch_figures(registration_url: str, port: int, count: int = 20) -> st
         ids = connection.execute(text(f"SELECT id FROM registrations LIMIT {count}")).scalars()
         ids = list(ids)
     engine.dispose()
-    headers = {"Authorization": f"Bearer {Signer(SECRET).issue_token('organiser')}"}
+    headers = {"Authorization": f"Bearer {Signer(SECRET).issue_token('admin')}"}
     timings, size = [], 0
     for registration_id in ids:
         started = time.perf_counter()
@@ -432,7 +432,7 @@ def publish(publisher: ConfirmingPublisher, envelopes: list[dict]) -> None:
 
 def create_ceremony(port: int) -> str:
     """A ceremony with room for every guest of the run."""
-    token = Signer(SECRET).issue_token("organiser")
+    token = Signer(SECRET).issue_token("admin")
     body = ceremony_data(uuid.uuid4())
     body = {
         "title": body["title"],

@@ -61,7 +61,7 @@ def create_ceremony(port: int) -> str:
     """A ceremony with room for every guest of the run."""
     import requests
 
-    token = Signer(SECRET).issue_token("organiser")
+    token = Signer(SECRET).issue_token("admin")
     starts = datetime.now(UTC) + timedelta(days=30)
     response = requests.post(
         f"http://127.0.0.1:{port}/api/ceremonies",

@@ -208,24 +208,6 @@ def cmd_worker(args) -> int:
     return 0
 
 
-def cmd_token(args) -> int:
-    """Print a bearer token on the last line."""
-    from .auth import Signer
-
-    try:
-        token = Signer(secret_for_cli()).issue_token(
-            args.role, ceremony_id=args.ceremony, gate=args.gate, ttl_hours=args.ttl
-        )
-    except ValueError as exc:
-        print(f"ceremony: {exc}", file=sys.stderr)
-        return 2
-    scope = f" for ceremony {args.ceremony}" if args.ceremony else ""
-    gate = f" at gate {args.gate}" if args.gate else ""
-    print(f"# {args.role} token{scope}{gate}, valid {args.ttl:g} hours", file=sys.stderr)
-    print(token)
-    return 0
-
-
 def cmd_db_upgrade(args) -> int:
     """Migrate each service's database to the latest revision."""
     for name, service in services().items():
@@ -287,7 +269,7 @@ def cmd_demo(args) -> int:
     from .demo import seed_reference_ceremony
 
     signer = Signer(secret_for_cli())
-    token = signer.issue_token("organiser", ttl_hours=24)
+    token = signer.issue_token("admin", ttl_hours=24)
     urls = dict(load_settings("registration").public_urls)
     if args.base_port:
         urls = {name: f"http://127.0.0.1:{args.base_port + i}" for i, name in enumerate(PORTS)}
@@ -317,15 +299,6 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("service", choices=tuple(PORTS))
     worker.set_defaults(func=cmd_worker)
 
-    token = sub.add_parser("token", help="bearer tokens")
-    token_sub = token.add_subparsers(dest="token_command", required=True)
-    issue = token_sub.add_parser("issue", help="print a new bearer token")
-    issue.add_argument("--role", required=True, choices=("organiser", "staff"))
-    issue.add_argument("--ceremony", help="bind the token to one ceremony id")
-    issue.add_argument("--gate", help="bind a staff token to one gate")
-    issue.add_argument("--ttl", type=float, default=12.0, help="hours of validity (default 12)")
-    issue.set_defaults(func=cmd_token)
-
     db = sub.add_parser("db", help="databases")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply migrations")
@@ -345,6 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="seed the reference ceremony into a running suite")
     demo.add_argument("--base-port", type=int, help="the base port given to `ceremony run`")
     demo.set_defaults(func=cmd_demo)
+
+    for service in services().values():
+        if service.add_commands is not None:
+            service.add_commands(sub)
     return parser
 
 

@@ -92,6 +92,8 @@ _CHECKS: dict[str, Callable[[Any], object]] = {
     "rate_limit_per_address": _rate,
     "rate_limit_per_ceremony": _rate,
     "trusted_proxies": Range(min=0, max=10),
+    "lockout_attempts": Range(min=1, max=100),
+    "lockout_minutes": _MORE_THAN_ZERO,
 }
 
 
@@ -144,6 +146,20 @@ class Settings:
     trusted_proxies: int = 0
     #: Secrets replaced by CEREMONY_SECRET_KEY: what they signed or sealed still opens.
     previous_secret_keys: tuple[str, ...] = ()
+    #: Whether the session cookie is sent over HTTPS only (default: when the registration
+    #: service's public URL is https).
+    cookie_secure: bool | None = None
+    #: Whether accounts may sign in with a password; off where sign-in is by SSO only.
+    local_passwords: bool = True
+    #: OpenID Connect single sign-on: the issuer's URL and this suite's client credentials.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    #: The name of the sign-on button ("Sign in with …").
+    oidc_name: str = "single sign-on"
+    #: Failed sign-ins of one account before it is locked, and for how long.
+    lockout_attempts: int = 5
+    lockout_minutes: float = 15.0
 
     def __post_init__(self) -> None:
         problems = [f"{name}={value!r}: {message}" for name, value, message in self._problems()]
@@ -179,6 +195,18 @@ class Settings:
     def internal_url(self, service: str) -> str:
         """The base URL ``service`` is reached at by other services."""
         return self.internal_urls.get(service) or self.public_urls[service]
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether the session cookie carries ``Secure``."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.public_urls.get("registration", "").startswith("https://")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Whether single sign-on is configured."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     def require_secret(self) -> str:
         """The signing secret, or a clear refusal to start without one."""
@@ -274,6 +302,14 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
             "RATE_LIMIT_PER_CEREMONY", Settings.rate_limit_per_ceremony
         ),
         "trusted_proxies": env.int("TRUSTED_PROXIES", Settings.trusted_proxies),
+        "cookie_secure": env.bool("COOKIE_SECURE", None),
+        "local_passwords": env.bool("LOCAL_PASSWORDS", Settings.local_passwords),
+        "oidc_issuer": env.str("OIDC_ISSUER", None),
+        "oidc_client_id": env.str("OIDC_CLIENT_ID", None),
+        "oidc_client_secret": env.str("OIDC_CLIENT_SECRET", None),
+        "oidc_name": env.str("OIDC_NAME", Settings.oidc_name),
+        "lockout_attempts": env.int("LOCKOUT_ATTEMPTS", Settings.lockout_attempts),
+        "lockout_minutes": env.float("LOCKOUT_MINUTES", Settings.lockout_minutes),
         "previous_secret_keys": tuple(
             secret.strip() for secret in env.list("PREVIOUS_SECRET_KEYS", []) if secret.strip()
         ),

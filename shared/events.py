@@ -129,6 +129,8 @@ class CheckinData(DataSchema):
     direction = fields.String(required=True, validate=validate.OneOf(("in", "out")))
     at = Instant(required=True)
     guest = fields.Nested(GuestSummaryData, required=True)
+    #: The enrolled door device that scanned, if one did.
+    device_id = fields.UUID(allow_none=True, load_default=None)
 
 
 class DeliveryFailedData(DataSchema):
@@ -138,6 +140,65 @@ class DeliveryFailedData(DataSchema):
     recipient = fields.Email(required=True)
     reason = fields.String(required=True, validate=validate.Length(max=2000))
     smtp_code = fields.Integer(allow_none=True, load_default=None)
+
+
+class CredentialRevokedData(DataSchema):
+    """A session, device or API key was revoked: every service refuses it from now on."""
+
+    credential_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("session", "apikey", "device")))
+    #: When it would have expired anyway (the revocation can be forgotten after).
+    expires_at = Instant(allow_none=True, load_default=None)
+
+
+class AccountSignedOutData(DataSchema):
+    """Every session of an account signed in before ``before`` is refused; a disabled
+    account's sessions are all refused."""
+
+    account_id = fields.UUID(required=True)
+    before = Instant(required=True)
+    disabled = fields.Boolean(load_default=False)
+
+
+ROLE_SCOPE = validate.Regexp(
+    r"^(\*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+    error="Must be a ceremony id or * (suite-wide).",
+)
+
+
+class RoleGrantedData(DataSchema):
+    """An account holds ``role`` on a ceremony (``scope`` its id) or suite-wide (``*``)."""
+
+    account_id = fields.UUID(required=True)
+    scope = fields.String(required=True, validate=ROLE_SCOPE)
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(("admin", "owner", "organiser", "protocol", "door", "viewer")),
+    )
+    #: The gates a door role scans at; empty: all.
+    gates = fields.List(Line(max_len=64), load_default=list)
+
+
+class RoleRevokedData(DataSchema):
+    account_id = fields.UUID(required=True)
+    scope = fields.String(required=True, validate=ROLE_SCOPE)
+
+
+class AccountEmailData(DataSchema):
+    """An email to a person with an account: a reset link, or an invitation to a team."""
+
+    account_id = fields.UUID(required=True)
+    email = fields.Email(required=True)
+    display_name = Name()
+    language = Line(required=True, max_len=35)
+    #: The link in the email opens only with this instant (it is single-use: a newer request
+    #: or the password being set closes it).
+    requested_at = Instant(required=True)
+    #: Teammate invitations: who invited, to which ceremony and role.
+    ceremony_id = fields.UUID(allow_none=True, load_default=None)
+    ceremony_title = Line(allow_none=True, load_default=None)
+    role = fields.String(allow_none=True, load_default=None)
+    invited_by = Line(allow_none=True, load_default=None)
 
 
 #: Event type (the routing key, past tense) → schema of its ``data``.
@@ -163,6 +224,12 @@ EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
     "badge.revoked": BadgeData,
     "checkin.recorded": CheckinData,
     "delivery.failed": DeliveryFailedData,
+    "credential.revoked": CredentialRevokedData,
+    "account.signed_out": AccountSignedOutData,
+    "role.granted": RoleGrantedData,
+    "role.revoked": RoleRevokedData,
+    "account.password_reset_requested": AccountEmailData,
+    "account.invited": AccountEmailData,
 }
 EVENT_VERSION = 1
 

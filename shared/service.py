@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import Session
@@ -53,3 +53,5 @@ class Service:
     build_background: Callable[[Settings, Database], Sequence[BackgroundThread]] = no_background
     #: Erases personal data past its retention (``ceremony purge``); lines saying what went.
     purge: Callable[..., list[str]] | None = None
+    #: Adds the service's own subcommands to the ``ceremony`` command (``user``, ``apikey``).
+    add_commands: Callable[[Any], None] | None = None

@@ -21,6 +21,10 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "registration.cancelled",
         "registration.erased",
         "ceremony.purged",
+        "credential.revoked",
+        "account.signed_out",
+        "role.granted",
+        "role.revoked",
     ),
     "notifications": (
         "ceremony.created",
@@ -39,6 +43,12 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "invitation.declined",
         "badge.issued",
         "checkin.recorded",
+        "credential.revoked",
+        "account.signed_out",
+        "role.granted",
+        "role.revoked",
+        "account.password_reset_requested",
+        "account.invited",
     ),
 }
 

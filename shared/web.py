@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from .auth import Signer
 from .config import Settings
+from .credentials import CredentialStore, tables_in
 from .db import Database
 from .errors import DomainError
 from .logs import configure_logging
@@ -31,6 +32,7 @@ from .request_limits import (
     refuse_unsupported_media_type,
 )
 from .service import Service
+from .sessions import install as install_session_cookies
 
 log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -68,6 +70,8 @@ class ServiceContext:
     settings: Settings
     database: Database
     signer: Signer
+    #: Revoked credentials and the accounts' roles, as this service knows them.
+    credentials: CredentialStore
 
 
 class ErrorSchema(Schema):
@@ -177,8 +181,12 @@ def init_service_app(
     configure_logging(settings.service, fmt=settings.log_format, level=settings.log_level)
     database = Database(settings.database_url)
     app.extensions["ceremony"] = ServiceContext(
-        settings=settings, database=database, signer=Signer(settings.secret_keys())
+        settings=settings,
+        database=database,
+        signer=Signer(settings.secret_keys()),
+        credentials=CredentialStore(database, tables_in(service.metadata)),
     )
+    install_session_cookies(app, settings)
     # Scrape-time gauges: the outbox backlog and the dead letters waiting.
     state = StateCollector(settings, database, service.outbox)
     api = CeremonyApi(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})

@@ -64,7 +64,7 @@ def signer() -> Signer:
 
 @pytest.fixture
 def organiser_headers(signer) -> dict[str, str]:
-    return {"Authorization": f"Bearer {signer.issue_token('organiser')}"}
+    return {"Authorization": f"Bearer {signer.issue_token('admin')}"}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.conftest import SECRET
 
 SIGNER = Signer(SECRET)
 CAPABILITY = SIGNER.issue_capability("manage-registration", "1234", ttl_seconds=60)
-TOKEN = SIGNER.issue_token("organiser")
+TOKEN = SIGNER.issue_token("admin")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from shared.web import init_service_app
 from .door import page
 from .service import SERVICE
 from .signing.keys import install_key_ring
-from .web import attendance, badges, checkins, door
+from .web import attendance, audit, badges, checkins, door
 
 #: What anyone may try without a valid token (a guest's link, the door's sign-in), by method.
 PUBLIC_ENDPOINTS = {
@@ -36,6 +36,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(checkins.blp)
     api.register_blueprint(attendance.blp)
     api.register_blueprint(door.blp)
+    api.register_blueprint(audit.blp)
     app.register_blueprint(page.bp)
     install_rate_limits(app, settings, PUBLIC_ENDPOINTS)
     return app

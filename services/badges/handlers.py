@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.config import Settings
+from shared.credentials import credential_handlers
 from shared.db import Database
 from shared.events import Event
 from shared.projections import (
@@ -17,7 +18,7 @@ from shared.projections import (
 from shared.service import Handler
 
 from .issuing import issue_badge, revoke_badge
-from .models import ceremonies, checkins, registrations
+from .models import ceremonies, checkins, credentials, registrations
 from .signing.keys import KeyRing
 
 
@@ -70,6 +71,7 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
         "ceremony.updated": on_ceremony_updated,
         "registration.confirmed": on_confirmed,
         "registration.cancelled": on_cancelled,
+        **credential_handlers(credentials),
     }
 
 

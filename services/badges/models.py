@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
+from shared.audit import audit_table
+from shared.credentials import credential_tables
 from shared.db import UTCDateTime, service_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -30,6 +32,10 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+#: Revoked credentials, signed-out accounts and roles (see shared/credentials.py).
+credentials = credential_tables(Base.metadata)
+#: Every change a person made here (see shared/audit.py).
+audit = audit_table(Base.metadata)
 #: What this service knows of ceremonies and registrations, kept from the bus.
 ceremonies = ceremonies_table(Base.metadata)
 registrations = registrations_table(Base.metadata)

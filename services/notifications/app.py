@@ -12,7 +12,7 @@ from shared.web import init_service_app
 
 from .compose.identity import MailIdentity, install_identity
 from .service import SERVICE
-from .web import announcements, deliveries, templates
+from .web import announcements, audit, deliveries, templates
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -24,4 +24,5 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(deliveries.blp)
     api.register_blueprint(templates.blp)
     api.register_blueprint(announcements.blp)
+    api.register_blueprint(audit.blp)
     return app

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.contract import VIP_CATEGORIES, email_digest, programme_from_json
+from shared.credentials import credential_handlers
 from shared.events import Event
 from shared.projections import (
     apply_ceremony,
@@ -32,7 +33,7 @@ from .deliver.log import (
     record_for_invitation,
     record_for_registration,
 )
-from .models import ceremonies, invitations, promotions, registrations
+from .models import ceremonies, credentials, invitations, promotions, registrations
 from .projections import ceremony_row, invitation_row, is_promoted, registration_row
 
 log = logging.getLogger(__name__)
@@ -246,4 +247,5 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         "checkin.recorded": on_checkin,
         "registration.erased": on_erased,
         "ceremony.purged": on_purged,
+        **credential_handlers(credentials),
     }

@@ -14,7 +14,38 @@ from shared.web import init_service_app
 
 from .links import install_links
 from .service import SERVICE
-from .web import ceremonies, confirm, invitations, pages, registrations, requests, rsvp
+from .web import (
+    account_pages,
+    apikeys,
+    audit,
+    auth,
+    ceremonies,
+    confirm,
+    devices,
+    enrol_pages,
+    invitations,
+    pages,
+    registrations,
+    requests,
+    rsvp,
+    sso,
+    team,
+)
+
+#: Blueprints of the API, and of pages; each module names its public endpoints.
+API_MODULES = (
+    ceremonies,
+    registrations,
+    invitations,
+    requests,
+    auth,
+    team,
+    devices,
+    enrol_pages,
+    apikeys,
+    audit,
+)
+PAGE_MODULES = (pages, rsvp, confirm, account_pages, sso, enrol_pages)
 
 #: What anyone may reach without signing in, and so what is rate-limited, by method.
 PUBLIC_ENDPOINTS = {
@@ -48,12 +79,12 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
             ttl_seconds=settings.capability_ttl_days * 86400,
         ),
     )
-    api.register_blueprint(ceremonies.blp)
-    api.register_blueprint(registrations.blp)
-    api.register_blueprint(invitations.blp)
-    api.register_blueprint(requests.blp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(rsvp.bp)
-    app.register_blueprint(confirm.bp)
-    install_rate_limits(app, settings, PUBLIC_ENDPOINTS)
+    for module in API_MODULES:
+        api.register_blueprint(module.blp)
+    for module in PAGE_MODULES:
+        app.register_blueprint(module.bp)
+    public = dict(PUBLIC_ENDPOINTS)
+    for module in (*API_MODULES, *PAGE_MODULES):
+        public.update(getattr(module, "PUBLIC_ENDPOINTS", {}))
+    install_rate_limits(app, settings, public)
     return app

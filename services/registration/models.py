@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.audit import audit_table
+from shared.credentials import credential_tables
 from shared.db import UTCDateTime, service_metadata
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -33,6 +35,8 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+#: Revoked credentials, signed-out accounts and roles (see shared/credentials.py).
+credentials = credential_tables(Base.metadata)
 
 
 class Ceremony(Base):
@@ -179,3 +183,93 @@ class RegistrationRequest(Person, Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The registration the request became.
     registration_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registrations.id"))
+
+
+#: Every change a person made here (see shared/audit.py).
+audit = audit_table(Base.metadata)
+
+
+class Account(Base):
+    """A person who signs in: an organiser, a protocol officer, a door steward."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    email: Mapped[str] = mapped_column(String(254))
+    #: The address folded to lower case: one account per address.
+    email_key: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(35), default="en")
+    #: argon2id; None until a password is set (a teammate invited, an SSO-only account).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Base32 TOTP secret; it protects sign-in once ``totp_confirmed_at`` is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: argon2 hashes of the unused recovery codes.
+    recovery_codes: Mapped[list] = mapped_column(JSON, default=list)
+    #: The subject at the SSO issuer, once the account signed in with it.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    #: Failed sign-ins in a row, and until when the account is locked after too many.
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the newest set-password link (a reset, or a teammate's invitation) was sent; the
+    #: link opens only with this instant and is closed once used.
+    password_link_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AccountSession(Base):
+    """A signed-in browser or client: what "sign out" and "sign out everywhere" end."""
+
+    __tablename__ = "account_sessions"
+    __table_args__ = (Index("ix_account_sessions_account", "account_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    #: How the session signed in: password, totp, recovery_code or sso.
+    method: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Device(Base):
+    """A phone or scanner laptop enrolled at one gate of one ceremony."""
+
+    __tablename__ = "devices"
+    __table_args__ = (Index("ix_devices_ceremony", "ceremony_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    gate: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    #: The account (or API key) that asked for the enrolment code.
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    #: The enrolment code works once, until then.
+    enrol_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The device's credential ends then (the ceremony's end plus a day).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last scan it made, as the badges service reported it on the bus.
+    last_scan_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiKey(Base):
+    """A named credential for automation, shown once, scoped to a role."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    #: None: suite-wide.
+    ceremony_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ceremonies.id"))
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from shared.service import Service
 
+from .commands import add_commands
 from .models import Base, inbox, outbox
 from .retention import RetentionThread, purge_due
 
@@ -20,4 +21,5 @@ SERVICE = Service(
     build_handlers=lambda settings, database: {},
     build_background=lambda settings, database: [RetentionThread(settings, database)],
     purge=purge_due,
+    add_commands=add_commands,
 )

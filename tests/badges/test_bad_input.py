@@ -243,7 +243,7 @@ def headers(signer):
     """Staff for the door, organiser for the rest: whoever may make each request."""
     return {
         "staff": {"Authorization": f"Bearer {signer.issue_token('staff')}"},
-        "organiser": {"Authorization": f"Bearer {signer.issue_token('organiser')}"},
+        "organiser": {"Authorization": f"Bearer {signer.issue_token('admin')}"},
     }
 
 

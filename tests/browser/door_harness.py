@@ -101,7 +101,7 @@ class Ceremony:
         self.feed.cancel(registration_id)
 
     def _organiser(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.signer.issue_token('organiser')}"}
+        return {"Authorization": f"Bearer {self.signer.issue_token('admin')}"}
 
     def code(self, registration_id: uuid.UUID) -> str:
         """The signed code on a registration's badge, from the badges API."""

@@ -61,7 +61,7 @@ class LiveRegistration:
         signer = Signer(secret)
         self.links = GuestLinks(signer=signer, public_url=self.url, ttl_seconds=3600)
         self.http = requests.Session()
-        self.http.headers["Authorization"] = f"Bearer {signer.issue_token('organiser')}"
+        self.http.headers["Authorization"] = f"Bearer {signer.issue_token('admin')}"
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         """Call the app's API as an organiser; fail on an answer that is not a success."""

@@ -26,7 +26,7 @@ def seeded(tmp_path_factory):
     settings = migrated(SERVICE, fuzz_settings("registration", tmp_path_factory.mktemp("reg")))
     app = create_app(settings)
     client = app.test_client()
-    organiser = caller_headers("organiser")
+    organiser = caller_headers("admin")
     ids = {"ceremony_id": [], "registration_id": [], "invitation_id": [], "request_id": []}
     for mode in ("open", "approval"):
         body = ceremony_body(registration_mode=mode, capacity=5)

@@ -83,7 +83,7 @@ class LiveSuite:
 
     def organiser(self) -> dict[str, str]:
         """Headers of an organiser's request."""
-        return {"Authorization": f"Bearer {self.signer.issue_token('organiser')}"}
+        return {"Authorization": f"Bearer {self.signer.issue_token('admin')}"}
 
     def staff(self, ceremony_id: str, gate: str) -> dict[str, str]:
         """Headers of a request by door staff bound to one ceremony and gate."""

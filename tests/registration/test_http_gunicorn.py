@@ -68,7 +68,7 @@ def served(tmp_path) -> Iterator[SimpleNamespace]:
         created = requests.post(
             f"{url}/api/ceremonies",
             json=ceremony_body(),
-            headers=caller_headers("organiser"),
+            headers=caller_headers("admin"),
             timeout=10,
         )
         assert created.status_code == 201, created.text
@@ -86,7 +86,7 @@ def _import_streamed(served, csv: bytes) -> tuple[int, dict]:
             "POST",
             f"/api/ceremonies/{served.ceremony_id}/invitations/import",
             body=(csv[start : start + 1024] for start in range(0, len(csv), 1024)),
-            headers={"Content-Type": "text/csv", **caller_headers("organiser")},
+            headers={"Content-Type": "text/csv", **caller_headers("admin")},
             encode_chunked=True,
         )
         response = connection.getresponse()
@@ -97,7 +97,7 @@ def _import_streamed(served, csv: bytes) -> tuple[int, dict]:
 
 def _invited(served) -> int:
     url = f"{served.url}/api/ceremonies/{served.ceremony_id}/invitations"
-    return len(requests.get(url, headers=caller_headers("organiser"), timeout=10).json())
+    return len(requests.get(url, headers=caller_headers("admin"), timeout=10).json())
 
 
 def _csv(rows: int) -> bytes:

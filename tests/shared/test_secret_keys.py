@@ -29,7 +29,7 @@ def test_each_purpose_has_a_key_of_its_own():
 
 
 def test_a_token_of_the_previous_secret_opens_only_while_it_is_listed():
-    old_token = Signer(OLD).issue_token("organiser")
+    old_token = Signer(OLD).issue_token("admin")
     assert Signer(SecretKeys(NEW, (OLD,))).verify_token(old_token).role == "organiser"
     with pytest.raises(AuthError):
         Signer(NEW).verify_token(old_token)
@@ -62,7 +62,7 @@ def test_a_guest_link_made_before_rotation_opens_after_it(tmp_path, organiser_he
     before = migrated(SERVICE, make_settings("registration", tmp_path, secret_key=OLD))
     old_app = create_app(before)
     client = old_app.test_client()
-    old_headers = {"Authorization": f"Bearer {Signer(OLD).issue_token('organiser')}"}
+    old_headers = {"Authorization": f"Bearer {Signer(OLD).issue_token('admin')}"}
     ceremony = client.post("/api/ceremonies", json=ceremony_body(), headers=old_headers).json
     manage = register(client, ceremony["id"], "ada@example.org").json["manage_url"]
     path = "/" + manage.split("/", 3)[3]

@@ -7,7 +7,7 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, ceremony_role
+from shared.access import BEARER, DOOR, READ, ceremony_access
 from shared.web import service_context
 
 from ..door.attendance import attendance
@@ -19,7 +19,7 @@ blp = Blueprint("attendance", __name__, url_prefix="/api/ceremonies", descriptio
 
 @blp.route("/<uuid:ceremony_id>/attendance")
 class Attendance(MethodView):
-    @ceremony_role("staff", "organiser")
+    @ceremony_access(READ, DOOR)
     @blp.response(200, AttendanceSchema)
     @blp.doc(security=BEARER)
     def get(self, ceremony_id: uuid.UUID):
@@ -30,7 +30,7 @@ class Attendance(MethodView):
 
 @blp.route("/<uuid:ceremony_id>/scanner-bundle")
 class ScannerBundle(MethodView):
-    @ceremony_role("staff")
+    @ceremony_access(DOOR)
     @blp.response(200, ScannerBundleSchema)
     @blp.doc(security=BEARER)
     def get(self, ceremony_id: uuid.UUID):

@@ -8,7 +8,14 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, ceremony_role, ensure_ceremony, organiser_or_guest
+from shared.access import (
+    BEARER,
+    MANAGE,
+    PROTOCOL,
+    ceremony_access,
+    ensure_ceremony,
+    organiser_or_guest,
+)
 from shared.web import service_context
 
 from ..printing import rendering
@@ -37,7 +44,7 @@ def _readable_badge(registration_id: uuid.UUID):
     principal = organiser_or_guest(registration_id, capability_in_query=True)
     with service_context().database.transaction() as session:
         row = badge_of(session, registration_id)
-    ensure_ceremony(principal, row.ceremony_id)
+    ensure_ceremony(principal, row.ceremony_id, MANAGE, PROTOCOL)
     return row
 
 
@@ -93,7 +100,7 @@ class RegistrationBadgePdf(MethodView):
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/badges.pdf")
 class CeremonyBadgeSheets(MethodView):
-    @ceremony_role("organiser")
+    @ceremony_access(MANAGE, PROTOCOL)
     @blp.arguments(SheetQuerySchema, location="query")
     @blp.response(200, content_type="application/pdf")
     @blp.doc(security=BEARER)

@@ -7,11 +7,23 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, ceremony_role, current_principal, require_role
+from shared.access import (
+    BEARER,
+    DOOR,
+    allowed_gates,
+    authenticate,
+    ceremony_access,
+    current_principal,
+    ensure_access,
+    has_permission,
+)
+from shared.credentials import SUITE
+from shared.errors import DomainError
 from shared.web import ErrorSchema, service_context
 
-from ..door.checkin import Verdict, record_scan, record_uploaded_scans, scan_at_gate
+from ..door.checkin import Verdict, gate_for, record_scan, record_uploaded_scans, scan_at_gate
 from ..projections import known_ceremony
+from ..signing.codes import InvalidCode, parse_code
 from ..signing.keys import key_ring
 from .schemas import CheckinInSchema, CheckinResultSchema, OfflineResultsSchema, OfflineUploadSchema
 
@@ -29,7 +41,6 @@ def verdict_response(verdict: Verdict) -> tuple[dict, int, dict[str, str]]:
 
 @blp.route("/checkins")
 class Checkins(MethodView):
-    @require_role("staff")
     # An instance, not the class: webargs would build a new schema for every scan.
     @blp.arguments(CheckinInSchema())
     @blp.response(201, CheckinResultSchema())
@@ -43,16 +54,16 @@ class Checkins(MethodView):
     @blp.doc(security=BEARER)
     def post(self, fields):
         """Scan a badge at a door (staff): admitted, already_admitted, revoked, ... as JSON."""
-        principal = current_principal()
-        bound = uuid.UUID(principal.ceremony_id) if principal.ceremony_id else None
-        scan = scan_at_gate(fields, principal.gate)
-        verdict = record_scan(service_context().database, key_ring(), scan, ceremony_id=bound)
+        principal = authenticate()
+        ceremony_id = scanning_for(principal, fields["code"])
+        scan = scan_at_gate({**fields, "gate": gate_at(ceremony_id, fields.get("gate"))}, None)
+        verdict = record_scan(service_context().database, key_ring(), scan, ceremony_id=ceremony_id)
         return verdict_response(verdict)
 
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/offline-scans")
 class OfflineScans(MethodView):
-    @ceremony_role("staff")
+    @ceremony_access(DOOR)
     @blp.arguments(OfflineUploadSchema())
     @blp.response(200, OfflineResultsSchema())
     @blp.doc(security=BEARER)
@@ -65,11 +76,61 @@ class OfflineScans(MethodView):
         database = service_context().database
         with database.transaction() as session:
             known_ceremony(session, ceremony_id)
-        token_gate = current_principal().gate
-        scans = [scan_at_gate(fields, token_gate) for fields in upload["scans"]]
+        scans = [
+            scan_at_gate({**fields, "gate": gate_at(ceremony_id, fields.get("gate"))}, None)
+            for fields in upload["scans"]
+        ]
         verdicts = record_uploaded_scans(database, key_ring(), scans, ceremony_id)
         results = [
             {**verdict.body, "nonce": scan.nonce, "status": verdict.status}
             for scan, verdict in zip(scans, verdicts, strict=True)
         ]
         return {"results": results}
+
+
+def scanning_for(principal, code: str) -> uuid.UUID | None:
+    """The ceremony a scan is checked against: the credential's own, or (a session or a
+    suite-wide key) the badge's, when the credential may open its door there.
+
+    A badge of a ceremony the credential holds no door role on is answered ``wrong_ceremony``
+    like one of another ceremony at a bound door; 403 is for credentials with no door at all.
+    """
+    if principal.ceremony_id:
+        bound = uuid.UUID(principal.ceremony_id)
+        if not has_permission(principal, bound, DOOR):
+            ensure_access(bound, DOOR)
+        return bound
+    try:
+        badge_ceremony = parse_code(code).ceremony_id
+    except InvalidCode:
+        badge_ceremony = None
+    if badge_ceremony is not None and has_permission(principal, badge_ceremony, DOOR):
+        return badge_ceremony
+    if has_permission(principal, None, DOOR) or _doors_anywhere(principal):
+        # A door elsewhere: this badge is for a ceremony it cannot open.
+        return badge_ceremony and uuid.UUID(int=0)
+    raise DomainError("forbidden", "This needs the door permission.", kind="forbidden")
+
+
+def _doors_anywhere(principal) -> bool:
+    """Whether a session holds the door permission on some ceremony."""
+    if principal.kind != "session":
+        return False
+    grants = service_context().credentials.grants(principal.account_id)
+    return any(has_permission(principal, scope, DOOR) for scope in grants if scope != SUITE)
+
+
+def gate_at(ceremony_id: uuid.UUID, asked: str | None) -> str | None:
+    """The gate a scan is recorded at: the credential's own, or the one asked for if the
+    credential's grant allows it (403 ``wrong_gate`` otherwise)."""
+    principal = current_principal()
+    gates = allowed_gates(principal, ceremony_id)
+    gate = gate_for(principal.gate, asked)
+    if gates is not None and not principal.gate and gate not in gates:
+        raise DomainError(
+            "wrong_gate",
+            f"You may scan at {', '.join(gates)} only.",
+            kind="forbidden",
+            errors={"gate": [f"Must be one of: {', '.join(gates)}."]},
+        )
+    return gate

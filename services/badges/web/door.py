@@ -7,14 +7,22 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, ceremony_role, current_principal, require_role
+from shared.access import (
+    BEARER,
+    DOOR,
+    authenticate,
+    ceremony_access,
+    ensure_access,
+    has_permission,
+    role_on,
+)
 from shared.web import service_context
 
-from ..door.checkin import admit_by_name, gate_for
+from ..door.checkin import admit_by_name
 from ..door.search import door_ceremonies, find_guests
 from ..projections import known_ceremony
 from ..signing.keys import key_ring
-from .checkins import verdict_response
+from .checkins import gate_at, verdict_response
 from .schemas import (
     AdmissionSchema,
     CheckinResultSchema,
@@ -28,17 +36,23 @@ blp = Blueprint("door_api", __name__, url_prefix="/api", description="Door page"
 
 @blp.route("/door/session")
 class DoorSession(MethodView):
-    @require_role("staff")
     @blp.response(200, DoorSessionSchema)
     @blp.doc(security=BEARER)
     def get(self):
-        """Who a staff token speaks for: its ceremony and gate, and the ceremonies it may open."""
-        principal = current_principal()
+        """Who a door credential speaks for: its ceremony and gate, and the ceremonies it may
+        open (those where it holds the door permission)."""
+        principal = authenticate()
         bound = uuid.UUID(principal.ceremony_id) if principal.ceremony_id else None
         with service_context().database.transaction() as session:
-            found = door_ceremonies(session, bound)
+            found = [
+                ceremony
+                for ceremony in door_ceremonies(session, bound)
+                if has_permission(principal, ceremony["id"], DOOR)
+            ]
+        if not found and bound is not None:
+            ensure_access(bound, DOOR)
         return {
-            "role": principal.role,
+            "role": principal.role or (role_on(principal, bound) if bound else None) or "session",
             "ceremony_id": bound,
             "gate": principal.gate,
             "ceremonies": found,
@@ -47,7 +61,7 @@ class DoorSession(MethodView):
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/door-guests")
 class DoorGuests(MethodView):
-    @ceremony_role("staff")
+    @ceremony_access(DOOR)
     @blp.arguments(GuestQuerySchema, location="query")
     @blp.response(200, FoundGuestsSchema)
     @blp.doc(security=BEARER)
@@ -60,7 +74,7 @@ class DoorGuests(MethodView):
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/door-admissions")
 class DoorAdmissions(MethodView):
-    @ceremony_role("staff")
+    @ceremony_access(DOOR)
     @blp.arguments(AdmissionSchema())
     @blp.response(201, CheckinResultSchema)
     @blp.alt_response(409, schema=CheckinResultSchema, description="Refused at the door.")
@@ -72,7 +86,7 @@ class DoorAdmissions(MethodView):
             key_ring(),
             ceremony_id,
             fields["registration_id"],
-            gate=gate_for(current_principal().gate, fields["gate"]),
+            gate=gate_at(ceremony_id, fields["gate"]),
             nonce=fields["nonce"],
         )
         return verdict_response(verdict)

@@ -7,7 +7,7 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, ceremony_role
+from shared.access import BEARER, MANAGE, ceremony_access
 from shared.web import service_context
 
 from ..announcements import announce
@@ -21,7 +21,7 @@ blp = Blueprint(
 
 @blp.route("/<uuid:ceremony_id>/announcements")
 class Announcements(MethodView):
-    @ceremony_role("organiser")
+    @ceremony_access(MANAGE)
     @blp.arguments(AnnouncementInSchema)
     @blp.response(201, AnnouncementSchema)
     @blp.doc(security=BEARER)

@@ -7,7 +7,16 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, ceremony_role, current_principal, suite_role
+from shared.access import (
+    BEARER,
+    MANAGE,
+    PROTOCOL,
+    SUITE_ADMIN,
+    ceremony_access,
+    current_principal,
+    has_permission,
+    suite_access,
+)
 from shared.web import service_context
 
 from ..ceremonies import create_ceremony, get_ceremony, list_ceremonies, update_ceremony
@@ -22,10 +31,8 @@ def present(ceremony):
     contact's address for the ceremony's organisers only (the public never sees it)."""
     ceremony.registration_url = links().register_url(ceremony.id)
     principal = current_principal()
-    for_organiser = (
-        principal is not None
-        and principal.role == "organiser"
-        and principal.may_act_on(ceremony.id)
+    for_organiser = principal is not None and has_permission(
+        principal, ceremony.id, MANAGE, PROTOCOL
     )
     ceremony.contact_shown = ceremony.protocol_contact_email if for_organiser else None
     return ceremony
@@ -39,12 +46,12 @@ class Ceremonies(MethodView):
         with service_context().database.transaction() as session:
             return [present(c) for c in list_ceremonies(session)]
 
-    @suite_role("organiser")
+    @suite_access(SUITE_ADMIN)
     @blp.arguments(CeremonyInSchema)
     @blp.response(201, CeremonySchema)
     @blp.doc(security=BEARER)
     def post(self, fields):
-        """Create a ceremony (organiser, with a token not bound to another ceremony)."""
+        """Create a ceremony (suite admin)."""
         with service_context().database.transaction() as session:
             return present(create_ceremony(session, fields))
 
@@ -57,7 +64,7 @@ class CeremonyById(MethodView):
         with service_context().database.transaction() as session:
             return present(get_ceremony(session, ceremony_id))
 
-    @ceremony_role("organiser")
+    @ceremony_access(MANAGE)
     @blp.arguments(CeremonyPatchSchema(partial=True))
     @blp.response(200, CeremonySchema)
     @blp.doc(security=BEARER)

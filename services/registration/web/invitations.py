@@ -8,13 +8,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import (
-    BEARER,
-    ceremony_role,
-    current_principal,
-    ensure_ceremony,
-    require_role,
-)
+from shared.access import BEARER, MANAGE, READ, ceremony_access, ensure_access, signed_in
 from shared.errors import DomainError
 from shared.web import service_context
 
@@ -44,7 +38,7 @@ def with_links(session, invitations):
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/invitations")
 class CeremonyInvitations(MethodView):
-    @ceremony_role("organiser")
+    @ceremony_access(MANAGE)
     @blp.arguments(InvitationsInSchema)
     @blp.response(201, InvitationSchema(many=True))
     @blp.doc(security=BEARER)
@@ -53,7 +47,7 @@ class CeremonyInvitations(MethodView):
         with service_context().database.transaction() as session:
             return with_links(session, invite(session, ceremony_id, body["invitees"]))
 
-    @ceremony_role("organiser")
+    @ceremony_access(READ)
     @blp.arguments(InvitationQuerySchema, location="query")
     @blp.response(200, InvitationSchema(many=True))
     @blp.doc(security=BEARER)
@@ -65,7 +59,7 @@ class CeremonyInvitations(MethodView):
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/invitations/import")
 class CeremonyInvitationsImport(MethodView):
-    @ceremony_role("organiser")
+    @ceremony_access(MANAGE)
     @blp.arguments(CsvUploadSchema, location="files")
     @blp.response(201, InvitationSchema(many=True))
     # The file may also come as the body itself; documented, it is also what the API accepts.
@@ -88,38 +82,38 @@ class CeremonyInvitationsImport(MethodView):
 
 @blp.route("/invitations/<uuid:invitation_id>")
 class InvitationById(MethodView):
-    @require_role("organiser")
+    @signed_in
     @blp.response(200, InvitationSchema)
     @blp.doc(security=BEARER)
     def get(self, invitation_id: uuid.UUID):
         """Show one invitation (organiser)."""
         with service_context().database.transaction() as session:
             invitation = get_invitation(session, invitation_id)
-            ensure_ceremony(current_principal(), invitation.ceremony_id)
+            ensure_access(invitation.ceremony_id, READ)
             return with_links(session, invitation)
 
 
 @blp.route("/invitations/<uuid:invitation_id>/remind")
 class InvitationRemind(MethodView):
-    @require_role("organiser")
+    @signed_in
     @blp.response(200, InvitationSchema)
     @blp.doc(security=BEARER)
     def post(self, invitation_id: uuid.UUID):
         """Remind exactly this invitee (organiser)."""
         with service_context().database.transaction() as session:
-            ensure_ceremony(current_principal(), get_invitation(session, invitation_id).ceremony_id)
+            ensure_access(get_invitation(session, invitation_id).ceremony_id, MANAGE)
             return with_links(session, remind(session, invitation_id))
 
 
 @blp.route("/invitations/<uuid:invitation_id>/answer")
 class InvitationAnswer(MethodView):
-    @require_role("organiser")
+    @signed_in
     @blp.arguments(AnswerSchema)
     @blp.response(200, InvitationSchema)
     @blp.doc(security=BEARER)
     def post(self, body, invitation_id: uuid.UUID):
         """Record an answer the invitee gave another way, e.g. by phone (organiser)."""
         with service_context().database.transaction() as session:
-            ensure_ceremony(current_principal(), get_invitation(session, invitation_id).ceremony_id)
+            ensure_access(get_invitation(session, invitation_id).ceremony_id, MANAGE)
             invitation = answer(session, invitation_id, body["answer"], by="organiser")
             return with_links(session, invitation)

@@ -13,11 +13,15 @@ from flask_smorest import Blueprint
 
 from shared.access import (
     BEARER,
-    ceremony_role,
+    MANAGE,
+    READ,
+    ceremony_access,
     current_principal,
+    ensure_access,
     ensure_ceremony,
+    has_permission,
     organiser_or_guest,
-    require_role,
+    signed_in,
 )
 from shared.web import service_context
 
@@ -82,9 +86,7 @@ class CeremonyRegistrations(MethodView):
         waiting for approval, or the guest's own link if the address is registered already).
         """
         principal = current_principal()
-        by_organiser = principal is not None and principal.role == "organiser"
-        if by_organiser:
-            ensure_ceremony(principal, ceremony_id)
+        by_organiser = principal is not None and has_permission(principal, ceremony_id, MANAGE)
         outcome = register_or_request(
             service_context().database, ceremony_id, fields, by_organiser=by_organiser
         )
@@ -96,7 +98,7 @@ class CeremonyRegistrations(MethodView):
         outcome.manage_url = links().manage_url(outcome.id)
         return outcome
 
-    @ceremony_role("organiser")
+    @ceremony_access(READ)
     @blp.arguments(RegistrationQuerySchema, location="query")
     @blp.response(200, RegistrationSchema(many=True))
     @blp.doc(security=BEARER)
@@ -109,7 +111,7 @@ class CeremonyRegistrations(MethodView):
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/registrations.csv")
 class CeremonyRegistrationsCsv(MethodView):
-    @ceremony_role("organiser")
+    @ceremony_access(READ)
     @blp.arguments(RegistrationQuerySchema, location="query")
     @blp.response(200, content_type="text/csv")
     @blp.doc(security=BEARER)
@@ -144,14 +146,14 @@ class RegistrationCancel(MethodView):
     def post(self, registration_id: uuid.UUID):
         """Cancel a registration (organiser, or the guest's own capability); frees the seat."""
         with service_context().database.transaction() as session:
-            ensure_registration_access(get_registration(session, registration_id))
+            ensure_registration_access(get_registration(session, registration_id), MANAGE)
             registration, _promoted = cancel(session, registration_id)
             return registration
 
 
 @blp.route("/registrations/<uuid:registration_id>/erase")
 class RegistrationErase(MethodView):
-    @require_role("organiser")
+    @signed_in
     @blp.response(200, RegistrationSchema)
     @blp.doc(security=BEARER)
     def post(self, registration_id: uuid.UUID):
@@ -162,15 +164,14 @@ class RegistrationErase(MethodView):
         the badges and notifications services erase their copies too.
         """
         with service_context().database.transaction() as session:
-            ensure_ceremony(
-                current_principal(), get_registration(session, registration_id).ceremony_id
-            )
+            ensure_access(get_registration(session, registration_id).ceremony_id, MANAGE)
             return erase_person(session, registration_id)
 
 
-def ensure_registration_access(registration) -> None:
-    """Let through an organiser of its ceremony or the holder of this registration's link."""
-    ensure_ceremony(organiser_or_guest(registration.id), registration.ceremony_id)
+def ensure_registration_access(registration, permission: str = READ) -> None:
+    """Let through a credential with ``permission`` on its ceremony, or the holder of this
+    registration's link."""
+    ensure_ceremony(organiser_or_guest(registration.id), registration.ceremony_id, permission)
 
 
 def registrations_csv(rows) -> str:

@@ -7,7 +7,7 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, ceremony_role, current_principal, ensure_ceremony, require_role
+from shared.access import BEARER, MANAGE, READ, ceremony_access, ensure_access, signed_in
 from shared.web import service_context
 
 from ..registration_requests import approve_request, decline_request, get_request, list_requests
@@ -24,7 +24,7 @@ blp = Blueprint(
 
 @blp.route("/ceremonies/<uuid:ceremony_id>/registration-requests")
 class CeremonyRequests(MethodView):
-    @ceremony_role("organiser")
+    @ceremony_access(READ)
     @blp.arguments(RequestQuerySchema, location="query")
     @blp.response(200, RegistrationRequestSchema(many=True))
     @blp.doc(security=BEARER)
@@ -35,12 +35,12 @@ class CeremonyRequests(MethodView):
 
 
 def _ensure_organiser_of(session, request_id: uuid.UUID) -> None:
-    ensure_ceremony(current_principal(), get_request(session, request_id).ceremony_id)
+    ensure_access(get_request(session, request_id).ceremony_id, MANAGE)
 
 
 @blp.route("/registration-requests/<uuid:request_id>/approve")
 class RequestApprove(MethodView):
-    @require_role("organiser")
+    @signed_in
     @blp.response(201, RegistrationSchema)
     @blp.doc(security=BEARER)
     def post(self, request_id: uuid.UUID):
@@ -52,7 +52,7 @@ class RequestApprove(MethodView):
 
 @blp.route("/registration-requests/<uuid:request_id>/decline")
 class RequestDecline(MethodView):
-    @require_role("organiser")
+    @signed_in
     @blp.response(200, RegistrationRequestSchema)
     @blp.doc(security=BEARER)
     def post(self, request_id: uuid.UUID):
