@@ -41,7 +41,6 @@ API_MODULES = (
     auth,
     team,
     devices,
-    enrol_pages,
     apikeys,
     audit,
 )
