@@ -251,6 +251,39 @@ def signed_in(view: Callable) -> Callable:
     return wrapper
 
 
+def holds_anywhere(principal: Principal, *permissions: str) -> bool:
+    """Whether the principal holds one of ``permissions`` on some ceremony (or suite-wide)."""
+    if principal.kind != "session":
+        return has_permission(principal, principal.ceremony_id, *permissions)
+    grants = service_context().credentials.grants(principal.account_id)
+    return any(
+        grant.role in PERMISSIONS[permission]
+        for grant in grants.values()
+        for permission in permissions
+    )
+
+
+def permission_somewhere(*permissions: str) -> Callable:
+    """Let a view on one object (an invitation, a delivery) run only for a credential holding
+    ``permissions`` on some ceremony; it checks that object's ceremony with ``ensure_access``.
+
+    Applied above the argument parsers and the object's lookup, so that a caller without such
+    a role learns nothing, not even whether the object exists.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = authenticate()
+            if not holds_anywhere(principal, *permissions):
+                raise _forbidden("forbidden", f"This needs {' or '.join(permissions)}.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def suite_access(*permissions: str) -> Callable:
     """Let a view that is not about one ceremony run only for ``permissions`` suite-wide."""
 

@@ -68,6 +68,12 @@ def organiser_headers(signer) -> dict[str, str]:
 
 
 @pytest.fixture
+def viewer_headers(signer) -> dict[str, str]:
+    """A suite-wide API key of the viewer role: it reads, and changes nothing."""
+    return {"Authorization": f"Bearer {signer.issue_token('viewer')}"}
+
+
+@pytest.fixture
 def staff_headers(signer) -> dict[str, str]:
     return {"Authorization": f"Bearer {signer.issue_token('staff')}"}
 

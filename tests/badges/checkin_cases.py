@@ -228,8 +228,8 @@ def test_no_token_gets_401(client, code):
     assert (response.status_code, response.json["code"]) == (401, "unauthorized")
 
 
-def test_an_organiser_token_is_the_wrong_role(client, organiser_headers, code):
-    response = scan(client, organiser_headers, code)
+def test_a_viewer_key_is_the_wrong_role(client, viewer_headers, code):
+    response = scan(client, viewer_headers, code)
     assert (response.status_code, response.json["code"]) == (403, "forbidden")
 
 

@@ -47,8 +47,8 @@ def test_an_unbound_token_may_open_every_known_ceremony(
     assert {c["id"] for c in session["ceremonies"]} == {str(ceremony_id), str(other_ceremony_id)}
 
 
-def test_the_door_session_is_for_staff(client, organiser_headers):
-    assert client.get("/api/door/session", headers=organiser_headers).status_code == 403
+def test_the_door_session_is_for_door_roles(client, viewer_headers):
+    assert client.get("/api/door/session", headers=viewer_headers).status_code == 403
 
 
 def test_a_search_ignores_accents_and_case(client, door, ceremony_id, maria):

@@ -109,8 +109,8 @@ def test_staff_of_another_ceremony_may_not_upload(client, signer, ceremony_id, c
     assert upload(client, headers, ceremony_id, [offline(code, "a")]).status_code == 403
 
 
-def test_an_organiser_may_not_upload(client, organiser_headers, ceremony_id, code):
-    assert upload(client, organiser_headers, ceremony_id, [offline(code, "a")]).status_code == 403
+def test_a_viewer_may_not_upload(client, viewer_headers, ceremony_id, code):
+    assert upload(client, viewer_headers, ceremony_id, [offline(code, "a")]).status_code == 403
 
 
 def test_an_unknown_ceremony_is_not_found(client, staff_headers, code):

@@ -75,8 +75,8 @@ def test_the_guest_list_knows_who_is_inside(client, door, ceremony_id, badges):
     assert guest["inside"] is True
 
 
-def test_the_bundle_is_for_staff_only(client, organiser_headers, ceremony_id):
-    assert bundle(client, organiser_headers, ceremony_id).status_code == 403
+def test_the_bundle_is_for_door_roles_only(client, viewer_headers, ceremony_id):
+    assert bundle(client, viewer_headers, ceremony_id).status_code == 403
 
 
 def test_staff_of_another_ceremony_are_refused(client, signer, ceremony_id):

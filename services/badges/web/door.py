@@ -14,8 +14,10 @@ from shared.access import (
     ceremony_access,
     ensure_access,
     has_permission,
+    holds_anywhere,
     role_on,
 )
+from shared.errors import DomainError
 from shared.web import service_context
 
 from ..door.checkin import admit_by_name
@@ -42,6 +44,8 @@ class DoorSession(MethodView):
         """Who a door credential speaks for: its ceremony and gate, and the ceremonies it may
         open (those where it holds the door permission)."""
         principal = authenticate()
+        if not holds_anywhere(principal, DOOR):
+            raise DomainError("forbidden", "This needs the door permission.", kind="forbidden")
         bound = uuid.UUID(principal.ceremony_id) if principal.ceremony_id else None
         with service_context().database.transaction() as session:
             found = [
