@@ -169,7 +169,9 @@ class Signer:
         if expires <= now:
             raise ValueError("the session has reached its longest life; sign in again")
         claims = self._claims("session", session_id, now, expires)
-        claims.update(a=str(account_id), m=int(until), s=int(started))
+        # Sign-in time in milliseconds: "sign out everywhere" then signing in again within the
+        # same second must keep the new session.
+        claims.update(a=str(account_id), m=int(until), s=int(started * 1000))
         if name:
             claims["n"] = name[:100]
         return self._dump("session", claims)
@@ -217,7 +219,7 @@ class Signer:
                 issued_at=float(claims["t"]),
                 expires_at=float(claims["x"]),
                 renewable_until=float(claims["m"]),
-                started_at=float(claims.get("s", claims["t"])),
+                started_at=claims["s"] / 1000 if isinstance(claims.get("s"), int) else 0.0,
                 name=_name(claims),
             )
         if claims.get("r") not in ROLES:
