@@ -16,10 +16,11 @@ from sqlalchemy import event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from shared.audit import SYSTEM, record
 from shared.errors import DomainError, not_found
 
 from ..compose.identity import MailIdentity
-from ..models import deliveries
+from ..models import audit, deliveries
 
 #: Set once emails recorded in this process are committed: idle delivery threads look at once
 #: instead of at their next poll.
@@ -65,10 +66,16 @@ def record_delivery(
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     # Either unique key (the email's name, its Message-ID) means it is known: nothing to do.
-    statement = dialect.insert(deliveries).values(**values).on_conflict_do_nothing()
+    statement = (
+        dialect.insert(deliveries)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(deliveries.c.id)
+    )
     if not event.contains(session, "after_commit", _announce_recorded):
         event.listen(session, "after_commit", _announce_recorded)
-    return session.execute(statement).rowcount == 1
+    # What was inserted, rather than the row count: drivers may not count (psycopg answers -1).
+    return session.execute(statement).first() is not None
 
 
 def record_for_registration(
@@ -145,10 +152,17 @@ def list_deliveries(
     return list(session.execute(query.offset(offset)))
 
 
-def resend_delivery(session: Session, identity: MailIdentity, delivery_id: uuid.UUID):
+def resend_delivery(
+    session: Session,
+    identity: MailIdentity,
+    delivery_id: uuid.UUID,
+    *,
+    actor: dict[str, Any] = SYSTEM,
+):
     """Queue a new copy of a finished email, with its own Message-ID; returns the new delivery.
 
-    The copy is composed afresh when it is sent, so it carries the ceremony as it is now.
+    The copy is composed afresh when it is sent, so it carries the ceremony as it is now. The
+    audit trail says ``actor`` resent the original, and names the copy (not the recipient).
     """
     original = get_delivery(session, delivery_id)
     if original.status == "queued":
@@ -170,7 +184,19 @@ def resend_delivery(session: Session, identity: MailIdentity, delivery_id: uuid.
         resend_of=original.id,
     )
     query = select(deliveries).where(deliveries.c.event_id == str(resend_id))
-    return session.execute(query).one()
+    copy = session.execute(query).one()
+    record(
+        session,
+        audit,
+        actor,
+        "delivery.resent",
+        "delivery",
+        original.id,
+        ceremony_id=original.ceremony_id,
+        before={"status": original.status},
+        after={"resent_as": copy.id, "template": original.template},
+    )
+    return copy
 
 
 def erase_deliveries(session: Session, ceremony_id: uuid.UUID, concerns) -> int:
