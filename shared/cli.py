@@ -95,8 +95,15 @@ def _banner(settings) -> str:
     for name, url in settings.public_urls.items():
         lines.append(f"  {name:<14} {url}   API docs: {url}/api/docs")
     lines.append(f"  data           {settings.var_dir}   mail: {settings.var_dir / 'mail'}")
+    registration = settings.public_urls.get("registration", "")
+    lines.append(f"  {'sign in':<14} {registration}/sign-in")
+    lines.append(
+        f"  {'first account':<14} "
+        "ceremony user create --email you@example.org --name 'Your Name' --owner"
+    )
+    lines.append(f"  {'':<14} (it prints a one-time link to set the account's password)")
     lines.append("  organiser token: ceremony token issue --role organiser")
-    lines.append("  sample ceremony: ceremony demo      stop: Ctrl-C")
+    lines.append("  sample ceremony: ceremony demo (with an organiser's sign-in)   stop: Ctrl-C")
     return "\n".join(lines) + "\n"
 
 

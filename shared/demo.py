@@ -5,6 +5,7 @@ Seeded through the public HTTP API of a running suite, as an organiser would.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -168,6 +169,26 @@ def seed_reference_ceremony(
     yield f"Staff token (Main Gate, 24 h): {door_token(cid)}"
     yield f"API docs:            {api}/api/docs"
     yield "Mail written to:     the var/mail folder of the running suite"
+    yield from demo_organiser(api, auth, cid)
+
+
+def demo_organiser(api: str, auth: dict, ceremony_id: str) -> Iterator[str]:
+    """An account that organises the ceremony, with a generated password; yields its sign-in."""
+    password = secrets.token_urlsafe(15)
+    email = "organiser@example.org"
+    body = {"email": email, "display_name": "Course Office", "password": password}
+    created = requests.post(f"{api}/api/accounts", json=body, headers=auth, timeout=10)
+    if created.status_code == 409:
+        # A demo seeded before made this address: each later one gets an address of its own.
+        email = f"organiser.{ceremony_id[:8]}@example.org"
+        _post(f"{api}/api/accounts", auth, {**body, "email": email})
+    elif created.status_code >= 400:
+        raise RuntimeError(f"{api}/api/accounts answered {created.status_code}: {created.text}")
+    team = f"{api}/api/ceremonies/{ceremony_id}/team"
+    _post(team, auth, {"email": email, "role": "organiser"})
+    yield f"Organiser sign-in:   {api}/sign-in"
+    yield f"  email:             {email}"
+    yield f"  password:          {password}"
 
 
 def _email(name: str) -> str:

@@ -1,9 +1,9 @@
 """The links guests receive, built wherever an email is written and read where they land.
 
 Each is a signed capability for one object and one purpose (``shared.auth``): to manage a
-registration, to answer an invitation, to confirm a request to register. Events carry ids, not
-links: a link is made when the email is composed, so no live link waits in an outbox or a
-projection.
+registration, to answer an invitation, to confirm a request to register, to set an account's
+password. Events carry ids, not links: a link is made when the email is composed, so no live
+link waits in an outbox or a projection.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ from .auth import MANAGE_REGISTRATION, AuthError, Signer
 
 RSVP = "rsvp"
 CONFIRM_REQUEST = "confirm-registration"
+PASSWORD_LINK = "password-link"
+#: A set-password link works for an hour; the registration service also closes it once used.
+PASSWORD_LINK_TTL_SECONDS = 3600
+#: The registration service's page where people with an account sign in (password or SSO).
+SIGN_IN_PATH = "/sign-in"
 #: A link valid until a moment already past still lives this long, so it opens a clear page.
 _MINIMUM_TTL_SECONDS = 60
 
@@ -73,6 +78,35 @@ class GuestLinks:
     def register_url(self, ceremony_id: uuid.UUID) -> str:
         """The public registration page of a ceremony."""
         return f"{self.public_url}/ceremonies/{ceremony_id}/register"
+
+
+def password_link(
+    signer: Signer, registration_public_url: str, account_id: object, requested_at: datetime
+) -> str:
+    """The page where an account's holder sets a password (after a reset, or when invited).
+
+    The link names the account and the instant it was asked for: the registration service
+    opens it only while that is the account's newest request, so a newer one closes it.
+    """
+    subject = f"{account_id}.{int(requested_at.timestamp() * 1000)}"
+    token = signer.issue_capability(PASSWORD_LINK, subject, ttl_seconds=PASSWORD_LINK_TTL_SECONDS)
+    return f"{registration_public_url.rstrip('/')}/account/password/{token}"
+
+
+def password_link_request(signer: Signer, token: str) -> tuple[uuid.UUID, int]:
+    """The account and the request instant (epoch milliseconds) a set-password token names;
+    raises ``AuthError`` (``expired``, ``invalid signature``...)."""
+    subject = signer.verify_capability(PASSWORD_LINK, token)
+    account_id, _, millis = subject.partition(".")
+    try:
+        return uuid.UUID(account_id), int(millis)
+    except ValueError:
+        raise AuthError("malformed token") from None
+
+
+def sign_in_link(registration_public_url: str) -> str:
+    """The sign-in page of the suite (by password or single sign-on)."""
+    return f"{registration_public_url.rstrip('/')}{SIGN_IN_PATH}"
 
 
 def _ttl(until: datetime) -> float:

@@ -15,9 +15,11 @@ current_event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 
 #: What a guest's link or a credential looks like in a log line: the path segment after
-#: /manage/, /rsvp/ or /confirm/, a ``capability=`` parameter, a bearer token.
+#: /manage/, /rsvp/, /confirm/ or /account/password/ (set-password links), a ``capability=``
+#: parameter, a bearer token.
 _SECRETS = re.compile(
-    r"(?P<keep>/(?:manage|rsvp|confirm)/|(?<![A-Za-z0-9_])capability=|\bBearer\s+)"
+    r"(?P<keep>/(?:manage|rsvp|confirm|account/password)/|(?<![A-Za-z0-9_])capability="
+    r"|\bBearer\s+)"
     r"[A-Za-z0-9._~%+/=-]+",
     re.IGNORECASE,
 )

@@ -205,6 +205,8 @@ class Account(Base):
     #: Base32 TOTP secret; it protects sign-in once ``totp_confirmed_at`` is set.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The 30-second step of the last code accepted: a code works once, and no older one after it.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     #: argon2 hashes of the unused recovery codes.
     recovery_codes: Mapped[list] = mapped_column(JSON, default=list)
     #: The subject at the SSO issuer, once the account signed in with it.

@@ -1,0 +1,224 @@
+"""The account pages in headless Chromium, at phone and desktop size: sign in (a wrong
+password, then the right one), the second step, signing out, a forgotten password and the page
+its link opens. Each page state passes axe-core with no violation, names its language and
+fits the screen.
+
+On a phone the person taps and types; on a desktop they use the keyboard alone, starting from
+the field the page focuses.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import requests
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from services.registration.service import SERVICE
+from services.registration.web.account_pages import WORDS
+from tests.browser.guest_harness import (
+    AXE_SCRIPT,
+    DESKTOP,
+    PHONE,
+    GuestBrowser,
+    LiveRegistration,
+)
+from tests.conftest import SECRET, make_settings, migrated
+from tests.registration.test_accounts import events, link_of, totp_codes
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+
+
+def words(lang: str) -> dict[str, str]:
+    return {**WORDS["en"], **WORDS[lang]}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE_SCRIPT.is_file():
+        message = "axe-core is not installed (npm ci)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI runs browser tests, it never skips them", pytrace=False)
+        pytest.skip(message)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    settings = migrated(SERVICE, make_settings("registration", tmp_path_factory.mktemp("var")))
+    live = LiveRegistration(settings, SECRET)
+    yield live
+    live.close()
+
+
+@pytest.fixture
+def person(module_chromium, live, axe_source, request) -> GuestBrowser:
+    """Someone at the test's window size, signed out (the module's browser forgets cookies)."""
+    person = GuestBrowser(module_chromium, live.url, axe_source)
+    person.resize(SIZES[request.node.callspec.params["size"]])
+    person.open("/healthz")
+    module_chromium.delete_all_cookies()
+    return person
+
+
+def new_account(live, *, language: str = "en", password: str | None = PASSWORD) -> str:
+    """An account with a long address (it must wrap on a phone); returns the address."""
+    email = f"amina.diallo.{uuid.uuid4().hex[:8]}@ministere-des-affaires-etrangeres.example.org"
+    body = {"email": email, "display_name": "Amina Diallo", "language": language}
+    if password:
+        body["password"] = password
+    live.api("POST", "/accounts", json=body)
+    return email
+
+
+def submit(person: GuestBrowser, size: str, values: dict[str, str]) -> None:
+    """Fill the form and send it: by pointer on a phone, by keyboard on a desktop (typing
+    into the focused field, Tab to the next, Enter to send)."""
+    if size == "phone":
+        person.fill_by_pointer(values)
+        person.follow(person.find("form.card button[type=submit]").click)
+        return
+    first, *rest = values.items()
+    assert person.focused().get_attribute("name") == first[0]
+    person.replace_text(first[1])
+    for _, value in rest:
+        person.press(Keys.TAB)
+        person.replace_text(value)
+    person.follow(lambda: person.press(Keys.ENTER))
+
+
+@pytest.mark.parametrize(
+    ("lang", "size"), [("en", "phone"), ("en", "desktop"), ("fr", "phone"), ("zh", "desktop")]
+)
+def test_signing_in_after_a_wrong_password_and_out_again(person, live, lang, size):
+    email = new_account(live)
+    t = words(lang)
+    person.open(f"/sign-in?lang={lang}")
+    person.check(lang)
+    assert person.find("h1").text == t["sign_in_title"]
+    submit(person, size, {"email": email, "password": "not the right password"})
+    person.check(lang)
+    assert person.find("[role=alert]").text == t["invalid_credentials"]
+    assert person.focused() == person.find("[role=alert]")
+    assert person.find("#email").get_attribute("value") == email
+    assert person.find("#password").get_attribute("value") == ""
+
+    if size == "phone":
+        person.fill_by_pointer({"password": PASSWORD})
+        person.follow(person.find("form.card button[type=submit]").click)
+    else:
+        person.tab_to(lambda e: e.get_attribute("name") == "password")
+        person.press(PASSWORD)
+        person.follow(lambda: person.press(Keys.ENTER))
+    assert person.driver.current_url == f"{live.url}/"
+
+    person.open(f"/sign-in?lang={lang}")
+    person.check(lang)
+    assert t["signed_in_as"].format(name="Amina Diallo") in person.text()
+    sign_out = person.find("form[action='/sign-out'] button")
+    if size == "phone":
+        person.follow(sign_out.click)
+    else:
+        person.tab_to(lambda e: e == sign_out)
+        person.follow(lambda: person.press(Keys.ENTER))
+    person.check(lang)
+    assert person.find("[role=status]").text == t["signed_out"]
+    assert person.find_all("#email")
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_two_step_sign_in_asks_for_the_code(person, live, size):
+    email = new_account(live)
+    api = f"{live.url}/api/auth"
+    token = requests.post(
+        f"{api}/sign-in", json={"email": email, "password": PASSWORD}, timeout=10
+    ).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    secret = requests.post(f"{api}/totp", headers=headers, timeout=10).json()["secret"]
+    previous, _ = totp_codes(secret)
+    confirmed = requests.post(
+        f"{api}/totp/confirm", json={"code": previous}, headers=headers, timeout=10
+    )
+    assert confirmed.status_code == 200
+
+    person.open("/sign-in?next=/ceremonies")
+    submit(person, size, {"email": email, "password": PASSWORD})
+    person.check("en")
+    assert person.find("h1").text == WORDS["en"]["code_title"]
+    assert person.focused() == person.find("#code")
+    submit(person, size, {"code": "000000" if previous != "000000" else "111111"})
+    person.check("en")
+    assert person.find("#code-error").text == WORDS["en"]["invalid_code"]
+    assert person.find("#code").get_attribute("aria-invalid") == "true"
+    _, current = totp_codes(secret)
+    submit(person, size, {"code": current})
+    assert person.driver.current_url.split("?")[0] == f"{live.url}/ceremonies"
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", "phone"), ("en", "desktop"), ("fr", "phone")])
+def test_a_forgotten_password_is_set_again_from_its_link(person, live, lang, size):
+    email = new_account(live, language=lang)
+    t = words(lang)
+    person.open(f"/sign-in?lang={lang}")
+    person.follow(person.find(f"a[href='/account/forgot?lang={lang}']").click)
+    person.check(lang)
+    submit(person, size, {"email": email})
+    person.check(lang)
+    assert t["reset_sent"] in person.text()
+
+    [data] = [
+        e for e in events(live.app, "account.password_reset_requested") if e["email"] == email
+    ]
+    person.open(link_of(live.app, data))
+    person.check(lang)
+    assert t["password_intro_reset"].format(email=email) in person.text()
+    new = "a quite different passphrase"
+    submit(person, size, {"password": new, "repeat": new + "!"})
+    person.check(lang)
+    assert person.find("#repeat-error").text == t["passwords_differ"]
+    assert person.focused() == person.find("#repeat")
+    if size == "phone":
+        person.fill_by_pointer({"password": new, "repeat": new})
+        person.follow(person.find("form.card button[type=submit]").click)
+    else:
+        # The focus is on the field to correct; the first must be typed again too.
+        person.replace_text(new)
+        ActionChains(person.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(
+            Keys.SHIFT
+        ).perform()
+        person.replace_text(new)
+        person.follow(lambda: person.press(Keys.ENTER))
+    person.check(lang)
+    assert t["password_set"] in person.text()
+    console = person.find("a[href='/']")
+    assert console.text == t["go_to_console"]
+    person.follow(console.click)
+    person.open(f"/sign-in?lang={lang}")
+    assert t["signed_in_as"].format(name="Amina Diallo") in person.text()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_a_teammates_welcome_page_and_a_used_link(person, live, size):
+    email = new_account(live, password=None)
+    [data] = [e for e in events(live.app, "account.invited") if e["email"] == email]
+    link = link_of(live.app, data)
+    person.open(link)
+    person.check("en")
+    assert WORDS["en"]["password_intro_welcome"].format(name="Amina Diallo", email=email) in (
+        person.text()
+    )
+    submit(person, size, {"password": "short", "repeat": "short"})
+    person.check("en")
+    assert person.find("#password-error").text == "Use at least 12 characters."
+    assert person.focused() == person.find("#password")
+    submit(person, size, {"password": PASSWORD, "repeat": PASSWORD})
+    person.check("en")
+    person.open(link)
+    person.check("en")
+    assert WORDS["en"]["link_used"] in person.text()
