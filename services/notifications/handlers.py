@@ -173,6 +173,34 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         registration = registration_row(session, event.data["registration_id"])
         record_for_registration(session, identity, event.event_id, "manage_link", registration)
 
+    def on_account_email(template: str, *, about_ceremony: bool) -> Handler:
+        def handle(session: Session, event: Event) -> None:
+            """Write to a person with an account; the link is made when the email is composed."""
+            data = event.data
+            details = {
+                "account_id": str(data["account_id"]),
+                # The link opens only with this instant: it is rebuilt from it at each try.
+                "requested_at": data["requested_at"].isoformat(),
+                "language": data["language"],
+            }
+            if about_ceremony:
+                details.update(
+                    {key: data.get(key) for key in ("ceremony_title", "role", "invited_by")}
+                )
+            record_delivery(
+                session,
+                identity,
+                event_id=event.event_id,
+                template=template,
+                email=data["email"],
+                full_name=data["display_name"],
+                ceremony_id=data["ceremony_id"] if about_ceremony else None,
+                registration_id=None,
+                details=details,
+            )
+
+        return handle
+
     def on_erased(session: Session, event: Event) -> None:
         """Forget a person: their projected registration and invitation, their emails."""
         data = event.data
@@ -247,5 +275,9 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         "checkin.recorded": on_checkin,
         "registration.erased": on_erased,
         "ceremony.purged": on_purged,
+        "account.password_reset_requested": on_account_email(
+            "password_reset", about_ceremony=False
+        ),
+        "account.invited": on_account_email("account_invited", about_ceremony=True),
         **credential_handlers(credentials),
     }

@@ -75,7 +75,8 @@ deliveries = Table(
     Column("template", String(64), nullable=False),
     Column("recipient", String(254), nullable=False),
     Column("recipient_name", String(200), nullable=False),
-    Column("ceremony_id", Uuid, nullable=False, index=True),
+    # None for an email about no ceremony (a password reset).
+    Column("ceremony_id", Uuid, nullable=True, index=True),
     Column("registration_id", Uuid, nullable=True),
     # What the template needs beyond the projections: {"changes": [...]}, {"with_calendar":
     # true}, {"announcement_id": "..."}.

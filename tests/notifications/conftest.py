@@ -119,4 +119,8 @@ def template_context(recipient: Recipient, ceremony: CeremonyInfo) -> dict[str, 
         "arrived_at": datetime(2025, 6, 13, 14, 41, tzinfo=UTC),
         "subject": "Dress code and arrival times",
         "body": "Dear guests,\n\nThe dress code is business attire.\nDoors open at 16:30.",
+        "password_url": "https://registration.example.org/account/password/tok-321",
+        "sign_in_url": "https://registration.example.org/sign-in",
+        "role": "organiser",
+        "invited_by": "Dr Helena Marsh",
     }

@@ -38,7 +38,8 @@ def test_every_template_renders_in_every_language(template, language, template_c
 
     assert rendered.language_used == language
     assert rendered.subject
-    assert template_context["ceremony"].title in rendered.text
+    if template != "password_reset":  # a reset is about an account, not a ceremony
+        assert template_context["ceremony"].title in rendered.text
     assert f'<html lang="{language}">' in rendered.html
 
 

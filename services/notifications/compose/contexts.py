@@ -1,8 +1,9 @@
 """What the email templates receive: small value objects and, per template, the keys it expects.
 
-Every template gets `recipient` (Recipient) and `ceremony` (CeremonyInfo), and may get
-`office_name` (the signature; each language has a default). Datetimes must be timezone-aware;
-templates show them in the ceremony's timezone and the recipient's locale.
+Every template gets `recipient` (Recipient) and `ceremony` (CeremonyInfo; a CeremonyRef for the
+emails to people with an account), and may get `office_name` (the signature; each language has a
+default). Datetimes must be timezone-aware; templates show them in the ceremony's timezone and
+the recipient's locale.
 """
 
 from collections.abc import Mapping, Sequence
@@ -98,6 +99,29 @@ class CeremonyInfo:
 
 
 @dataclass(frozen=True)
+class CeremonyRef:
+    """The ceremony an email to a person with an account is about, as far as it is known.
+
+    A teammate's invitation names its ceremony (`starts_at` when the ceremony is known here);
+    a password reset is about no ceremony, and its `title` is empty.
+    """
+
+    id: str | None = None
+    title: str = ""
+    starts_at: datetime | None = None
+    timezone: str = "UTC"
+
+    def __post_init__(self) -> None:
+        _require_aware("starts_at", self.starts_at)
+        ZoneInfo(self.timezone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The ceremony's timezone (UTC when none is known)."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
 class VipGuest:
     """A guest whose arrival the protocol contact is told about."""
 
@@ -177,4 +201,13 @@ TEMPLATES: Mapping[str, TemplateSpec] = {
     "manage_link": TemplateSpec(("manage_url",)),
     # subject and body: the organiser's own words, plain text (escaped in the HTML part).
     "announcement": TemplateSpec(("subject", "body"), {"manage_url": None}),
+    # To a person with an account: password_url sets a new password (an hour, once).
+    "password_reset": TemplateSpec(("password_url",)),
+    # An account opened for someone, most often a teammate added to a ceremony's team (the
+    # ceremony is then a CeremonyRef with an id): role is one of shared.auth.ROLES or None,
+    # invited_by who did it; password_url sets a first password, sign_in_url is where someone
+    # who signs in by single sign-on goes instead.
+    "account_invited": TemplateSpec(
+        ("password_url", "sign_in_url"), {"role": None, "invited_by": None}
+    ),
 }

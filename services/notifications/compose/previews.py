@@ -57,6 +57,10 @@ def sample_context(language: str) -> dict[str, Any]:
         "gate": "North Gate",
         "subject": "Arrival times and dress code",
         "body": "Doors open at 16:30.\n\nThe dress code is business attire.",
+        "password_url": f"{_EXAMPLE}/account/password/sample",
+        "sign_in_url": f"{_EXAMPLE}/sign-in",
+        "role": "organiser",
+        "invited_by": "Dr Helena Marsh",
     }
 
 

@@ -2,6 +2,8 @@
 
 Names, honorifics and languages come from the registration exactly as the guest gave them; the
 ceremony's details are the latest known, so an email that waited for a retry is not stale.
+Emails to people with an account (a password reset, a teammate's invitation) are composed from
+what their event carried, kept in the delivery's details.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.contract import programme_from_json
-from shared.links import GuestLinks
+from shared.links import GuestLinks, password_link, sign_in_link
 
 from ..compose.calendar import build_cancel, build_invite
-from ..compose.contexts import Attachment, CeremonyInfo, Recipient, VipGuest
+from ..compose.contexts import Attachment, CeremonyInfo, CeremonyRef, Recipient, VipGuest
 from ..compose.identity import MailIdentity
 from ..compose.letters import render_email
 from ..compose.message import build_message
@@ -38,6 +40,8 @@ from .sender import PermanentDeliveryError, TransientDeliveryError
 INVITATION_TEMPLATES = ("invitation", "invitation_reminder")
 #: Emails about a public request to register, before it is a registration.
 REQUEST_TEMPLATES = ("confirm_registration", "request_received", "request_declined")
+#: Emails to a person with an account: about no registration, and a reset about no ceremony.
+ACCOUNT_TEMPLATES = ("password_reset", "account_invited")
 #: Emails that make no sense once the guest has cancelled: they are skipped, not sent.
 MOOT_WHEN_CANCELLED = ("confirmation", "promoted", "waitlisted", "ceremony_changed")
 
@@ -114,6 +118,8 @@ class Assembler:
 
     def compose(self, session: Session, delivery: Any) -> Composed:
         """The message for ``delivery``; raises a delivery error or SkipDelivery."""
+        if delivery.template in ACCOUNT_TEMPLATES:
+            return self._compose_account_email(session, delivery)
         projected = ceremony_row(session, delivery.ceremony_id)
         if projected is None:
             raise TransientDeliveryError("the ceremony is not known here yet")
@@ -140,6 +146,59 @@ class Assembler:
             # Data no template or header can carry: another try would fail the same way.
             raise PermanentDeliveryError(f"cannot compose the email: {exc}") from exc
         return Composed(message, rendered.language_used)
+
+    def _compose_account_email(self, session: Session, delivery: Any) -> Composed:
+        """A set-password link: after a reset, or for a teammate added to a ceremony's team."""
+        details = delivery.details
+        recipient = Recipient(
+            full_name=delivery.recipient_name,
+            email=delivery.recipient,
+            language=details.get("language") or "en",
+        )
+        try:
+            url = password_link(
+                self.links.signer,
+                self.links.public_url,
+                details["account_id"],
+                datetime.fromisoformat(details["requested_at"]),
+            )
+            context: dict[str, Any] = {
+                "recipient": recipient,
+                "ceremony": self._team_ceremony(session, delivery),
+                "password_url": url,
+            }
+            if delivery.template == "account_invited":
+                context.update(
+                    sign_in_url=sign_in_link(self.links.public_url),
+                    role=details.get("role"),
+                    invited_by=details.get("invited_by"),
+                )
+            rendered = render_email(delivery.template, recipient.language, context)
+            message = build_message(
+                rendered,
+                self.identity.from_header,
+                recipient.full_name,
+                delivery.recipient,
+                delivery.message_id,
+            )
+        except (KeyError, ValueError) as exc:
+            raise PermanentDeliveryError(f"cannot compose the email: {exc}") from exc
+        return Composed(message, rendered.language_used)
+
+    def _team_ceremony(self, session: Session, delivery: Any) -> CeremonyRef:
+        """The invitation's ceremony as known here now, else as its event named it."""
+        if delivery.ceremony_id is None:
+            return CeremonyRef()
+        projected = ceremony_row(session, delivery.ceremony_id)
+        if projected is None:
+            title = delivery.details.get("ceremony_title") or ""
+            return CeremonyRef(id=str(delivery.ceremony_id), title=title)
+        return CeremonyRef(
+            id=str(projected.id),
+            title=projected.title,
+            starts_at=projected.starts_at,
+            timezone=projected.timezone,
+        )
 
     def _addressee(self, session: Session, delivery: Any, ceremony: Any) -> tuple[Any, Recipient]:
         """Whom the email is about (a registration or an invitation), and whom it goes to."""

@@ -36,7 +36,8 @@ class DeliverySchema(Schema):
     template = fields.String()
     recipient = fields.String()
     recipient_name = fields.String()
-    ceremony_id = fields.UUID()
+    #: None for an email about no ceremony (an account's password reset).
+    ceremony_id = fields.UUID(allow_none=True)
     registration_id = fields.UUID(allow_none=True)
     language_used = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": list(DELIVERY_STATUSES)})
