@@ -5,6 +5,22 @@ transaction that makes the change. Who acted comes from the request (``shared.ac
 an account's session, an API key, a door device, or a guest acting through their own link. A
 change the bus causes (a waitlist promotion after a cancellation) is recorded with the action
 that caused it, not on its own.
+
+Entries name their subjects by id and never copy a person's name or email address into
+``before`` and ``after`` (``withhold`` marks such a field as changed without its value): when a
+person is erased, or a ceremony purged, the trail keeps what happened and no longer who it
+happened to. What a guest did keeps their address only until then (``forget_addresses``).
+
+Actions, by service:
+
+- registration: ``ceremony.created``, ``ceremony.updated``, ``ceremony.purged``;
+  ``registration.created`` (by the guest), ``registration.added_by_staff``,
+  ``registration.cancelled``, ``registration.erased``; ``invitation.created``,
+  ``invitation.reminded``, ``invitation.answered`` (by the invitee),
+  ``invitation.answered_by_staff``; ``registration_request.created``, ``.renewed``,
+  ``.confirmed`` (by the guest), ``.approved``, ``.declined``.
+- badges: ``checkin.admitted_by_name`` (a scanned badge is a check-in, not an entry).
+- notifications: ``delivery.resent``, ``announcement.sent``.
 """
 
 from __future__ import annotations
@@ -17,11 +33,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, MetaData, String, Table, Uuid, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .db import UTCDateTime
 
 ACTOR_KINDS = ("session", "apikey", "device", "guest", "system")
+#: Who acts when no person does: a command, the retention sweep, a test calling a rule.
+SYSTEM: dict[str, Any] = {"kind": "system", "id": None, "name": None, "address": None}
+#: What an entry shows for a personal value that changed (an address), instead of the value.
+WITHHELD = "(withheld)"
 CSV_COLUMNS = (
     "at",
     "action",
@@ -113,8 +134,44 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     )
 
 
+def withhold(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """``values`` with each of ``names`` that holds something replaced by ``WITHHELD``."""
+    return {
+        key: WITHHELD if key in names and value is not None else value
+        for key, value in values.items()
+    }
+
+
+def entry_values(
+    actor: dict[str, Any],
+    action: str,
+    subject_type: str,
+    subject_id: object | None,
+    *,
+    ceremony_id: object | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of one entry, as ``record`` writes them (for a statement that writes its
+    own)."""
+    return {
+        "id": uuid.uuid4(),
+        "ceremony_id": _uuid(ceremony_id),
+        "at": datetime.now(UTC),
+        "actor_kind": actor.get("kind") or "system",
+        "actor_id": _text(actor.get("id"), 36),
+        "actor_name": _text(actor.get("name"), 200),
+        "address": _text(actor.get("address"), 64),
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": _text(subject_id, 64),
+        "before": _plain(before) if before is not None else None,
+        "after": _plain(after) if after is not None else None,
+    }
+
+
 def record(
-    session: Session,
+    session: Session | Connection,
     table: Table,
     actor: dict[str, Any],
     action: str,
@@ -125,23 +182,33 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Add one entry to the trail, in the caller's transaction."""
-    session.execute(
-        table.insert().values(
-            id=uuid.uuid4(),
-            ceremony_id=_uuid(ceremony_id),
-            at=datetime.now(UTC),
-            actor_kind=actor.get("kind") or "system",
-            actor_id=_text(actor.get("id"), 36),
-            actor_name=_text(actor.get("name"), 200),
-            address=_text(actor.get("address"), 64),
-            action=action,
-            subject_type=subject_type,
-            subject_id=_text(subject_id, 64),
-            before=_plain(before) if before is not None else None,
-            after=_plain(after) if after is not None else None,
-        )
+    """Add one entry to the trail, in the caller's transaction (a session or a connection)."""
+    values = entry_values(
+        actor,
+        action,
+        subject_type,
+        subject_id,
+        ceremony_id=ceremony_id,
+        before=before,
+        after=after,
     )
+    session.execute(table.insert().values(**values))
+
+
+def forget_addresses(
+    session: Session,
+    table: Table,
+    ceremony_id: object,
+    subject_ids: list[object] | None = None,
+) -> None:
+    """Drop the network address of what guests did about ``subject_ids`` (every subject of
+    the ceremony when None): an erased person is no longer traceable through the trail."""
+    query = table.update().where(
+        table.c.ceremony_id == _uuid(ceremony_id), table.c.actor_kind == "guest"
+    )
+    if subject_ids is not None:
+        query = query.where(table.c.subject_id.in_([str(subject) for subject in subject_ids]))
+    session.execute(query.values(address=None))
 
 
 def entries(

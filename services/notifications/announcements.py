@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.audit import SYSTEM, record
 from shared.errors import not_found
 
 from .compose.identity import MailIdentity
 from .deliver.log import record_for_registration
-from .models import announcements, ceremonies, registrations
+from .models import announcements, audit, ceremonies, registrations
 
 
 def audience(
@@ -30,9 +31,15 @@ def audience(
 
 
 def announce(
-    session: Session, identity: MailIdentity, ceremony_id: uuid.UUID, fields: dict[str, Any]
+    session: Session,
+    identity: MailIdentity,
+    ceremony_id: uuid.UUID,
+    fields: dict[str, Any],
+    *,
+    actor: dict[str, Any] = SYSTEM,
 ) -> dict[str, Any]:
-    """Record an announcement and queue its email to every guest of its audience."""
+    """Record an announcement and queue its email to every guest of its audience; the audit
+    trail says ``actor`` sent it, to whom by category and status, and to how many."""
     known = session.execute(select(ceremonies.c.id).where(ceremonies.c.id == ceremony_id)).first()
     if known is None:
         raise not_found("ceremony", ceremony_id)
@@ -57,4 +64,19 @@ def announce(
             registration,
             {"announcement_id": str(announcement["id"])},
         )
+    record(
+        session,
+        audit,
+        actor,
+        "announcement.sent",
+        "announcement",
+        announcement["id"],
+        ceremony_id=ceremony_id,
+        after={
+            "subject": announcement["subject"],
+            "categories": announcement["categories"],
+            "statuses": announcement["statuses"],
+            "recipients": recipients,
+        },
+    )
     return {**announcement, "recipients": recipients}

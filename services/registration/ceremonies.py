@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.audit import SYSTEM, changes, record, withhold
 from shared.contract import programme_from_json, programme_to_json
 from shared.errors import DomainError, not_found
 from shared.outbox import publish_event
 
-from .models import Ceremony, outbox
+from .models import Ceremony, audit, outbox
 from .registration_events import SOURCE
 from .waitlist import promote_waitlisted
 
@@ -32,6 +33,8 @@ _FIELDS = (
     "privacy_notice_url",
     "retention_days",
 )
+#: A person's address: the trail says it changed, never what it was (purging removes it).
+_PERSONAL = ("protocol_contact_email",)
 
 
 def has_privacy_notice(ceremony: Ceremony) -> bool:
@@ -44,31 +47,51 @@ def has_started(ceremony: Ceremony, now: datetime | None = None) -> bool:
     return ceremony.starts_at <= (now or datetime.now(UTC))
 
 
-def create_ceremony(session: Session, fields: dict[str, Any]) -> Ceremony:
-    """Create a ceremony and announce it as ``ceremony.created``."""
+def create_ceremony(
+    session: Session, fields: dict[str, Any], *, actor: dict[str, Any] = SYSTEM
+) -> Ceremony:
+    """Create a ceremony and announce it as ``ceremony.created``; ``actor`` made it."""
     ceremony = Ceremony(id=uuid.uuid4(), sequence=0, seats_taken=0)
     _apply(ceremony, fields)
     session.add(ceremony)
     session.flush()
     publish_event(session, outbox, "ceremony.created", ceremony_data(ceremony), SOURCE)
+    record(
+        session,
+        audit,
+        actor,
+        "ceremony.created",
+        "ceremony",
+        ceremony.id,
+        ceremony_id=ceremony.id,
+        after=withhold(_audited(ceremony), _PERSONAL),
+    )
     return ceremony
 
 
-def update_ceremony(session: Session, ceremony_id: uuid.UUID, changes: dict[str, Any]) -> Ceremony:
+def update_ceremony(
+    session: Session,
+    ceremony_id: uuid.UUID,
+    fields: dict[str, Any],
+    *,
+    actor: dict[str, Any] = SYSTEM,
+) -> Ceremony:
     """Change a ceremony (locked); a capacity below the seats already taken is refused.
 
-    Seats added go to the waitlist first, in the order guests registered.
+    Seats added go to the waitlist first, in the order guests registered. The trail keeps
+    the fields ``actor`` changed, before and after.
     """
     ceremony = lock_ceremony(session, ceremony_id)
-    if "capacity" in changes:
+    previous = _audited(ceremony)
+    if "capacity" in fields:
         taken = ceremony.seats_taken
-        if changes["capacity"] < taken:
+        if fields["capacity"] < taken:
             raise DomainError(
                 "capacity_below_confirmed",
                 f"{taken} guests are confirmed; the capacity cannot be lower.",
                 errors={"capacity": [f"Must be at least {taken}."]},
             )
-    _apply(ceremony, changes)
+    _apply(ceremony, fields)
     if ceremony.ends_at <= ceremony.starts_at:
         raise DomainError(
             "invalid_dates",
@@ -80,8 +103,31 @@ def update_ceremony(session: Session, ceremony_id: uuid.UUID, changes: dict[str,
     ceremony.updated_at = datetime.now(UTC)
     session.flush()
     publish_event(session, outbox, "ceremony.updated", ceremony_data(ceremony), SOURCE)
-    promote_waitlisted(session, ceremony)
+    promoted = promote_waitlisted(session, ceremony)
+    before, after = changes(previous, _audited(ceremony))
+    if promoted:
+        after["promoted"] = [guest.id for guest in promoted]
+    record(
+        session,
+        audit,
+        actor,
+        "ceremony.updated",
+        "ceremony",
+        ceremony.id,
+        ceremony_id=ceremony.id,
+        before=withhold(before, _PERSONAL),
+        after=withhold(after, _PERSONAL),
+    )
     return ceremony
+
+
+def _audited(ceremony: Ceremony) -> dict[str, Any]:
+    """What an organiser sets on a ceremony, as the trail compares it."""
+    values = {name: getattr(ceremony, name) for name in _FIELDS}
+    values["languages"] = list(ceremony.languages or [])
+    values["venue"] = {"name": ceremony.venue_name, "address": ceremony.venue_address}
+    values["programme"] = ceremony.programme
+    return values
 
 
 def _apply(ceremony: Ceremony, fields: dict[str, Any]) -> None:

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.audit import SYSTEM, record
 from shared.errors import DomainError, not_found
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony, has_started, lock_ceremony
-from .models import Ceremony, Invitation, Registration, outbox
+from .models import Ceremony, Invitation, Registration, audit, outbox
 from .registration_events import SOURCE, announce_registration
 from .waitlist import promote_waitlisted
 
@@ -21,9 +22,14 @@ ANSWERS = {"accept": "accepted", "decline": "declined"}
 
 
 def invite(
-    session: Session, ceremony_id: uuid.UUID, invitees: list[dict[str, Any]]
+    session: Session,
+    ceremony_id: uuid.UUID,
+    invitees: list[dict[str, Any]],
+    *,
+    actor: dict[str, Any] = SYSTEM,
 ) -> list[Invitation]:
-    """Invite everyone in ``invitees``, or no one if any of them cannot be invited."""
+    """Invite everyone in ``invitees``, or no one if any of them cannot be invited; the trail
+    has one entry per invitation."""
     ceremony = get_ceremony(session, ceremony_id)
     keys = [person["email"].strip().lower() for person in invitees]
     errors: dict[str, Any] = {}
@@ -67,24 +73,53 @@ def invite(
     session.flush()
     for invitation in created:
         _announce(session, invitation, "invitation.created")
+        _audit(
+            session,
+            actor,
+            invitation,
+            "invitation.created",
+            after={
+                "status": invitation.status,
+                "category": invitation.category,
+                "language": invitation.language,
+                "precedence": invitation.precedence,
+            },
+        )
     return created
 
 
-def remind(session: Session, invitation_id: uuid.UUID) -> Invitation:
+def remind(
+    session: Session, invitation_id: uuid.UUID, *, actor: dict[str, Any] = SYSTEM
+) -> Invitation:
     """Remind exactly this invitee (an email goes out through ``invitation.reminded``)."""
     invitation = get_invitation(session, invitation_id)
     ceremony = get_ceremony(session, invitation.ceremony_id)
     _ensure_open(ceremony)
     invitation.reminders += 1
     _announce(session, invitation, "invitation.reminded")
+    _audit(
+        session,
+        actor,
+        invitation,
+        "invitation.reminded",
+        before={"reminders": invitation.reminders - 1},
+        after={"reminders": invitation.reminders},
+    )
     return invitation
 
 
-def answer(session: Session, invitation_id: uuid.UUID, reply: str, *, by: str) -> Invitation:
+def answer(
+    session: Session,
+    invitation_id: uuid.UUID,
+    reply: str,
+    *,
+    by: str,
+    actor: dict[str, Any] = SYSTEM,
+) -> Invitation:
     """Record accept or decline; accepting seats the invitee on a protocol seat.
 
     An invitee may change their answer until the ceremony starts. Giving the same answer again
-    changes nothing.
+    changes nothing. ``by``: ``invitee`` (their RSVP page) or ``organiser``, who is ``actor``.
     """
     invitation = get_invitation(session, invitation_id)
     ceremony = lock_ceremony(session, invitation.ceremony_id)
@@ -92,6 +127,7 @@ def answer(session: Session, invitation_id: uuid.UUID, reply: str, *, by: str) -
     status = ANSWERS[reply]
     if invitation.status == status:
         return invitation
+    previous = invitation.status
     invitation.status = status
     invitation.answered_by = by
     invitation.answered_at = datetime.now(UTC)
@@ -106,7 +142,28 @@ def answer(session: Session, invitation_id: uuid.UUID, reply: str, *, by: str) -
         _unseat(session, ceremony, invitation.registration_id)
     session.flush()
     _announce(session, invitation, f"invitation.{status}")
+    _audit(
+        session,
+        actor,
+        invitation,
+        "invitation.answered" if by == "invitee" else "invitation.answered_by_staff",
+        before={"status": previous},
+        after={"answer": reply},
+    )
     return invitation
+
+
+def _audit(session: Session, actor: dict[str, Any], invitation: Invitation, action: str, **change):
+    record(
+        session,
+        audit,
+        actor,
+        action,
+        "invitation",
+        invitation.id,
+        ceremony_id=invitation.ceremony_id,
+        **change,
+    )
 
 
 def _seat(

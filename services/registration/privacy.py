@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shared.audit import SYSTEM, forget_addresses, record
 from shared.contract import email_digest
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony
-from .models import Ceremony, Invitation, Registration, RegistrationRequest, outbox
+from .models import Ceremony, Invitation, Registration, RegistrationRequest, audit, outbox
 from .registration_events import SOURCE
 from .registrations import cancel, get_registration
 
@@ -63,23 +64,33 @@ def personal_data(session: Session, registration_id: uuid.UUID) -> dict[str, Any
     }
 
 
-def erase_person(session: Session, registration_id: uuid.UUID) -> Registration:
+def erase_person(
+    session: Session, registration_id: uuid.UUID, *, actor: dict[str, Any] = SYSTEM
+) -> Registration:
     """Erase the holder of a registration everywhere: it is cancelled first (its seat freed,
-    its badge revoked), then their data removed from it, their invitation and requests."""
+    its badge revoked), then their data removed from it, their invitation and requests.
+
+    The trail says that ``actor`` erased the registration, and how much, never who it was for;
+    what the guest did themselves no longer says where from.
+    """
     registration = get_registration(session, registration_id)
     if registration.erased_at is not None:
         return registration
-    cancel(session, registration_id)
+    cancel(session, registration_id, actor=actor)
     digest = email_digest(registration.email)
     now = datetime.now(UTC)
-    for invitation in _invitations_of(session, registration):
+    invitations = _invitations_of(session, registration)
+    for invitation in invitations:
         _erase_invitation(invitation)
-    for request in session.scalars(
-        select(RegistrationRequest).where(
-            RegistrationRequest.ceremony_id == registration.ceremony_id,
-            RegistrationRequest.email_key == registration.email_key,
+    requests = list(
+        session.scalars(
+            select(RegistrationRequest).where(
+                RegistrationRequest.ceremony_id == registration.ceremony_id,
+                RegistrationRequest.email_key == registration.email_key,
+            )
         )
-    ):
+    )
+    for request in requests:
         session.delete(request)
     _erase_registration(registration, now)
     session.flush()
@@ -93,6 +104,22 @@ def erase_person(session: Session, registration_id: uuid.UUID) -> Registration:
             "email_digest": digest,
         },
         SOURCE,
+    )
+    subjects = [registration.id, *(i.id for i in invitations), *(r.id for r in requests)]
+    forget_addresses(session, audit, registration.ceremony_id, subjects)
+    record(
+        session,
+        audit,
+        actor,
+        "registration.erased",
+        "registration",
+        registration.id,
+        ceremony_id=registration.ceremony_id,
+        after={
+            "erased": True,
+            "invitations": [invitation.id for invitation in invitations],
+            "requests_removed": len(requests),
+        },
     )
     return registration
 
@@ -132,28 +159,49 @@ def due_for_purge(session: Session, default_days: int, now: datetime | None = No
     return due
 
 
-def purge_ceremony(session: Session, ceremony_id: uuid.UUID) -> None:
-    """Erase every person of a ceremony, keeping its counts, and tell the other services."""
+def purge_ceremony(
+    session: Session, ceremony_id: uuid.UUID, *, actor: dict[str, Any] = SYSTEM
+) -> None:
+    """Erase every person of a ceremony, keeping its counts, and tell the other services.
+
+    The trail keeps what was done in the ceremony, by whom among its staff, and drops where
+    its guests acted from.
+    """
     ceremony = session.get(Ceremony, ceremony_id, with_for_update=True)
     if ceremony is None or ceremony.purged_at is not None:
         return
     now = datetime.now(UTC)
+    erased = {"registrations": 0, "invitations": 0, "requests": 0}
     for registration in session.scalars(
         select(Registration).where(Registration.ceremony_id == ceremony_id)
     ):
         _erase_registration(registration, now)
+        erased["registrations"] += 1
     for invitation in session.scalars(
         select(Invitation).where(Invitation.ceremony_id == ceremony_id)
     ):
         _erase_invitation(invitation)
+        erased["invitations"] += 1
     for request in session.scalars(
         select(RegistrationRequest).where(RegistrationRequest.ceremony_id == ceremony_id)
     ):
         session.delete(request)
+        erased["requests"] += 1
     ceremony.protocol_contact_email = None
     ceremony.purged_at = now
     session.flush()
     publish_event(session, outbox, "ceremony.purged", {"ceremony_id": ceremony_id}, SOURCE)
+    forget_addresses(session, audit, ceremony_id)
+    record(
+        session,
+        audit,
+        actor,
+        "ceremony.purged",
+        "ceremony",
+        ceremony_id,
+        ceremony_id=ceremony_id,
+        after=erased,
+    )
 
 
 def _erase_registration(registration: Registration, now: datetime) -> None:

@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.audit import SYSTEM, record
 from shared.contract import PUBLIC_CATEGORIES
 from shared.db import Database
 from shared.errors import DomainError, not_found
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony, has_started
-from .models import Ceremony, Registration, RegistrationRequest, outbox
+from .models import Ceremony, Registration, RegistrationRequest, audit, outbox
 from .registration_events import SOURCE, announce_registration
 from .registrations import consent_given, register, register_in_transaction
 
@@ -42,22 +43,32 @@ def register_or_request(
     fields: dict[str, Any],
     *,
     by_organiser: bool = False,
+    actor: dict[str, Any] = SYSTEM,
 ) -> Registration | str:
     """Register at once (organisers, open ceremonies), or take a request and return the
-    ceremony's registration mode, which is all the caller may tell."""
+    ceremony's registration mode, which is all the caller may tell; ``actor`` asked."""
     try:
-        return register(database, ceremony_id, fields, by_organiser=by_organiser)
+        return register(database, ceremony_id, fields, by_organiser=by_organiser, actor=actor)
     except DomainError as exc:
         if exc.code != "registration_by_request":
             raise
     with database.transaction() as session:
         ceremony = get_ceremony(session, ceremony_id)
-        request_registration(session, ceremony, fields)
+        request_registration(session, ceremony, fields, actor=actor)
         return ceremony.registration_mode
 
 
-def request_registration(session: Session, ceremony: Ceremony, fields: dict[str, Any]) -> None:
-    """Take a public request; returns nothing, so the answer cannot tell who is registered."""
+def request_registration(
+    session: Session,
+    ceremony: Ceremony,
+    fields: dict[str, Any],
+    *,
+    actor: dict[str, Any] = SYSTEM,
+) -> None:
+    """Take a public request; returns nothing, so the answer cannot tell who is registered.
+
+    The trail records a new or renewed request, not a manage link sent again (nothing changes).
+    """
     category = fields.get("category") or "guest"
     if category not in PUBLIC_CATEGORIES:
         raise DomainError(
@@ -95,6 +106,7 @@ def request_registration(session: Session, ceremony: Ceremony, fields: dict[str,
     request.consent_at = consent_at
     request.status = AWAITING[ceremony.registration_mode]
     request.expires_at = min(now + CONFIRMATION_TTL, ceremony.starts_at)
+    renewed = request in session
     try:
         with session.begin_nested():
             session.add(request)
@@ -103,10 +115,20 @@ def request_registration(session: Session, ceremony: Ceremony, fields: dict[str,
         # Someone asked for the same address at the same instant: theirs stands.
         request = _open_request(session, ceremony.id, email_key)
     _announce(session, request, "registration.requested")
+    _audit(
+        session,
+        actor,
+        request,
+        "registration_request.renewed" if renewed else "registration_request.created",
+        after={"status": request.status, "category": request.category},
+    )
 
 
-def confirm_request(session: Session, request_id: uuid.UUID) -> Registration:
-    """Turn a confirmed request into a registration (a seat, or the waitlist).
+def confirm_request(
+    session: Session, request_id: uuid.UUID, *, actor: dict[str, Any] = SYSTEM
+) -> Registration:
+    """Turn a confirmed request into a registration (a seat, or the waitlist); ``actor``: the
+    guest, from their link.
 
     Confirming twice, or after the address got registered another way, leads to the
     registration the address has.
@@ -120,21 +142,44 @@ def confirm_request(session: Session, request_id: uuid.UUID) -> Registration:
             "This confirmation link has expired; please register again.",
             kind="gone",
         )
-    return _register(session, request, decided_by=None)
+    registration = _register(session, request, decided_by=None)
+    _audit_decision(
+        session,
+        actor,
+        request,
+        "registration_request.confirmed",
+        registration,
+        "awaiting_confirmation",
+    )
+    return registration
 
 
-def approve_request(session: Session, request_id: uuid.UUID) -> Registration:
-    """An organiser lets a request in: it becomes a registration (a seat, or the waitlist)."""
+def approve_request(
+    session: Session, request_id: uuid.UUID, *, actor: dict[str, Any] = SYSTEM
+) -> Registration:
+    """An organiser (``actor``) lets a request in: it becomes a registration (a seat, or the
+    waitlist)."""
     request = _locked_request(session, request_id)
     if request.status != "awaiting_approval":
         raise DomainError(
             "request_decided", f"This request is {request.status.replace('_', ' ')} already."
         )
-    return _register(session, request, decided_by="organiser")
+    registration = _register(session, request, decided_by="organiser")
+    _audit_decision(
+        session,
+        actor,
+        request,
+        "registration_request.approved",
+        registration,
+        "awaiting_approval",
+    )
+    return registration
 
 
-def decline_request(session: Session, request_id: uuid.UUID) -> RegistrationRequest:
-    """An organiser declines a request; the guest is told."""
+def decline_request(
+    session: Session, request_id: uuid.UUID, *, actor: dict[str, Any] = SYSTEM
+) -> RegistrationRequest:
+    """An organiser (``actor``) declines a request; the guest is told."""
     request = _locked_request(session, request_id)
     if request.status != "awaiting_approval":
         raise DomainError(
@@ -145,6 +190,14 @@ def decline_request(session: Session, request_id: uuid.UUID) -> RegistrationRequ
     request.decided_at = datetime.now(UTC)
     session.flush()
     _announce(session, request, "registration.request_declined")
+    _audit(
+        session,
+        actor,
+        request,
+        "registration_request.declined",
+        before={"status": "awaiting_approval"},
+        after={"status": "declined"},
+    )
     return request
 
 
@@ -228,6 +281,45 @@ def request_data(request: RegistrationRequest) -> dict[str, Any]:
         "status": request.status,
         "expires_at": request.expires_at,
     }
+
+
+def _audit_decision(
+    session: Session,
+    actor: dict[str, Any],
+    request: RegistrationRequest,
+    action: str,
+    registration: Registration,
+    waited: str,
+) -> None:
+    """The trail's entry for a request that became ``registration`` (its seat or the list);
+    ``waited``: the request's status before."""
+    _audit(
+        session,
+        actor,
+        request,
+        action,
+        before={"status": waited},
+        after={
+            "status": request.status,
+            "registration_id": registration.id,
+            "registration_status": registration.status,
+        },
+    )
+
+
+def _audit(
+    session: Session, actor: dict[str, Any], request: RegistrationRequest, action: str, **change
+) -> None:
+    record(
+        session,
+        audit,
+        actor,
+        action,
+        "registration_request",
+        request.id,
+        ceremony_id=request.ceremony_id,
+        **change,
+    )
 
 
 def _announce(session: Session, request: RegistrationRequest, event_type: str) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.audit import SYSTEM, entry_values, record
 from shared.bus import dump_body
 from shared.contract import PUBLIC_CATEGORIES, VIP_CATEGORIES
 from shared.db import Database
@@ -17,7 +18,7 @@ from shared.errors import DomainError, not_found
 from shared.events import make_envelope
 
 from .ceremonies import get_ceremony, has_privacy_notice, has_started, lock_ceremony
-from .models import Ceremony, Registration, outbox
+from .models import Ceremony, Registration, audit, outbox
 from .registration_events import SOURCE, announce_registration, registration_data
 from .waitlist import promote_waitlisted, take_public_seat
 
@@ -28,9 +29,10 @@ def register(
     fields: dict[str, Any],
     *,
     by_organiser: bool = False,
+    actor: dict[str, Any] = SYSTEM,
 ) -> Registration:
     """Register a guest: a public seat if one is free, else the waitlist; protocol guests sit
-    on protocol seats outside the capacity.
+    on protocol seats outside the capacity. ``actor``: the organiser, or the guest themselves.
 
     On PostgreSQL a public registration is one statement that is its own transaction (see
     ``_REGISTER_AT_ONCE``), so the ceremony's row is never locked while a client waits; the
@@ -38,11 +40,33 @@ def register(
     """
     with database.transaction() as session:
         if not database.is_postgresql:
-            return register_in_transaction(session, ceremony_id, fields, by_organiser=by_organiser)
+            registration = register_in_transaction(
+                session, ceremony_id, fields, by_organiser=by_organiser
+            )
+            record(session, audit, **_added(registration, actor, by_organiser))
+            return registration
         registration = new_registration(session, ceremony_id, fields, by_organiser=by_organiser)
         if registration.reserved:
-            return store_registration(session, registration)
-    return _register_at_once(database, registration)
+            store_registration(session, registration)
+            record(session, audit, **_added(registration, actor, by_organiser))
+            return registration
+    return _register_at_once(database, registration, _added(registration, actor, by_organiser))
+
+
+def _added(registration: Registration, actor: dict[str, Any], by_organiser: bool) -> dict:
+    """The trail's entry for a new registration (its status as stored)."""
+    return {
+        "actor": actor,
+        "action": "registration.added_by_staff" if by_organiser else "registration.created",
+        "subject_type": "registration",
+        "subject_id": registration.id,
+        "ceremony_id": registration.ceremony_id,
+        "after": {
+            "status": registration.status,
+            "category": registration.category,
+            "reserved": registration.reserved,
+        },
+    }
 
 
 def register_in_transaction(
@@ -173,10 +197,23 @@ def store_registration(session: Session, registration: Registration) -> Registra
 #: The columns a new public registration is written with; the statement decides the others.
 _DECIDED = ("status", "reserved", "confirmed_at", "cancelled_at")
 _GIVEN = tuple(column for column in Registration.__table__.columns if column.name not in _DECIDED)
+#: The audit entry's columns the statement takes as given (``audit_<name>``).
+_AUDITED = (
+    "id",
+    "at",
+    "actor_kind",
+    "actor_id",
+    "actor_name",
+    "address",
+    "action",
+    "subject_type",
+    "subject_id",
+)
 
-#: Take a public seat if one is free, store the registration as confirmed or waitlisted, and
-#: its event, in one statement that is its own transaction: the ceremony's row is locked only
-#: inside the database, from the UPDATE to the commit, never while a client thinks.
+#: Take a public seat if one is free, store the registration as confirmed or waitlisted, its
+#: event and its audit entry, in one statement that is its own transaction: the ceremony's row
+#: is locked only inside the database, from the UPDATE to the commit, never while a client
+#: thinks.
 _REGISTER_AT_ONCE = text(
     f"""
     WITH seat AS (
@@ -193,6 +230,19 @@ _REGISTER_AT_ONCE = text(
             false,
             CASE WHEN EXISTS (SELECT 1 FROM seat) THEN CAST(:created_at AS timestamptz) END
         RETURNING status
+    ), audited AS (
+        INSERT INTO audit_entries (
+            id, ceremony_id, at, actor_kind, actor_id, actor_name, address,
+            action, subject_type, subject_id, after
+        )
+        SELECT
+            :audit_id, :ceremony_id, :audit_at, :audit_actor_kind, :audit_actor_id,
+            :audit_actor_name, :audit_address, :audit_action, :audit_subject_type,
+            :audit_subject_id,
+            json_build_object(
+                'status', status, 'category', CAST(:category AS text), 'reserved', false
+            )
+        FROM written
     )
     INSERT INTO outbox (event_id, event_type, body)
     SELECT
@@ -202,11 +252,16 @@ _REGISTER_AT_ONCE = text(
     FROM written
     RETURNING event_type
     """
-).bindparams(*(bindparam(column.name, type_=column.type) for column in _GIVEN))
+).bindparams(
+    *(bindparam(column.name, type_=column.type) for column in _GIVEN),
+    bindparam("audit_id", type_=audit.c.id.type),
+    bindparam("audit_at", type_=audit.c.at.type),
+)
 
 
-def _register_at_once(database: Database, registration: Registration):
-    """Store a public registration from ``new_registration`` with ``_REGISTER_AT_ONCE``."""
+def _register_at_once(database: Database, registration: Registration, entry: dict[str, Any]):
+    """Store a public registration from ``new_registration`` with ``_REGISTER_AT_ONCE``;
+    ``entry``: its audit entry, as ``record`` takes it (the statement writes its status)."""
     registration.status = "confirmed"
     confirmed = make_envelope("registration.confirmed", registration_data(registration), SOURCE)
     waitlisted = {
@@ -216,6 +271,15 @@ def _register_at_once(database: Database, registration: Registration):
         "data": {**confirmed["data"], "status": "waitlisted"},
     }
     values = {column.name: getattr(registration, column.name) for column in _GIVEN}
+    audited = entry_values(
+        entry["actor"],
+        entry["action"],
+        entry["subject_type"],
+        entry["subject_id"],
+        ceremony_id=entry["ceremony_id"],
+    )
+    # Its status (so its ``after``) is decided by the statement; the rest is given.
+    values.update({f"audit_{name}": audited[name] for name in _AUDITED})
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         try:
             event_type = connection.execute(
@@ -246,12 +310,12 @@ def _already_registered() -> DomainError:
 
 
 def cancel(
-    session: Session, registration_id: uuid.UUID
+    session: Session, registration_id: uuid.UUID, *, actor: dict[str, Any] = SYSTEM
 ) -> tuple[Registration, Registration | None]:
     """Cancel a registration; a freed public seat goes to the first waitlisted guest.
 
     Cancelling twice changes nothing the second time. Returns the registration and the guest
-    promoted in its place, if any.
+    promoted in its place, if any; the trail says ``actor`` cancelled it, and who was promoted.
     """
     registration = get_registration(session, registration_id)
     ceremony = lock_ceremony(session, registration.ceremony_id)
@@ -266,6 +330,20 @@ def cancel(
     session.flush()
     announce_registration(session, registration, previous_status=previous)
     promoted = promote_waitlisted(session, ceremony)
+    after = {"status": "cancelled"}
+    if promoted:
+        after["promoted"] = [guest.id for guest in promoted]
+    record(
+        session,
+        audit,
+        actor,
+        "registration.cancelled",
+        "registration",
+        registration.id,
+        ceremony_id=registration.ceremony_id,
+        before={"status": previous},
+        after=after,
+    )
     return registration, (promoted[0] if promoted else None)
 
 

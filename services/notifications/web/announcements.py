@@ -7,7 +7,7 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, MANAGE, ceremony_access
+from shared.access import BEARER, MANAGE, actor, ceremony_access
 from shared.web import service_context
 
 from ..announcements import announce
@@ -31,4 +31,4 @@ class Announcements(MethodView):
         By default every category and confirmed guests only; each guest gets it once.
         """
         with service_context().database.transaction() as session:
-            return announce(session, identity(), ceremony_id, fields)
+            return announce(session, identity(), ceremony_id, fields, actor=actor())

@@ -12,11 +12,14 @@ from shared.access import (
     BEARER,
     MANAGE,
     READ,
+    actor,
     authenticate,
     ensure_access,
+    holds_anywhere,
+    permission_somewhere,
     readable_ceremonies,
-    signed_in,
 )
+from shared.errors import DomainError
 from shared.web import service_context
 
 from ..compose.identity import identity
@@ -35,6 +38,8 @@ class Deliveries(MethodView):
     def get(self, filters):
         """List emails and what became of them, newest first (organiser)."""
         principal = authenticate()
+        if not holds_anywhere(principal, READ):
+            raise DomainError("forbidden", "This needs read.", kind="forbidden")
         if filters.get("ceremony") is not None:
             ensure_access(filters["ceremony"], READ)
         with service_context().database.transaction() as session:
@@ -45,7 +50,7 @@ class Deliveries(MethodView):
 
 @blp.route("/deliveries/<uuid:delivery_id>")
 class DeliveryById(MethodView):
-    @signed_in
+    @permission_somewhere(READ)
     @blp.response(200, DeliverySchema)
     @blp.doc(security=BEARER)
     def get(self, delivery_id: uuid.UUID):
@@ -58,11 +63,11 @@ class DeliveryById(MethodView):
 
 @blp.route("/deliveries/<uuid:delivery_id>/resend")
 class DeliveryResend(MethodView):
-    @signed_in
+    @permission_somewhere(MANAGE)
     @blp.response(202, DeliverySchema)
     @blp.doc(security=BEARER)
     def post(self, delivery_id: uuid.UUID):
         """Queue a sent or failed email again, as a new delivery with its own Message-ID."""
         with service_context().database.transaction() as session:
             ensure_access(get_delivery(session, delivery_id).ceremony_id, MANAGE)
-            return resend_delivery(session, identity(), delivery_id)
+            return resend_delivery(session, identity(), delivery_id, actor=actor())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, signed_in
+from shared.access import BEARER, MANAGE, permission_somewhere
 
 from ..compose.previews import preview
 from .schemas import PreviewQuerySchema, PreviewSchema
@@ -15,7 +15,7 @@ blp = Blueprint("templates", __name__, url_prefix="/api/templates", description=
 
 @blp.route("/<name>/preview")
 class TemplatePreview(MethodView):
-    @signed_in
+    @permission_somewhere(MANAGE)
     @blp.arguments(PreviewQuerySchema, location="query")
     @blp.response(200, PreviewSchema)
     @blp.doc(security=BEARER)

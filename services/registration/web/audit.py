@@ -2,9 +2,50 @@
 
 from __future__ import annotations
 
+import uuid
+
+from flask.views import MethodView
 from flask_smorest import Blueprint
+
+from shared.access import BEARER, READ, ceremony_access
+from shared.audit_web import AuditEntrySchema, AuditQuerySchema, audit_csv, audit_entries
+from shared.web import service_context
+
+from ..ceremonies import get_ceremony
+from ..models import audit
 
 blp = Blueprint("audit", __name__, url_prefix="/api", description="Audit trail")
 
 #: Endpoints anyone may reach without signing in (rate-limited per address), by method.
 PUBLIC_ENDPOINTS: dict[str, tuple[str, ...]] = {}
+
+
+@blp.route("/ceremonies/<uuid:ceremony_id>/audit")
+class CeremonyAudit(MethodView):
+    @ceremony_access(READ)
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, AuditEntrySchema(many=True))
+    @blp.doc(security=BEARER)
+    def get(self, filters, ceremony_id: uuid.UUID):
+        """Who changed what in a ceremony's registrations, newest first (its readers)."""
+        with service_context().database.transaction() as session:
+            get_ceremony(session, ceremony_id)
+            return audit_entries(session, audit, ceremony_id, filters)
+
+
+@blp.route("/ceremonies/<uuid:ceremony_id>/audit.csv")
+class CeremonyAuditCsv(MethodView):
+    @ceremony_access(READ)
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(
+        200,
+        {"type": "string"},
+        content_type="text/csv",
+        description="One row per entry, newest first, with a header row.",
+    )
+    @blp.doc(security=BEARER)
+    def get(self, filters, ceremony_id: uuid.UUID):
+        """The ceremony's audit trail as CSV, newest first, with the same filters (its readers)."""
+        with service_context().database.transaction() as session:
+            get_ceremony(session, ceremony_id)
+            return audit_csv(session, audit, ceremony_id, filters)

@@ -12,6 +12,7 @@ from shared.access import (
     MANAGE,
     PROTOCOL,
     SUITE_ADMIN,
+    actor,
     ceremony_access,
     current_principal,
     has_permission,
@@ -53,7 +54,7 @@ class Ceremonies(MethodView):
     def post(self, fields):
         """Create a ceremony (suite admin)."""
         with service_context().database.transaction() as session:
-            return present(create_ceremony(session, fields))
+            return present(create_ceremony(session, fields, actor=actor()))
 
 
 @blp.route("/<uuid:ceremony_id>")
@@ -71,4 +72,4 @@ class CeremonyById(MethodView):
     def patch(self, changes, ceremony_id: uuid.UUID):
         """Change a ceremony (organiser); added seats go to the waitlist first."""
         with service_context().database.transaction() as session:
-            return present(update_ceremony(session, ceremony_id, changes))
+            return present(update_ceremony(session, ceremony_id, changes, actor=actor()))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from shared.audit_web import guest_actor
 from shared.auth import AuthError
 from shared.errors import DomainError
 from shared.web import service_context
@@ -49,7 +50,7 @@ def confirm_answer(capability: str):
         return _link_problem(exc)
     try:
         with service_context().database.transaction() as session:
-            registration = confirm_request(session, request_id)
+            registration = confirm_request(session, request_id, actor=guest_actor())
             registration_id, language = registration.id, registration.language
     except DomainError as exc:
         lang = words_language(request.args.get("lang"))

@@ -8,7 +8,15 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, MANAGE, READ, ceremony_access, ensure_access, signed_in
+from shared.access import (
+    BEARER,
+    MANAGE,
+    READ,
+    actor,
+    ceremony_access,
+    ensure_access,
+    permission_somewhere,
+)
 from shared.errors import DomainError
 from shared.web import service_context
 
@@ -45,7 +53,8 @@ class CeremonyInvitations(MethodView):
     def post(self, body, ceremony_id: uuid.UUID):
         """Invite dignitaries and speakers (organiser): all of them, or none."""
         with service_context().database.transaction() as session:
-            return with_links(session, invite(session, ceremony_id, body["invitees"]))
+            invited = invite(session, ceremony_id, body["invitees"], actor=actor())
+            return with_links(session, invited)
 
     @ceremony_access(READ)
     @blp.arguments(InvitationQuerySchema, location="query")
@@ -77,12 +86,12 @@ class CeremonyInvitationsImport(MethodView):
             )
         invitees = read_invitees(raw)
         with service_context().database.transaction() as session:
-            return with_links(session, invite(session, ceremony_id, invitees))
+            return with_links(session, invite(session, ceremony_id, invitees, actor=actor()))
 
 
 @blp.route("/invitations/<uuid:invitation_id>")
 class InvitationById(MethodView):
-    @signed_in
+    @permission_somewhere(READ)
     @blp.response(200, InvitationSchema)
     @blp.doc(security=BEARER)
     def get(self, invitation_id: uuid.UUID):
@@ -95,19 +104,19 @@ class InvitationById(MethodView):
 
 @blp.route("/invitations/<uuid:invitation_id>/remind")
 class InvitationRemind(MethodView):
-    @signed_in
+    @permission_somewhere(MANAGE)
     @blp.response(200, InvitationSchema)
     @blp.doc(security=BEARER)
     def post(self, invitation_id: uuid.UUID):
         """Remind exactly this invitee (organiser)."""
         with service_context().database.transaction() as session:
             ensure_access(get_invitation(session, invitation_id).ceremony_id, MANAGE)
-            return with_links(session, remind(session, invitation_id))
+            return with_links(session, remind(session, invitation_id, actor=actor()))
 
 
 @blp.route("/invitations/<uuid:invitation_id>/answer")
 class InvitationAnswer(MethodView):
-    @signed_in
+    @permission_somewhere(MANAGE)
     @blp.arguments(AnswerSchema)
     @blp.response(200, InvitationSchema)
     @blp.doc(security=BEARER)
@@ -115,5 +124,7 @@ class InvitationAnswer(MethodView):
         """Record an answer the invitee gave another way, e.g. by phone (organiser)."""
         with service_context().database.transaction() as session:
             ensure_access(get_invitation(session, invitation_id).ceremony_id, MANAGE)
-            invitation = answer(session, invitation_id, body["answer"], by="organiser")
+            invitation = answer(
+                session, invitation_id, body["answer"], by="organiser", actor=actor()
+            )
             return with_links(session, invitation)

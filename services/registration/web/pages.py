@@ -10,6 +10,7 @@ import uuid
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from shared.audit_web import guest_actor
 from shared.contract import PUBLIC_CATEGORIES
 from shared.errors import DomainError
 from shared.web import service_context
@@ -68,7 +69,9 @@ def register_page(ceremony_id: uuid.UUID):
             fields = RegistrationInSchema().load(
                 {**{k: v for k, v in form.items() if v}, "language": lang}
             )
-            outcome = register_or_request(service_context().database, ceremony.id, fields)
+            outcome = register_or_request(
+                service_context().database, ceremony.id, fields, actor=guest_actor()
+            )
             if isinstance(outcome, str):
                 # The same page whoever is or is not registered: the email says the rest.
                 key = "confirmation_sent" if outcome == "confirm_email" else "awaiting_approval"
@@ -149,7 +152,7 @@ def cancel_page(capability: str):
     if registration_id is None:
         return _invalid_link()
     with service_context().database.transaction() as session:
-        cancel(session, registration_id)
+        cancel(session, registration_id, actor=guest_actor())
     lang = request.form.get("lang") or None
     return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
 

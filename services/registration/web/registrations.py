@@ -15,14 +15,16 @@ from shared.access import (
     BEARER,
     MANAGE,
     READ,
+    actor,
     ceremony_access,
     current_principal,
     ensure_access,
     ensure_ceremony,
     has_permission,
     organiser_or_guest,
-    signed_in,
+    permission_somewhere,
 )
+from shared.audit_web import guest_actor
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony
@@ -88,7 +90,12 @@ class CeremonyRegistrations(MethodView):
         principal = current_principal()
         by_organiser = principal is not None and has_permission(principal, ceremony_id, MANAGE)
         outcome = register_or_request(
-            service_context().database, ceremony_id, fields, by_organiser=by_organiser
+            service_context().database,
+            ceremony_id,
+            fields,
+            by_organiser=by_organiser,
+            # Anyone else registers through the public form's rules: as the guest.
+            actor=actor() if by_organiser else guest_actor(),
         )
         if isinstance(outcome, str):
             # The same answer whether the address was new, waiting or registered already.
@@ -146,14 +153,17 @@ class RegistrationCancel(MethodView):
     def post(self, registration_id: uuid.UUID):
         """Cancel a registration (organiser, or the guest's own capability); frees the seat."""
         with service_context().database.transaction() as session:
-            ensure_registration_access(get_registration(session, registration_id), MANAGE)
-            registration, _promoted = cancel(session, registration_id)
+            registration = get_registration(session, registration_id)
+            by_staff = ensure_registration_access(registration, MANAGE)
+            registration, _promoted = cancel(
+                session, registration_id, actor=actor() if by_staff else guest_actor()
+            )
             return registration
 
 
 @blp.route("/registrations/<uuid:registration_id>/erase")
 class RegistrationErase(MethodView):
-    @signed_in
+    @permission_somewhere(MANAGE)
     @blp.response(200, RegistrationSchema)
     @blp.doc(security=BEARER)
     def post(self, registration_id: uuid.UUID):
@@ -165,13 +175,15 @@ class RegistrationErase(MethodView):
         """
         with service_context().database.transaction() as session:
             ensure_access(get_registration(session, registration_id).ceremony_id, MANAGE)
-            return erase_person(session, registration_id)
+            return erase_person(session, registration_id, actor=actor())
 
 
-def ensure_registration_access(registration, permission: str = READ) -> None:
+def ensure_registration_access(registration, permission: str = READ) -> bool:
     """Let through a credential with ``permission`` on its ceremony, or the holder of this
-    registration's link."""
-    ensure_ceremony(organiser_or_guest(registration.id), registration.ceremony_id, permission)
+    registration's link; whether it was a credential (not the guest)."""
+    principal = organiser_or_guest(registration.id)
+    ensure_ceremony(principal, registration.ceremony_id, permission)
+    return principal is not None
 
 
 def registrations_csv(rows) -> str:

@@ -7,7 +7,15 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.access import BEARER, MANAGE, READ, ceremony_access, ensure_access, signed_in
+from shared.access import (
+    BEARER,
+    MANAGE,
+    READ,
+    actor,
+    ceremony_access,
+    ensure_access,
+    permission_somewhere,
+)
 from shared.web import service_context
 
 from ..registration_requests import approve_request, decline_request, get_request, list_requests
@@ -40,23 +48,23 @@ def _ensure_organiser_of(session, request_id: uuid.UUID) -> None:
 
 @blp.route("/registration-requests/<uuid:request_id>/approve")
 class RequestApprove(MethodView):
-    @signed_in
+    @permission_somewhere(MANAGE)
     @blp.response(201, RegistrationSchema)
     @blp.doc(security=BEARER)
     def post(self, request_id: uuid.UUID):
         """Let a request in (organiser): a seat if one is free, else the waitlist."""
         with service_context().database.transaction() as session:
             _ensure_organiser_of(session, request_id)
-            return approve_request(session, request_id)
+            return approve_request(session, request_id, actor=actor())
 
 
 @blp.route("/registration-requests/<uuid:request_id>/decline")
 class RequestDecline(MethodView):
-    @signed_in
+    @permission_somewhere(MANAGE)
     @blp.response(200, RegistrationRequestSchema)
     @blp.doc(security=BEARER)
     def post(self, request_id: uuid.UUID):
         """Decline a request (organiser); the guest is told by email."""
         with service_context().database.transaction() as session:
             _ensure_organiser_of(session, request_id)
-            return decline_request(session, request_id)
+            return decline_request(session, request_id, actor=actor())

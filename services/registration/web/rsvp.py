@@ -9,6 +9,7 @@ import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from shared.audit_web import guest_actor
 from shared.auth import AuthError
 from shared.errors import DomainError
 from shared.web import service_context
@@ -41,7 +42,7 @@ def rsvp_answer(capability: str):
         return _render(capability, invitation_id, error="choose_answer", status=422)
     try:
         with service_context().database.transaction() as session:
-            answer(session, invitation_id, reply, by="invitee")
+            answer(session, invitation_id, reply, by="invitee", actor=guest_actor())
     except DomainError as exc:
         return _render(capability, invitation_id, error=exc.code, status=409)
     return redirect(url_for("rsvp.rsvp_page", capability=capability), 303)
