@@ -13,7 +13,7 @@ DEAD = Exchange("ceremony.dead", type="direct", durable=True)
 
 #: The event types each service handles: its queue's bindings.
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "registration": (),
+    "registration": ("checkin.recorded",),
     "badges": (
         "ceremony.created",
         "ceremony.updated",

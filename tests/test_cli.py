@@ -17,12 +17,18 @@ from shared.cli import main
 from tests.conftest import SECRET, wait_for
 
 
-def test_token_issue_prints_a_valid_token_on_its_last_line(capsys, monkeypatch):
+def test_token_issue_prints_a_valid_token_on_its_last_line(capsys, monkeypatch, tmp_path):
+    # The older name of `ceremony apikey create` (tests/test_cli_keys.py): the key it prints is
+    # recorded in the registration database, and a staff token is now a door key.
     monkeypatch.setenv("CEREMONY_SECRET_KEY", SECRET)
-    assert main(["token", "issue", "--role", "staff", "--ceremony", "c-1", "--gate", "North"]) == 0
-    token = capsys.readouterr().out.strip().splitlines()[-1]
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path))
+    assert main(["db", "upgrade", "--service", "registration"]) == 0
+    assert main(["token", "issue", "--role", "staff", "--gate", "North"]) == 0
+    printed = capsys.readouterr()
+    token = printed.out.strip().splitlines()[-1]
     principal = Signer(SECRET).verify_token(token)
-    assert (principal.role, principal.ceremony_id, principal.gate) == ("staff", "c-1", "North")
+    assert (principal.role, principal.ceremony_id, principal.gate) == ("door", None, "North")
+    assert "old name" in printed.err
 
 
 def test_token_issue_refuses_an_unknown_role(capsys):
@@ -123,7 +129,7 @@ def test_the_embedded_suite_runs_end_to_end_and_stops_cleanly(tmp_path):
         staff_token = demo.stdout.split("Staff token (Main Gate, 24 h): ")[1].split()[0]
         secret = (tmp_path / "var" / "secret_key").read_text().strip()
         principal = Signer(secret).verify_token(staff_token)
-        assert (principal.role, principal.gate) == ("staff", "Main Gate")
+        assert (principal.role, principal.gate) == ("door", "Main Gate")
         assert _healthy("http://127.0.0.1:18202/scan")
         assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
     finally:
@@ -177,3 +183,125 @@ def test_token_issue_refuses_a_gate_a_scan_cannot_record(capsys, monkeypatch, ga
     monkeypatch.setenv("CEREMONY_SECRET_KEY", SECRET)
     assert main(["token", "issue", "--role", "staff", "--gate", gate]) == 2
     assert "gate must be one line" in capsys.readouterr().err
+
+
+from io import StringIO  # noqa: E402  (for the tests of ``ceremony user create`` below)
+
+
+def _registration_app(tmp_path):
+    """The registration app on the database the command wrote (its settings from the env)."""
+    from services.registration.app import create_app
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings("registration", tmp_path))
+    return app, app.test_client()
+
+
+def test_user_create_owner_prints_a_link_that_sets_the_password(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("CEREMONY_SECRET_KEY", SECRET)
+    assert main(["db", "upgrade", "--service", "registration"]) == 0
+    capsys.readouterr()
+    assert main(["user", "create", "--email", "Owner@Example.org", "--name", "Olu", "--owner"]) == 0
+    out = capsys.readouterr().out
+    assert "created with the suite-wide admin role" in out
+    link = out.strip().splitlines()[-1]
+    assert link.startswith("http://127.0.0.1:8001/account/password/")
+    app, client = _registration_app(tmp_path)
+    try:
+        body = {"token": link.rsplit("/", 1)[1], "password": "the owner's passphrase"}
+        done = client.post("/api/auth/password-reset/complete", json=body)
+        assert done.status_code == 200
+        assert done.json["account"]["admin"] is True
+        again = client.post("/api/auth/password-reset/complete", json=body)
+        assert again.json["code"] == "link_used"  # the link works once
+    finally:
+        app.extensions["ceremony"].database.dispose()
+
+
+def test_user_create_takes_a_password_on_stdin_and_never_prints_it(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("CEREMONY_SECRET_KEY", SECRET)
+    assert main(["db", "upgrade", "--service", "registration"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", StringIO("a passphrase typed once\n"))
+    assert (
+        main(["user", "create", "--email", "bo@example.org", "--name", "Bo", "--password-stdin"])
+        == 0
+    )
+    out, err = capsys.readouterr()
+    assert "passphrase" not in out + err and "/account/password/" not in out
+    assert "admin" not in out
+    app, client = _registration_app(tmp_path)
+    try:
+        body = {"email": "bo@example.org", "password": "a passphrase typed once"}
+        assert client.post("/api/auth/sign-in", json=body).status_code == 200
+    finally:
+        app.extensions["ceremony"].database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "stdin", "said"),
+    [
+        # The same address again, in another case: refused, nothing made.
+        (["--email", "OWNER@example.org", "--name", "Olu"], "", "exists already"),
+        (["--email", "not-an-address", "--name", "Olu"], "", "--email"),
+        (["--email", "x@example.org", "--name", "Olu\u200b"], "", "--name"),
+        (["--email", "x@example.org", "--name", "Olu", "--password-stdin"], "short\n", "12"),
+        (["--email", "x@example.org", "--name", "Olu", "--password-stdin"], "", "no password"),
+    ],
+    ids=["same address", "not an address", "invisible character", "short password", "no stdin"],
+)
+def test_user_create_refuses_bad_input_with_status_2(
+    capsys, monkeypatch, tmp_path, arguments, stdin, said
+):
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("CEREMONY_SECRET_KEY", SECRET)
+    assert main(["db", "upgrade", "--service", "registration"]) == 0
+    assert main(["user", "create", "--email", "owner@example.org", "--name", "Olu"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", StringIO(stdin))
+    assert main(["user", "create", *arguments]) == 2
+    assert said in capsys.readouterr().err
+    with sqlite3.connect(tmp_path / "registration.db") as db:
+        assert db.execute("select count(*) from accounts").fetchone() == (1,)
+
+
+def test_user_create_before_migrating_says_what_to_run(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path))
+    assert main(["user", "create", "--email", "a@example.org", "--name", "Ann"]) == 2
+    assert "ceremony db upgrade" in capsys.readouterr().err
+
+
+def test_demo_prints_an_organisers_sign_in_that_works(capsys, monkeypatch, tmp_path):
+    from services.registration.service import SERVICE
+    from tests.browser.guest_harness import LiveRegistration
+    from tests.conftest import make_settings, migrated
+
+    live = LiveRegistration(migrated(SERVICE, make_settings("registration", tmp_path)), SECRET)
+    monkeypatch.setenv("CEREMONY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("CEREMONY_VAR_DIR", str(tmp_path / "cli"))
+    port = live.url.rsplit(":", 1)[1]
+    try:
+        for _ in range(2):  # a second demo makes an organiser of its own
+            assert main(["demo", "--base-port", port]) == 0
+            out = capsys.readouterr().out
+            assert f"Organiser sign-in:   {live.url}/sign-in" in out
+            email = out.split("  email:             ")[1].split()[0]
+            password = out.split("  password:          ")[1].split()[0]
+            assert len(password) >= 12
+            signed_in = live.http.post(
+                f"{live.url}/api/auth/sign-in",
+                json={"email": email, "password": password},
+                headers={"Authorization": ""},
+                timeout=10,
+            )
+            assert signed_in.status_code == 200, signed_in.text
+            me = live.http.get(
+                f"{live.url}/api/auth/me",
+                headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+                timeout=10,
+            ).json()
+            assert [grant["role"] for grant in me["grants"]] == ["organiser"]
+    finally:
+        live.close()

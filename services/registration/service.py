@@ -7,6 +7,7 @@ from pathlib import Path
 from shared.service import Service
 
 from .commands import add_commands
+from .handlers import build_handlers
 from .models import Base, inbox, outbox
 from .retention import RetentionThread, purge_due
 
@@ -17,8 +18,7 @@ SERVICE = Service(
     outbox=outbox,
     inbox=inbox,
     migrations=Path(__file__).parent / "migrations",
-    # Registration publishes; it handles no events yet.
-    build_handlers=lambda settings, database: {},
+    build_handlers=build_handlers,
     build_background=lambda settings, database: [RetentionThread(settings, database)],
     purge=purge_due,
     add_commands=add_commands,

@@ -4,14 +4,15 @@
 presence row (so two gates scanning one badge at the same instant admit it once), answers a
 retried nonce with its first answer, and records the scan and its event in the caller's
 transaction. The functions around it are what every way into the door shares: the gate a
-token speaks for, the order uploaded scans are applied in, admission by name.
+token speaks for, the order uploaded scans are applied in, admission by name (which the audit
+trail records too: it is a person's decision, where a scan is the badge's).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,12 +21,13 @@ from sqlalchemy import and_, bindparam
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from shared.audit import SYSTEM, record
 from shared.db import Database
 from shared.events import make_envelope
 from shared.observability import CHECKINS
 from shared.outbox import outbox_row
 
-from ..models import badges, checkins, presence
+from ..models import audit, badges, checkins, presence
 from ..projections import GUEST_COLUMNS, badge_holders, guest_summary
 from ..signing import codes
 from ..signing.keys import KeyRing
@@ -87,6 +89,8 @@ class Scan:
     direction: str = "in"
     nonce: str | None = None
     scanned_at: datetime | None = None
+    #: The enrolled door device that scanned, if a device did (its credential's id).
+    device_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,7 @@ def _checkin_data(row, scan: Scan, at: datetime, checkin_id: uuid.UUID, guest) -
         "direction": scan.direction,
         "at": at,
         "guest": guest,
+        "device_id": scan.device_id,
     }
 
 
@@ -232,22 +237,36 @@ def gate_for(token_gate: str | None, asked: str | None) -> str | None:
     return token_gate or asked
 
 
-def scan_at_gate(fields: Mapping[str, Any], token_gate: str | None) -> Scan:
-    """The scan a request describes, at the gate ``gate_for`` gives."""
+def scan_at_gate(
+    fields: Mapping[str, Any], token_gate: str | None, *, device_id: uuid.UUID | None = None
+) -> Scan:
+    """The scan a request describes, at the gate ``gate_for`` gives, by ``device_id`` if an
+    enrolled device made it."""
     return Scan(
         code=fields["code"],
         gate=gate_for(token_gate, fields.get("gate")),
         direction=fields.get("direction") or "in",
         nonce=fields.get("nonce"),
         scanned_at=fields.get("scanned_at"),
+        device_id=device_id,
     )
 
 
+#: What else to write with a verdict, in its transaction.
+AlsoRecord = Callable[[Connection, Verdict], None]
+
+
 def record_scan(
-    database: Database, keys: KeyRing, scan: Scan, *, ceremony_id: uuid.UUID | None = None
+    database: Database,
+    keys: KeyRing,
+    scan: Scan,
+    *,
+    ceremony_id: uuid.UUID | None = None,
+    also: AlsoRecord | None = None,
 ) -> Verdict:
-    """Decide and record one scan in a transaction of its own, and count its verdict."""
-    verdict = _record_once(database, keys, scan, ceremony_id)
+    """Decide and record one scan in a transaction of its own, and count its verdict;
+    ``also`` writes more in that transaction."""
+    verdict = _record_once(database, keys, scan, ceremony_id, also)
     CHECKINS.labels(verdict.result).inc()
     return verdict
 
@@ -287,17 +306,43 @@ def admit_by_name(
     *,
     gate: str | None,
     nonce: str | None,
+    actor: dict[str, Any] = SYSTEM,
+    device_id: uuid.UUID | None = None,
 ) -> Verdict:
-    """Admit a guest found by name with the badge on file, by the same rules as a scan."""
+    """Admit a guest found by name with the badge on file, by the same rules as a scan; the
+    audit trail says ``actor`` admitted them, at which gate (a refusal changes nothing)."""
     with database.transaction() as session:
         code = badge_code_for(session, ceremony_id, registration_id)
+
+    def audited(connection: Connection, verdict: Verdict) -> None:
+        if verdict.result != "admitted" or verdict.replayed:
+            return
+        record(
+            connection,
+            audit,
+            actor,
+            "checkin.admitted_by_name",
+            "registration",
+            registration_id,
+            ceremony_id=ceremony_id,
+            after={"gate": gate, "checkin_id": verdict.body["checkin_id"]},
+        )
+
     return record_scan(
-        database, keys, Scan(code=code, gate=gate, nonce=nonce), ceremony_id=ceremony_id
+        database,
+        keys,
+        Scan(code=code, gate=gate, nonce=nonce, device_id=device_id),
+        ceremony_id=ceremony_id,
+        also=audited,
     )
 
 
 def _record_once(
-    database: Database, keys: KeyRing, scan: Scan, ceremony_id: uuid.UUID | None
+    database: Database,
+    keys: KeyRing,
+    scan: Scan,
+    ceremony_id: uuid.UUID | None,
+    also: AlsoRecord | None = None,
 ) -> Verdict:
     """Run ``perform_checkin`` in a transaction of its own.
 
@@ -306,10 +351,22 @@ def _record_once(
     loser fails on the nonce's unique index and is answered again, now seeing the winner's scan.
     """
     try:
-        with database.engine.begin() as connection:
-            return perform_checkin(connection, keys, scan, ceremony_id=ceremony_id)
+        return _record_in_transaction(database, keys, scan, ceremony_id, also)
     except IntegrityError:
         if not scan.nonce:
             raise
+    return _record_in_transaction(database, keys, scan, ceremony_id, also)
+
+
+def _record_in_transaction(
+    database: Database,
+    keys: KeyRing,
+    scan: Scan,
+    ceremony_id: uuid.UUID | None,
+    also: AlsoRecord | None,
+) -> Verdict:
     with database.engine.begin() as connection:
-        return perform_checkin(connection, keys, scan, ceremony_id=ceremony_id)
+        verdict = perform_checkin(connection, keys, scan, ceremony_id=ceremony_id)
+        if also is not None:
+            also(connection, verdict)
+        return verdict

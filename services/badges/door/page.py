@@ -51,13 +51,15 @@ def decoder_path() -> Path | None:
 
 @bp.get("")
 def page():
-    """The door page: sign in with a staff token, then scan."""
+    """The door page: sign in with a staff token or as an enrolled door device, then scan."""
     config = {
         "categories": {
             name: {"label": band.label, "fill": band.fill, "text": band.text}
             for name, band in CATEGORY_BANDS.items()
         },
         "decoder": decoder_path() is not None,
+        # Where door devices' enrolment links point: the sign-in's camera opens only those.
+        "enrolment": service_context().settings.public_urls["registration"] + "/enrol/",
     }
     response = Response(render_template("door/scan.html", config=config))
     # Staff tokens pass through this page: never keep a copy in a shared cache.

@@ -56,7 +56,8 @@ class Checkins(MethodView):
         """Scan a badge at a door (staff): admitted, already_admitted, revoked, ... as JSON."""
         principal = authenticate()
         ceremony_id = scanning_for(principal, fields["code"])
-        scan = scan_at_gate({**fields, "gate": gate_at(ceremony_id, fields.get("gate"))}, None)
+        gate = gate_at(ceremony_id, fields.get("gate"))
+        scan = scan_at_gate({**fields, "gate": gate}, None, device_id=scanning_device())
         verdict = record_scan(service_context().database, key_ring(), scan, ceremony_id=ceremony_id)
         return verdict_response(verdict)
 
@@ -76,8 +77,13 @@ class OfflineScans(MethodView):
         database = service_context().database
         with database.transaction() as session:
             known_ceremony(session, ceremony_id)
+        device_id = scanning_device()
         scans = [
-            scan_at_gate({**fields, "gate": gate_at(ceremony_id, fields.get("gate"))}, None)
+            scan_at_gate(
+                {**fields, "gate": gate_at(ceremony_id, fields.get("gate"))},
+                None,
+                device_id=device_id,
+            )
             for fields in upload["scans"]
         ]
         verdicts = record_uploaded_scans(database, key_ring(), scans, ceremony_id)
@@ -86,6 +92,17 @@ class OfflineScans(MethodView):
             for scan, verdict in zip(scans, verdicts, strict=True)
         ]
         return {"results": results}
+
+
+def scanning_device() -> uuid.UUID | None:
+    """The enrolled door device making this request, if a device is (its credential's id)."""
+    principal = current_principal()
+    if principal is None or principal.kind != "device":
+        return None
+    try:
+        return uuid.UUID(principal.credential_id)
+    except ValueError:
+        return None
 
 
 def scanning_for(principal, code: str) -> uuid.UUID | None:

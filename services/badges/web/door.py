@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from shared.access import (
     BEARER,
     DOOR,
+    actor,
     authenticate,
     ceremony_access,
     ensure_access,
@@ -24,7 +25,7 @@ from ..door.checkin import admit_by_name
 from ..door.search import door_ceremonies, find_guests
 from ..projections import known_ceremony
 from ..signing.keys import key_ring
-from .checkins import gate_at, verdict_response
+from .checkins import gate_at, scanning_device, verdict_response
 from .schemas import (
     AdmissionSchema,
     CheckinResultSchema,
@@ -92,5 +93,7 @@ class DoorAdmissions(MethodView):
             fields["registration_id"],
             gate=gate_at(ceremony_id, fields["gate"]),
             nonce=fields["nonce"],
+            actor=actor(),
+            device_id=scanning_device(),
         )
         return verdict_response(verdict)

@@ -3,6 +3,9 @@
 /** The server could not be reached, did not answer in time, or failed: the door goes offline. */
 export class Unreachable extends Error {}
 
+/** The 401 codes that say this credential will never be accepted again: the device is signed out. */
+export const SIGNED_OUT_CODES = new Set(["credential_revoked", "signed_out", "account_disabled", "expired"]);
+
 /** A nonce for one scan: a retried or uploaded scan with it gets its first answer again. */
 export function newNonce() {
   if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -10,10 +13,14 @@ export function newNonce() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The badges API with one staff token; it follows the server's clock from its answers. */
+/**
+ * The badges API with one staff token; it follows the server's clock from its answers.
+ * `onSignedOut(code)` runs when the server says the token is revoked, signed out or expired.
+ */
 export class Api {
-  constructor(token) {
+  constructor(token, { onSignedOut = null } = {}) {
     this.token = token;
+    this.onSignedOut = onSignedOut;
     // How far the server's clock is ahead of ours: offline scan times are told in its time.
     this.clockOffsetMs = 0;
   }
@@ -52,6 +59,9 @@ export class Api {
       parsed = await response.json();
     } catch {
       parsed = null;
+    }
+    if (response.status === 401 && this.onSignedOut && SIGNED_OUT_CODES.has(parsed?.code)) {
+      this.onSignedOut(parsed.code);
     }
     return { status: response.status, body: parsed };
   }

@@ -4,13 +4,17 @@
 const MAX_WIDTH = 960;
 const REPEAT_AFTER_MS = 4000;
 
-/** Camera mode: video into `video`, what it is doing into `status`, decoded codes to `onCode`. */
+/**
+ * Camera mode: video into `video`, what it is doing into `status`, decoded codes to `onCode`;
+ * `prompt` says what to hold up (a badge, or a door device's enrolment code).
+ */
 export class Camera {
-  constructor(video, status, onCode, decoderInstalled) {
+  constructor(video, status, onCode, decoderInstalled, prompt = "Hold the badge's QR code in front of the camera.") {
     this.video = video;
     this.status = status;
     this.onCode = onCode;
     this.decoderInstalled = decoderInstalled;
+    this.prompt = prompt;
     this.canvas = document.createElement("canvas");
     this.stream = null;
     this.worker = null;
@@ -53,7 +57,7 @@ export class Camera {
     await this.video.play();
     this.worker = new Worker("/scan/assets/camera-worker.js");
     this.worker.onmessage = (event) => this.decoded(event.data.text);
-    this.status.textContent = "Hold the badge's QR code in front of the camera.";
+    this.status.textContent = this.prompt;
     this.nextFrame();
     return true;
   }

@@ -4,7 +4,9 @@
 // depend on how it is shown: views call its methods and listen to its events,
 //   "change"    detail: the door's `status` (network line and counters),
 //   "verdict"   detail: {verdict, startedAt, offline}, a verdict to show,
-//   "conflicts" detail: uploaded scans the server answered otherwise, [{scan, answer}].
+//   "conflicts" detail: uploaded scans the server answered otherwise, [{scan, answer}],
+//   "signedout" detail: {code}, the server refuses this credential for good (revoked, signed
+//               out, disabled, expired); everything the door kept on the device is gone.
 
 import { Api, Unreachable, newNonce } from "./api.js";
 import { parseCode, serialOf } from "./codes.js";
@@ -33,6 +35,8 @@ export class Door extends EventTarget {
   #problem = null;
   #syncTimer = null;
   #countTimer = null;
+  // The code the server refused the credential with, once it has.
+  #refusedWith = null;
 
   /** `session`: the signed-in session; `api`: an Api; `local`: a loaded LocalDoor. */
   constructor(session, { api, local, online }) {
@@ -41,6 +45,7 @@ export class Door extends EventTarget {
     this.#api = api;
     this.#local = local;
     this.#online = online;
+    api.onSignedOut = (code) => this.#signedOutByServer(code);
   }
 
   /** The door of a signed-in session, with what this device kept for its ceremony. */
@@ -206,8 +211,24 @@ export class Door extends EventTarget {
     }
   }
 
+  /** The server refuses this credential for good: stop, and forget all the door kept here. */
+  async #signedOutByServer(code) {
+    if (this.#refusedWith) return;
+    this.#refusedWith = code;
+    clearTimeout(this.#syncTimer);
+    clearTimeout(this.#countTimer);
+    clearSession();
+    try {
+      await this.#local.store.forgetEverything();
+    } finally {
+      this.#emit("signedout", { code });
+    }
+  }
+
   /** Show the server's verdict and keep the local picture in step with it. */
   #answered({ status, body }, serial, startedAt) {
+    // Signed out by the server: the screen is about to say so instead.
+    if (this.#refusedWith) return;
     if (body && body.result) {
       this.#show(body, { startedAt });
       this.#local.note(serial, body.result, body.admitted_at || body.at, body.admitted_gate || body.gate);
@@ -254,6 +275,7 @@ export class Door extends EventTarget {
 
   #scheduleSync() {
     clearTimeout(this.#syncTimer);
+    if (this.#refusedWith) return;
     this.#syncTimer = setTimeout(() => this.sync(), this.#online ? SYNC_ONLINE_MS : SYNC_OFFLINE_MS);
   }
 

@@ -5,10 +5,19 @@
 import { Camera } from "./camera.js";
 import { ConflictList } from "./conflicts.js";
 import { Search } from "./search.js";
+import { leaveNotice } from "./session.js";
 import { StatusView } from "./status.js";
 import { VerdictView } from "./verdict.js";
 
 const $ = (id) => document.getElementById(id);
+
+// What the sign-in screen says when the server signed this device out, by the 401's code.
+const SIGNED_OUT = {
+  credential_revoked: "This device was signed out: its credential was revoked.",
+  signed_out: "This device was signed out: its session was ended.",
+  account_disabled: "This device was signed out: its account is disabled.",
+  expired: "This device was signed out: its credential has expired.",
+};
 
 /** The door's screen for one signed-in session, wired to its Door. */
 export class DoorScreen {
@@ -44,6 +53,7 @@ export class DoorScreen {
     door.addEventListener("verdict", ({ detail }) => this.verdict.show(detail.verdict, detail));
     door.addEventListener("change", ({ detail }) => this.status.render(detail));
     door.addEventListener("conflicts", ({ detail }) => this.conflicts.show(detail));
+    door.addEventListener("signedout", ({ detail }) => this.signedOut(detail.code));
   }
 
   /** Replace the sign-in with the door, and give the scan field the focus. */
@@ -120,6 +130,14 @@ export class DoorScreen {
     this.search.show(open);
     $("search-toggle").setAttribute("aria-pressed", String(open));
     if (!open) this.focusCode();
+  }
+
+  /** The server signed the door out, and it forgot what it kept: show the sign-in, saying so. */
+  signedOut(code) {
+    this.camera.stop();
+    const why = SIGNED_OUT[code] || "This device was signed out.";
+    leaveNotice(`${why} The guest list and the scans kept on it have been wiped.`);
+    window.location.reload();
   }
 
   async signOut() {

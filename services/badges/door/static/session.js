@@ -21,3 +21,17 @@ export function writeSession(state) {
 export function clearSession() {
   sessionStorage.removeItem(SESSION_KEY);
 }
+
+const NOTICE_KEY = "ceremony-door-notice";
+
+/** Say something on the sign-in screen after the reload that shows it (why it was signed out). */
+export function leaveNotice(text) {
+  sessionStorage.setItem(NOTICE_KEY, text);
+}
+
+/** What the last screen left to say on the sign-in screen, once; or null. */
+export function takeNotice() {
+  const text = sessionStorage.getItem(NOTICE_KEY);
+  sessionStorage.removeItem(NOTICE_KEY);
+  return text;
+}

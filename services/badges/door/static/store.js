@@ -1,6 +1,7 @@
 // What the door keeps in IndexedDB, so that a reload or a dropped network loses nothing:
 //   bundles: the last scanner bundle of each ceremony (public keys, revoked serials, guests)
 //   scans:   scans given a verdict offline, waiting for upload, keyed by their nonce
+// Signing out forgets the bundles; a credential the server refuses for good forgets both.
 
 const DB_NAME = "ceremony-door";
 const DB_VERSION = 1;
@@ -55,6 +56,15 @@ export class Store {
   async forgetBundles() {
     const transaction = this.db.transaction("bundles", "readwrite");
     transaction.objectStore("bundles").clear();
+    await committed(transaction);
+  }
+
+  /** Forget everything kept here, guest lists and waiting scans: the device was signed out by
+   * the server (revoked, or its account disabled), so nothing it holds may stay on it. */
+  async forgetEverything() {
+    const transaction = this.db.transaction(["bundles", "scans"], "readwrite");
+    transaction.objectStore("bundles").clear();
+    transaction.objectStore("scans").clear();
     await committed(transaction);
   }
 
