@@ -68,6 +68,12 @@ def cmd_run(args) -> int:
     os.environ.update(env)
     for service in services().values():
         _upgrade(service)
+    # The bus's exchanges and queues, once, before six processes would race to create the
+    # file bus's exchange file at the same moment.
+    from .bus import connect, declare_topology
+
+    with connect(load_settings("registration")) as connection:
+        declare_topology(connection, load_settings("registration"))
     commands = {}
     for name, service in services().items():
         commands[f"{name}-web"] = [

@@ -51,7 +51,7 @@ def admit(client, headers, ceremony_id, registration_id, **fields):
 
 def trail(client, ceremony_id, headers, **filters) -> list[dict]:
     response = client.get(
-        f"/api/ceremonies/{ceremony_id}/audit", query_string=filters, headers=headers
+        f"/api/ceremonies/{ceremony_id}/badges/audit", query_string=filters, headers=headers
     )
     assert response.status_code == 200, response.json
     return response.json
@@ -133,7 +133,7 @@ def test_entries_filter_by_actor_subject_action_and_time(
 
 def test_the_csv_holds_the_entries(client, door, reader, ceremony_id, maria):
     admit(client, door, ceremony_id, maria)
-    response = client.get(f"/api/ceremonies/{ceremony_id}/audit.csv", headers=reader)
+    response = client.get(f"/api/ceremonies/{ceremony_id}/badges/audit.csv", headers=reader)
     assert (response.status_code, response.mimetype) == (200, "text/csv")
     assert response.headers["Content-Disposition"].startswith("attachment")
     [row] = csv.DictReader(io.StringIO(response.text))
@@ -159,7 +159,7 @@ def test_readers_of_the_ceremony_alone_read_the_trail(
 
 
 def test_the_trail_of_an_unknown_ceremony_is_404(client, organiser_headers):
-    response = client.get(f"/api/ceremonies/{uuid.uuid4()}/audit", headers=organiser_headers)
+    response = client.get(f"/api/ceremonies/{uuid.uuid4()}/badges/audit", headers=organiser_headers)
     assert (response.status_code, response.json["code"]) == (404, "ceremony_not_found")
 
 
@@ -175,6 +175,6 @@ def test_the_trail_of_an_unknown_ceremony_is_404(client, organiser_headers):
 )
 def test_a_bad_filter_is_422_naming_it(client, reader, ceremony_id, query, field):
     response = client.get(
-        f"/api/ceremonies/{ceremony_id}/audit", query_string=query, headers=reader
+        f"/api/ceremonies/{ceremony_id}/badges/audit", query_string=query, headers=reader
     )
     assert (response.status_code, list(response.json["errors"]["query"])) == (422, [field])

@@ -45,7 +45,7 @@ pytestmark = pytest.mark.integration
 
 #: The event families each service produces: the first part of its routing keys.
 PUBLISHES = {
-    "registration": ("ceremony", "registration", "invitation"),
+    "registration": ("ceremony", "registration", "invitation", "credential", "account", "role"),
     "badges": ("badge", "checkin"),
     "notifications": ("delivery",),
 }

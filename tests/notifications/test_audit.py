@@ -36,7 +36,7 @@ def sent(service):
 
 def trail(client, ceremony_id, headers, **filters) -> list[dict]:
     response = client.get(
-        f"/api/ceremonies/{ceremony_id}/audit", query_string=filters, headers=headers
+        f"/api/ceremonies/{ceremony_id}/emails/audit", query_string=filters, headers=headers
     )
     assert response.status_code == 200, response.json
     return response.json
@@ -113,7 +113,7 @@ def test_the_csv_holds_the_entries_filtered(client, ada, service, sent):
     original = service.log(template="confirmation")[0]
     client.post(f"/api/deliveries/{original.id}/resend", headers=ada)
     response = client.get(
-        f"/api/ceremonies/{service.ceremony_id}/audit.csv",
+        f"/api/ceremonies/{service.ceremony_id}/emails/audit.csv",
         query_string={"action": "announcement.sent"},
         headers=ada,
     )
@@ -142,7 +142,7 @@ def test_readers_of_the_ceremony_alone_read_the_trail(client, signer, service, s
 
 
 def test_the_trail_of_an_unknown_ceremony_is_404(client, organiser_headers, service):
-    response = client.get(f"/api/ceremonies/{uuid.uuid4()}/audit", headers=organiser_headers)
+    response = client.get(f"/api/ceremonies/{uuid.uuid4()}/emails/audit", headers=organiser_headers)
     assert (response.status_code, response.json["code"]) == (404, "ceremony_not_found")
 
 
@@ -158,6 +158,6 @@ def test_the_trail_of_an_unknown_ceremony_is_404(client, organiser_headers, serv
 )
 def test_a_bad_filter_is_422_naming_it(client, ada, service, query, field):
     response = client.get(
-        f"/api/ceremonies/{service.ceremony_id}/audit.csv", query_string=query, headers=ada
+        f"/api/ceremonies/{service.ceremony_id}/emails/audit.csv", query_string=query, headers=ada
     )
     assert (response.status_code, list(response.json["errors"]["query"])) == (422, [field])

@@ -17,7 +17,7 @@ from ..projections import known_ceremony
 blp = Blueprint("audit", __name__, url_prefix="/api", description="Audit trail")
 
 
-@blp.route("/ceremonies/<uuid:ceremony_id>/audit")
+@blp.route("/ceremonies/<uuid:ceremony_id>/badges/audit")
 class CeremonyAudit(MethodView):
     @ceremony_access(READ)
     @blp.arguments(AuditQuerySchema, location="query")
@@ -30,7 +30,7 @@ class CeremonyAudit(MethodView):
             return audit_entries(session, audit, ceremony_id, filters)
 
 
-@blp.route("/ceremonies/<uuid:ceremony_id>/audit.csv")
+@blp.route("/ceremonies/<uuid:ceremony_id>/badges/audit.csv")
 class CeremonyAuditCsv(MethodView):
     @ceremony_access(READ)
     @blp.arguments(AuditQuerySchema, location="query")

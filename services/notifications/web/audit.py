@@ -23,7 +23,7 @@ def _known(session, ceremony_id: uuid.UUID) -> None:
         raise not_found("ceremony", ceremony_id)
 
 
-@blp.route("/ceremonies/<uuid:ceremony_id>/audit")
+@blp.route("/ceremonies/<uuid:ceremony_id>/emails/audit")
 class CeremonyAudit(MethodView):
     @ceremony_access(READ)
     @blp.arguments(AuditQuerySchema, location="query")
@@ -36,7 +36,7 @@ class CeremonyAudit(MethodView):
             return audit_entries(session, audit, ceremony_id, filters)
 
 
-@blp.route("/ceremonies/<uuid:ceremony_id>/audit.csv")
+@blp.route("/ceremonies/<uuid:ceremony_id>/emails/audit.csv")
 class CeremonyAuditCsv(MethodView):
     @ceremony_access(READ)
     @blp.arguments(AuditQuerySchema, location="query")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
+from functools import wraps
 
 from flask import g, request
 from flask.views import MethodView
@@ -100,6 +101,17 @@ def session_principal() -> Principal:
             kind="forbidden",
         )
     return principal
+
+
+def session_first(view):
+    """Check the session before the body is read: without one, 401/403 whatever was sent."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        session_principal()
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _signed_in(session, account, token: str, principal: Principal) -> dict:
@@ -251,6 +263,7 @@ class Totp(MethodView):
         with service_context().database.transaction() as session:
             return start_totp(get_account(session, principal.account_id, lock=True))
 
+    @session_first
     @blp.arguments(PasswordSchema)
     @blp.response(204)
     @blp.doc(security=BEARER)
@@ -263,6 +276,7 @@ class Totp(MethodView):
 
 @blp.route("/auth/totp/confirm")
 class TotpConfirm(MethodView):
+    @session_first
     @blp.arguments(CodeSchema)
     @blp.response(200, RecoveryCodesSchema)
     @blp.doc(security=BEARER)
