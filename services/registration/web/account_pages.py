@@ -37,7 +37,7 @@ from .account_schemas import PasswordResetSchema, SignInSchema
 from .auth import sign_in_browser, sign_out_browser
 from .translations import strings_for, words_language
 
-bp = Blueprint("account_pages", __name__, template_folder="templates", static_folder="static")
+bp = Blueprint("account_pages", __name__, template_folder="templates")
 
 #: Endpoints anyone may reach without signing in (rate-limited per address), by method.
 PUBLIC_ENDPOINTS: dict[str, tuple[str, ...]] = {
