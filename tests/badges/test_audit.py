@@ -149,7 +149,7 @@ def test_the_csv_holds_the_entries(client, door, reader, ceremony_id, maria):
 def test_readers_of_the_ceremony_alone_read_the_trail(
     client, signer, door, reader, ceremony_id, other_ceremony_id, suffix
 ):
-    url = f"/api/ceremonies/{ceremony_id}/{suffix}"
+    url = f"/api/ceremonies/{ceremony_id}/badges/{suffix}"
     elsewhere = bearer(signer.issue_token("viewer", ceremony_id=str(other_ceremony_id)))
     assert client.get(url, headers=reader).status_code == 200
     assert client.get(url, headers=door).status_code == 403

@@ -130,7 +130,7 @@ def test_the_csv_holds_the_entries_filtered(client, ada, service, sent):
 
 @pytest.mark.parametrize("suffix", ["audit", "audit.csv"])
 def test_readers_of_the_ceremony_alone_read_the_trail(client, signer, service, suffix):
-    url = f"/api/ceremonies/{service.ceremony_id}/{suffix}"
+    url = f"/api/ceremonies/{service.ceremony_id}/emails/{suffix}"
     viewer = bearer(signer.issue_token("viewer", ceremony_id=str(service.ceremony_id)))
     door = bearer(signer.issue_token("door", ceremony_id=str(service.ceremony_id)))
     elsewhere = bearer(signer.issue_token("organiser", ceremony_id=str(uuid.uuid4())))
