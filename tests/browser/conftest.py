@@ -14,6 +14,7 @@ import pytest
 from services.badges.door.page import DEFAULT_DECODER
 from services.badges.service import SERVICE
 from tests.browser.door_harness import Ceremony, DoorPage, LiveBadges, chromium, missing_browser
+from tests.browser.guest_harness import AXE_SCRIPT
 from tests.conftest import SECRET, make_settings, migrated
 
 
@@ -90,3 +91,11 @@ def decoder():
     if not DEFAULT_DECODER.is_file():
         _missing("the QR decoder (npm ci)")
     return DEFAULT_DECODER
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe-core's script, for the pages' accessibility checks."""
+    if not AXE_SCRIPT.is_file():
+        _missing("axe-core (npm ci)")
+    return AXE_SCRIPT.read_text(encoding="utf-8")

@@ -9,7 +9,6 @@ the field the page focuses.
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -20,7 +19,6 @@ from selenium.webdriver.common.keys import Keys
 from services.registration.service import SERVICE
 from services.registration.web.account_pages import WORDS
 from tests.browser.guest_harness import (
-    AXE_SCRIPT,
     DESKTOP,
     PHONE,
     GuestBrowser,
@@ -37,16 +35,6 @@ SIZES = {"phone": PHONE, "desktop": DESKTOP}
 
 def words(lang: str) -> dict[str, str]:
     return {**WORDS["en"], **WORDS[lang]}
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE_SCRIPT.is_file():
-        message = "axe-core is not installed (npm ci)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}; CI runs browser tests, it never skips them", pytrace=False)
-        pytest.skip(message)
-    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

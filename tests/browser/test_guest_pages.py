@@ -8,7 +8,6 @@ Enter), which also checks the focus order and that each focused control shows it
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -17,7 +16,6 @@ from selenium.webdriver.common.keys import Keys
 from services.registration.service import SERVICE
 from services.registration.web.translations import LANGUAGE_NAMES, STRINGS
 from tests.browser.guest_harness import (
-    AXE_SCRIPT,
     DESKTOP,
     LOCAL_HOURS,
     PHONE,
@@ -48,16 +46,6 @@ NOTICE = "\n".join(
 
 def words(lang: str) -> dict[str, str]:
     return {**STRINGS["en"], **STRINGS[lang]}
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE_SCRIPT.is_file():
-        message = "axe-core is not installed (npm ci)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}; CI runs browser tests, it never skips them", pytrace=False)
-        pytest.skip(message)
-    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

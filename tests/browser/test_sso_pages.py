@@ -4,12 +4,10 @@ up) pass axe-core, name their language and fit a phone and a desktop."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from services.registration.web.sso import WORDS
-from tests.browser.guest_harness import AXE_SCRIPT, DESKTOP, PHONE, GuestBrowser
+from tests.browser.guest_harness import DESKTOP, PHONE, GuestBrowser
 from tests.registration.oidc_issuer import OidcIssuer, Person
 from tests.registration.test_sso import CLIENT_ID, CLIENT_SECRET, serve_registration
 
@@ -21,16 +19,6 @@ VIEWS = [
     for lang in ("en", "fr", "zh")
     for size in ("phone", "desktop")
 ]
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE_SCRIPT.is_file():
-        message = "axe-core is not installed (npm ci)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}; CI runs browser tests, it never skips them", pytrace=False)
-        pytest.skip(message)
-    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
