@@ -29,7 +29,8 @@ REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 REGISTRATION_MODES = ("confirm_email", "approval", "open")
 #: A public request before it becomes a registration (or is declined, or expires).
 REQUEST_STATUSES = ("awaiting_confirmation", "awaiting_approval", "registered", "declined")
-INVITATION_STATUSES = ("pending", "accepted", "declined")
+#: ``draft``: prepared in the console, not sent yet; ``withdrawn``: the organiser took it back.
+INVITATION_STATUSES = ("draft", "pending", "accepted", "declined", "withdrawn")
 BADGE_STATUSES = ("issued", "revoked")
 DELIVERY_STATUSES = ("queued", "sent", "failed", "skipped")
 #: Verdicts of a door scan; the last two answer exit scans (``direction: "out"``).
@@ -201,6 +202,8 @@ class ProgrammeItemSchema(Schema):
     speaker = Line()
     role = Line()
     starts_at = CeremonyTime(allow_none=True, load_default=None)
+    #: The invitee who speaks at this item, when the speaker was invited.
+    invitation_id = fields.UUID(allow_none=True, load_default=None)
 
 
 def programme_to_json(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -211,6 +214,7 @@ def programme_to_json(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
             "speaker": item.get("speaker"),
             "role": item.get("role"),
             "starts_at": _iso(item.get("starts_at")),
+            "invitation_id": str(item["invitation_id"]) if item.get("invitation_id") else None,
         }
         for item in items
     ]
@@ -224,6 +228,7 @@ def programme_from_json(items: Iterable[Mapping[str, Any]] | None) -> list[dict[
             "speaker": item.get("speaker"),
             "role": item.get("role"),
             "starts_at": _instant(item.get("starts_at")),
+            "invitation_id": item.get("invitation_id"),
         }
         for item in items or []
     ]
@@ -270,3 +275,11 @@ def protocol_order(precedence: int | None, full_name: str) -> tuple:
         fold(family_name(full_name)),
         fold(full_name),
     )
+
+
+def search_key(*parts: str | None) -> str:
+    """What a console search matches: the parts folded (no accents, no case), space-joined.
+
+    A query folded the same way is found in it with a plain substring match (``LIKE``), in any
+    script and on any database."""
+    return " ".join(fold(part) for part in parts if part)

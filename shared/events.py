@@ -45,6 +45,8 @@ class CeremonyData(DataSchema):
     languages = fields.List(fields.String(), required=True)
     protocol_contact_email = fields.Email(allow_none=True, load_default=None)
     programme = fields.List(fields.Nested(ProgrammeItemSchema), load_default=list)
+    #: The ceremony's gates, by name: devices and door credentials name one of them.
+    gates = fields.List(Line(max_len=64), load_default=list)
     #: Grows with every change; calendar updates use it as SEQUENCE.
     sequence = fields.Integer(required=True, validate=validate.Range(min=0))
 
@@ -72,6 +74,15 @@ class RegistrationData(PersonData):
     #: Why a cancellation happened when the guest did not ask for it, e.g.
     #: ``replaced_by_invitation``: the address was registered before its owner was invited.
     cancel_reason = Line(max_len=64)
+    #: Grows with every correction of the guest's details; calendar updates use it.
+    revision = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class RegistrationUpdatedData(RegistrationData):
+    """An organiser corrected a guest's details: the badge is redrawn and the guest told."""
+
+    #: The fields that changed, e.g. ``["full_name", "honorific"]``.
+    changed = fields.List(fields.String(validate=validate.Length(max=64)), required=True)
 
 
 class RegistrationRequestData(PersonData):
@@ -215,11 +226,17 @@ EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
     #: An address already registered asked again: it is sent its own link.
     "registration.link_requested": RegistrationData,
     "registration.erased": RegistrationErasedData,
+    #: An organiser corrected the guest's details.
+    "registration.updated": RegistrationUpdatedData,
+    #: An organiser asked for the guest's confirmation (badge, calendar entry) to be sent again.
+    "registration.confirmation_resent": RegistrationData,
     "ceremony.purged": CeremonyPurgedData,
     "invitation.created": InvitationData,
     "invitation.reminded": InvitationData,
     "invitation.accepted": InvitationData,
     "invitation.declined": InvitationData,
+    #: The organiser withdrew an invitation that was sent.
+    "invitation.withdrawn": InvitationData,
     "badge.issued": BadgeData,
     "badge.revoked": BadgeData,
     "checkin.recorded": CheckinData,

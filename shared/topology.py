@@ -13,12 +13,13 @@ DEAD = Exchange("ceremony.dead", type="direct", durable=True)
 
 #: The event types each service handles: its queue's bindings.
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "registration": ("checkin.recorded",),
+    "registration": ("checkin.recorded", "delivery.failed"),
     "badges": (
         "ceremony.created",
         "ceremony.updated",
         "registration.confirmed",
         "registration.cancelled",
+        "registration.updated",
         "registration.erased",
         "ceremony.purged",
         "credential.revoked",
@@ -35,6 +36,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "registration.requested",
         "registration.request_declined",
         "registration.link_requested",
+        "registration.updated",
+        "registration.confirmation_resent",
         "registration.erased",
         "ceremony.purged",
         "invitation.created",

@@ -8,9 +8,11 @@ from typing import Any
 from flask import Flask
 
 from shared.config import Settings, resolve_settings
+from shared.console import install_console
 from shared.rate_limits import install_rate_limits
 from shared.web import init_service_app
 
+from . import console
 from .door import page
 from .service import SERVICE
 from .signing.keys import install_key_ring
@@ -38,5 +40,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(door.blp)
     api.register_blueprint(audit.blp)
     app.register_blueprint(page.bp)
+    install_console(app, settings)
+    for module in console.MODULES:
+        app.register_blueprint(module.bp)
     install_rate_limits(app, settings, PUBLIC_ENDPOINTS)
     return app

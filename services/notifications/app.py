@@ -8,8 +8,10 @@ from typing import Any
 from flask import Flask
 
 from shared.config import Settings, resolve_settings
+from shared.console import install_console
 from shared.web import init_service_app
 
+from . import console
 from .compose.identity import MailIdentity, install_identity
 from .service import SERVICE
 from .web import announcements, audit, deliveries, templates
@@ -25,4 +27,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(templates.blp)
     api.register_blueprint(announcements.blp)
     api.register_blueprint(audit.blp)
+    install_console(app, settings)
+    for module in console.MODULES:
+        app.register_blueprint(module.bp)
     return app

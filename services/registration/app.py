@@ -8,10 +8,12 @@ from typing import Any
 from flask import Flask
 
 from shared.config import Settings, resolve_settings
+from shared.console import install_console
 from shared.links import GuestLinks
 from shared.rate_limits import install_rate_limits
 from shared.web import init_service_app
 
+from . import console
 from .links import install_links
 from .service import SERVICE
 from .web import (
@@ -85,5 +87,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     public = dict(PUBLIC_ENDPOINTS)
     for module in (*API_MODULES, *PAGE_MODULES):
         public.update(getattr(module, "PUBLIC_ENDPOINTS", {}))
+    install_console(app, settings)
+    for module in console.MODULES:
+        app.register_blueprint(module.bp)
     install_rate_limits(app, settings, public)
     return app

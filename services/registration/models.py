@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     Uuid,
@@ -62,6 +63,8 @@ class Ceremony(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     #: Confirmed guests on public seats, kept under the row lock instead of counted each time.
     seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The gates of the venue, by name: devices and door credentials name one of them.
+    gates: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     #: How the public registers: confirm_email (a link by email takes the seat), approval (an
     #: organiser decides) or open (at once). Ceremonies from before modes existed are open.
     registration_mode: Mapped[str] = mapped_column(String(20), server_default="open")
@@ -123,6 +126,11 @@ class Registration(Person, Base):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When the person's data was erased on request or after the retention period.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Grows with every correction by an organiser (the calendar entry's update counts on it).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Name, organisation and email folded for search (``shared.contract.search_key``).
+    search_key: Mapped[str | None] = mapped_column(Text)
 
 
 class Invitation(Person, Base):
@@ -145,6 +153,28 @@ class Invitation(Person, Base):
     #: The registration an acceptance created (kept when the invitee declines later).
     registration_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registrations.id"))
     reminders: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    #: None while a draft; when the invitation email was asked for.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: First time the invitee opened the RSVP page.
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the invitation email was refused for good by the recipient's mail server.
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Name, organisation and email folded for search (``shared.contract.search_key``).
+    search_key: Mapped[str | None] = mapped_column(Text)
+
+
+class InvitationImport(Base):
+    """An uploaded CSV or XLSX file of invitees, kept between its preview and its import."""
+
+    __tablename__ = "invitation_imports"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 

@@ -91,9 +91,16 @@ def test_signing_in_goes_to_the_safe_next_page_with_the_cookie(browser, account,
 @pytest.mark.parametrize(
     "unsafe", ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:x"]
 )
-def test_a_next_page_elsewhere_is_replaced_by_home(browser, account, unsafe):
+def test_a_next_page_elsewhere_is_replaced_by_the_console(browser, account, unsafe):
     response = browser.post("/sign-in", data={"email": EMAIL, "password": PASSWORD, "next": unsafe})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/console"
+
+
+def test_a_next_page_of_another_service_of_the_suite_is_kept(browser, account):
+    """The console's badges and email pages are served by those services, at their URLs."""
+    badges = "http://127.0.0.1:8002/console/badges/x"
+    response = browser.post("/sign-in", data={"email": EMAIL, "password": PASSWORD, "next": badges})
+    assert response.headers["Location"] == badges
 
 
 def test_two_step_sign_in_asks_for_the_code_in_a_second_form(client, browser, account):

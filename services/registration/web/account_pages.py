@@ -61,13 +61,24 @@ def page_language(preferred: str | None = None) -> str:
 
 
 def safe_next(value: str | None) -> str:
-    """Where to go after signing in: a path of this site only, else the console's home."""
-    if not value or len(value) > 2000 or not value.startswith("/") or value.startswith("//"):
-        return "/"
-    if "\\" in value or not value.isprintable():
-        return "/"
+    """Where to go after signing in: a path of this site, or a page of one of the suite's
+    services (their public URLs: the console's pages live in all three), else the console."""
+    home = "/console"
+    if not value or len(value) > 2000 or "\\" in value or not value.isprintable():
+        return home
     parts = urlsplit(value)
-    return value if not parts.scheme and not parts.netloc else "/"
+    if parts.scheme or parts.netloc:
+        origins = {
+            _origin(urlsplit(url)) for url in service_context().settings.public_urls.values()
+        }
+        return value if _origin(parts) in origins else home
+    if not value.startswith("/") or value.startswith("//"):
+        return home
+    return value
+
+
+def _origin(parts) -> tuple[str, str]:
+    return (parts.scheme.lower(), parts.netloc.lower())
 
 
 def words_for(lang: str) -> dict[str, str]:
