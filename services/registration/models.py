@@ -131,6 +131,8 @@ class Registration(Person, Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Name, organisation and email folded for search (``shared.contract.search_key``).
     search_key: Mapped[str | None] = mapped_column(Text)
+    #: First admission at the door (from ``checkin.recorded``), for sorting by arrival.
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Invitation(Person, Base):

@@ -150,3 +150,24 @@ def page_number() -> int:
     """The ``page`` query argument, 1 when absent or not a sensible number."""
     value = request.args.get("page", "1")
     return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+
+
+def cross_origin(response):
+    """Let the other services' console pages include this fragment with the session cookie.
+
+    Under one hostname (compose, Kubernetes) the pages share an origin and this adds nothing
+    that matters; on the embedded suite each service has its own port, so a dashboard's tiles
+    from badges and notifications are cross-origin requests. Only the suite's own public URLs
+    are allowed, and only for the GET fragments that call this.
+    """
+    origin = request.headers.get("Origin")
+    links = current_app.extensions["console_links"]
+    allowed = {links.site(name, "") for name in ("registration", "badges", "notifications")}
+    if origin and origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "HX-Request, HX-Current-URL, HX-Target, HX-Trigger, HX-Trigger-Name, X-CSRF-Token"
+        )
+        response.headers["Vary"] = "Origin"
+    return response

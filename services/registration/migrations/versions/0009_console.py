@@ -23,6 +23,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("revision", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("search_key", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("invitations") as batch:
         for column in ("sent_at", "opened_at", "bounced_at", "withdrawn_at"):
             batch.add_column(sa.Column(column, sa.DateTime(timezone=True), nullable=True))
@@ -48,7 +49,7 @@ def downgrade() -> None:
         for column in ("search_key", "withdrawn_at", "bounced_at", "opened_at", "sent_at"):
             batch.drop_column(column)
     with op.batch_alter_table("registrations") as batch:
-        for column in ("search_key", "updated_at", "revision"):
+        for column in ("arrived_at", "search_key", "updated_at", "revision"):
             batch.drop_column(column)
     with op.batch_alter_table("ceremonies") as batch:
         batch.drop_column("gates")
