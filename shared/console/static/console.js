@@ -44,8 +44,23 @@ function listen(element) {
   element.dataset.listening = "true";
 }
 
+// <div data-include="URL">…a link…</div>: replaced by the HTML fragment at URL, fetched with
+// the session cookie as a simple request (another service of the suite may serve it; see
+// shared.console.pages.cross_origin). Without JavaScript the link stays.
+async function include(element) {
+  try {
+    const response = await fetch(element.dataset.include, { credentials: "include" });
+    if (!response.ok) return;
+    element.innerHTML = await response.text();
+    element.dataset.included = "true";
+  } catch {
+    // The link that was there stays.
+  }
+}
+
 function start() {
   for (const element of document.querySelectorAll("[data-live]")) listen(element);
+  for (const element of document.querySelectorAll("[data-include]")) include(element);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
