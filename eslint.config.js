@@ -1,9 +1,11 @@
-// ESLint for the door page's scripts: browser ES modules, and the camera's worker, a classic
-// worker script (it loads the QR decoder with importScripts).
+// ESLint for the door page's scripts (browser ES modules, and the camera's worker, a classic
+// worker script that loads the QR decoder with importScripts) and the console's script (a
+// classic script beside htmx).
 import js from "@eslint/js";
 import globals from "globals";
 
 const DOOR = "services/badges/door/static";
+const CONSOLE = "shared/console/static";
 
 export default [
   js.configs.recommended,
@@ -20,6 +22,18 @@ export default [
       "no-shadow": "error",
       "no-param-reassign": "error",
       "no-implicit-globals": "error",
+    },
+  },
+  {
+    files: [`${CONSOLE}/**/*.js`],
+    languageOptions: { ecmaVersion: "latest", sourceType: "script", globals: globals.browser },
+    rules: {
+      "no-unused-vars": "error",
+      eqeqeq: "error",
+      "prefer-const": "error",
+      "no-var": "error",
+      curly: ["error", "multi-line"],
+      "no-shadow": "error",
     },
   },
   {

@@ -133,6 +133,8 @@ class Settings:
     worker_metrics_port: int = 0
     #: The QR decoder the door page's camera mode loads (default: the npm-installed jsQR).
     door_decoder_path: Path | None = None
+    #: The htmx the console's pages load (default: the npm-installed one).
+    htmx_path: Path | None = None
     #: Days after a ceremony ends when its personal data is erased (a ceremony may set its own).
     retention_days: int = 90
     #: Hours a published event stays in the outbox before it is deleted.
@@ -288,6 +290,7 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
         "log_level": env.str("LOG_LEVEL", Settings.log_level).upper(),
         "worker_metrics_port": env.int("WORKER_METRICS_PORT", Settings.worker_metrics_port),
         "door_decoder_path": env.path("DOOR_DECODER_PATH", Settings.door_decoder_path),
+        "htmx_path": env.path("HTMX_PATH", Settings.htmx_path),
         "retention_days": env.int("RETENTION_DAYS", Settings.retention_days),
         "outbox_retention_hours": env.float(
             "OUTBOX_RETENTION_HOURS", Settings.outbox_retention_hours

@@ -29,6 +29,6 @@ CONSOLE_PREFIXES = {
 
 def install_console(app: Flask, settings: Settings) -> None:
     """Give ``app`` the console's layout, assets, menu, time formatting and page strings."""
-    install_assets(app, CONSOLE_PREFIXES[settings.service])
+    install_assets(app, settings, CONSOLE_PREFIXES[settings.service])
     install_formatting(app)
     install_menu(app, settings, CONSOLE_PREFIXES)

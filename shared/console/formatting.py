@@ -35,14 +35,14 @@ def _format(skeleton: str, value: datetime, zone: str | None) -> str:
 
 
 def local_time(value: datetime | None, zone: str | None) -> str:
-    """``value`` (aware, UTC) in the time zone ``zone``, e.g. "2 Dec 2026 14:30"; "" for None."""
+    """``value`` (aware, UTC) in the time zone ``zone`` ("Dec 2, 2026 14:30"); "" for None."""
     if value is None:
         return ""
     return f"{_format('yMMMd', value, zone)} {_format('Hm', value, zone)}"
 
 
 def local_date(value: datetime | None, zone: str | None) -> str:
-    """The date only, e.g. "2 Dec 2026"."""
+    """The date only, e.g. "Dec 2, 2026" in English."""
     return "" if value is None else _format("yMMMd", value, zone)
 
 

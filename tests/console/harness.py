@@ -21,8 +21,13 @@ from tests.roles.suite import InProcessSuite
 class ConsoleWorld(InProcessSuite):
     """An owner's view of one ceremony, across the three services."""
 
-    def __init__(self, var_dir: Path, smtp_url: str | None = None, **ceremony):
+    def __init__(self, var_dir: Path, smtp_url: str | None = None, blueprints=None, **ceremony):
+        """``blueprints``: service → extra blueprints (test pages), registered before any
+        request; ``ceremony``: fields of the ceremony that differ from the usual one."""
         super().__init__(var_dir, smtp_url)
+        for service, extra in (blueprints or {}).items():
+            for blueprint in extra:
+                self.apps[service].register_blueprint(blueprint)
         self.admin = {"Authorization": f"Bearer {self.signer.issue_token('admin')}"}
         self.ceremony_id = self.api("POST", "/api/ceremonies", json=ceremony_body(**ceremony)).json[
             "id"
