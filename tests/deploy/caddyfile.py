@@ -1,20 +1,31 @@
-"""deploy/Caddyfile read as Caddy reads the parts it uses, and Caddy's path matching.
+"""The Caddyfiles of deploy/ read as Caddy reads the parts they use, and Caddy's path matching.
 
-Only the subset the file is written in is understood: one site block with its address, a
-``tls`` line, named matchers of ``path`` and ``path_regexp`` (inline or as a block), and
-``handle`` blocks that ``reverse_proxy`` to one upstream or ``respond`` with a status.
+Only the subset the files are written in is understood: a global options block (skipped),
+site blocks with their address, a ``tls`` line, ``import FILE ARGS…`` of a file relative to the
+importing one (``{args[N]}`` replaced by its arguments), named matchers of ``path``,
+``path_regexp`` and ``not path`` (inline or as a block), and ``handle`` blocks, for a named
+matcher, a path or everything, that ``reverse_proxy`` to one upstream, ``respond`` or serve
+``metrics``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tests.deploy.contract import DEPLOY
 
+#: Compose's Caddy: the site on the one hostname (deploy/compose.yaml mounts it).
 CADDYFILE = DEPLOY / "Caddyfile"
+#: The routes both front proxies import: compose's Caddy and the Kubernetes router.
+ROUTES = DEPLOY / "caddy" / "routes.caddy"
+#: The Kubernetes router's Caddyfile (deploy/k8s/base/router.yaml).
+ROUTER = DEPLOY / "caddy" / "router.caddy"
 #: ``{$NAME}`` or ``{$NAME:default}``: an environment variable, substituted when Caddy parses.
 ENV_PLACEHOLDER = re.compile(r"\{\$(?P<name>\w+)(?::(?P<default>[^}]*))?\}")
+#: ``{args[N]}``: the Nth argument of the ``import`` that brought the line in.
+ARG_PLACEHOLDER = re.compile(r"\{args\[(\d+)\]\}")
 
 
 @dataclass
@@ -27,20 +38,33 @@ class Block:
 
 @dataclass
 class Matcher:
-    """A named matcher: it matches when any of its path patterns or regexps does."""
+    """A matcher set: the kinds it has must all match (Caddy ANDs the kinds of one set).
+
+    Within a kind: any ``path`` pattern may match, the ``path_regexp`` must, and no pattern of
+    a ``not path`` may.
+    """
 
     paths: list[str] = field(default_factory=list)
     regexps: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
 
     def matches(self, path: str) -> bool:
-        return any(path_matches(p, path) for p in self.paths) or any(
-            re.search(r, path) for r in self.regexps
-        )
+        checks = []
+        if self.paths:
+            checks.append(any(path_matches(p, path) for p in self.paths))
+        if self.regexps:
+            checks.append(all(re.search(r, path) for r in self.regexps))
+        if self.excluded:
+            checks.append(not any(path_matches(p, path) for p in self.excluded))
+        return all(checks)
 
 
 @dataclass
 class Site:
-    """The site block: its address, TLS line, named matchers and handles in order."""
+    """A site block: its address, TLS line, matchers and handles in order.
+
+    A ``handle`` with a path instead of a named matcher has a matcher named by that path.
+    """
 
     address: str
     tls: list[str]
@@ -57,12 +81,18 @@ class Site:
         raise KeyError(name)
 
     def responses(self, name: str | None) -> list[list[str]]:
-        """The ``respond`` lines of a handle."""
+        """The directive lines of a handle."""
         return next(lines for matcher, lines in self.handles if matcher == name)
 
     def matching(self, path: str) -> list[str]:
         """The names of the matchers that match ``path``."""
         return [name for name, matcher in self.matchers.items() if matcher.matches(path)]
+
+    def handled_by(self, path: str) -> list[list[str]]:
+        """The lines of the handle that takes ``path``: its one matcher's, else the catch-all."""
+        names = self.matching(path)
+        assert len(names) <= 1, f"{path} is taken by {names}"
+        return self.responses(names[0] if names else None)
 
 
 def _lines(text: str) -> list[list[str]]:
@@ -78,11 +108,25 @@ def _lines(text: str) -> list[list[str]]:
     return lines
 
 
-def blocks(text: str) -> list[Block]:
-    """The top-level blocks of a Caddyfile."""
+def lines_of(path: Path, args: tuple[str, ...] = ()) -> list[list[str]]:
+    """The token lines of a Caddyfile, each ``import`` replaced by the lines it brings in."""
+    found = []
+    for tokens in _lines(path.read_text(encoding="utf-8")):
+        tokens = [ARG_PLACEHOLDER.sub(lambda m: args[int(m[1])], token) for token in tokens]
+        if tokens[0] == "import":
+            target = path.parent / tokens[1]
+            assert target.is_file(), f"{path} imports {tokens[1]}, which is not beside it"
+            found += lines_of(target, tuple(tokens[2:]))
+        else:
+            found.append(tokens)
+    return found
+
+
+def blocks(lines: list[list[str]]) -> list[Block]:
+    """The top-level blocks of a Caddyfile's token lines."""
     root = Block([])
     stack = [root]
-    for tokens in _lines(text):
+    for tokens in lines:
         if tokens == ["}"]:
             stack.pop()
             continue
@@ -95,11 +139,7 @@ def blocks(text: str) -> list[Block]:
     return root.children
 
 
-def site(text: str | None = None) -> Site:
-    """The one site of deploy/Caddyfile (or of ``text``)."""
-    tops = [b for b in blocks(CADDYFILE.read_text() if text is None else text) if b.tokens]
-    assert len(tops) == 1, [b.tokens for b in tops]
-    top = tops[0]
+def _site(top: Block) -> Site:
     matchers: dict[str, Matcher] = {}
     handles: list[tuple[str | None, list[list[str]]]] = []
     tls: list[str] = []
@@ -109,16 +149,52 @@ def site(text: str | None = None) -> Site:
             matcher = matchers.setdefault(head[1:], Matcher())
             inline = len(child.tokens) > 1
             lines = [child.tokens[1:]] if inline else [c.tokens for c in child.children]
-            for kind, *args in lines:
-                {"path": matcher.paths, "path_regexp": matcher.regexps}[kind].extend(args)
+            for kind, *words in lines:
+                if kind == "not":
+                    assert words[0] == "path", f"only `not path` is understood: {words}"
+                    matcher.excluded.extend(words[1:])
+                else:
+                    {"path": matcher.paths, "path_regexp": matcher.regexps}[kind].extend(words)
+            assert len(matcher.regexps) <= 1, f"one path_regexp per matcher set: {head}"
         elif head == "handle":
-            name = child.tokens[1][1:] if len(child.tokens) > 1 else None
+            token = child.tokens[1] if len(child.tokens) > 1 else None
+            name = token[1:] if token and token.startswith("@") else token
+            if token and not token.startswith("@"):
+                matchers[token] = Matcher(paths=[token])
             handles.append((name, [c.tokens for c in child.children]))
         elif head == "tls":
             tls = child.tokens[1:]
         else:
             raise AssertionError(f"directive {head!r} is not understood by this reader")
+    for name, lines in handles:
+        kinds = {line[0] for line in lines}
+        assert kinds <= {"reverse_proxy", "respond", "metrics"}, (name, kinds)
     return Site(" ".join(top.tokens), tls, matchers, handles)
+
+
+def sites(path: Path) -> dict[str, Site]:
+    """The site blocks of a Caddyfile by address (the global options block left out)."""
+    found = [_site(top) for top in blocks(lines_of(path)) if top.tokens]
+    return {s.address: s for s in found}
+
+
+def site(path: Path = CADDYFILE) -> Site:
+    """The one site of a Caddyfile (by default compose's, deploy/Caddyfile)."""
+    found = list(sites(path).values())
+    assert len(found) == 1, [s.address for s in found]
+    return found[0]
+
+
+def global_options(path: Path) -> list[list[str]]:
+    """The lines of a Caddyfile's global options block (its first block, without address)."""
+    tops = blocks(lines_of(path))
+    if not tops or tops[0].tokens:
+        return []
+
+    def flatten(block: Block) -> list[list[str]]:
+        return [line for child in block.children for line in [child.tokens, *flatten(child)]]
+
+    return flatten(tops[0])
 
 
 def with_defaults(value: str) -> str:

@@ -1,7 +1,9 @@
 """deploy/Caddyfile: every route people use reaches its own service, and nothing else is routed.
 
 The routes come from the apps themselves (their url_map), so a route added to a service without
-its line in the Caddyfile fails here; the Caddyfile is read as Caddy reads it (caddyfile.py).
+its line in deploy/caddy/routes.caddy fails here; the Caddyfiles are read as Caddy reads them
+(caddyfile.py). The Kubernetes router imports the same routes (deploy/caddy/router.caddy); how
+its upstreams map to the cluster's Services is checked in test_kubernetes.py.
 """
 
 from __future__ import annotations
@@ -11,8 +13,33 @@ from pathlib import Path
 import pytest
 
 from shared.config import PORTS
-from tests.deploy.caddyfile import CADDYFILE, path_matches, site, with_defaults
+from shared.console import CONSOLE_PREFIXES
+from tests.deploy.caddyfile import (
+    CADDYFILE,
+    ROUTER,
+    ROUTES,
+    global_options,
+    lines_of,
+    path_matches,
+    site,
+    sites,
+    with_defaults,
+)
 from tests.deploy.routes import apps, routes
+
+
+def lines_of_raw(path: Path) -> list[list[str]]:
+    """The token lines of one file, its imports left as they are."""
+    lines = [line.split("#", 1)[0].split() for line in path.read_text().splitlines()]
+    return [tokens for tokens in lines if tokens]
+
+
+#: A path of each kind the console's prefixes cover: the prefix, a page below it, its assets.
+CONSOLE_SAMPLES = (
+    "",
+    "/0b5c8f0e-3a7d-4c55-9a5e-2f1d7c9e6b41/a/page/not/written/yet",
+    "/assets/x.css",
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +58,72 @@ def test_every_public_route_of_every_app_is_routed_to_its_own_service(caddy):
         for route in public
     }
     assert routed == {(route.service, route.rule): [upstream_of(route.service)] for route in public}
+
+
+def test_each_console_prefix_and_everything_below_it_goes_to_its_service(caddy):
+    # Registration's /console takes what the badges' and notifications' prefixes do not, so a
+    # console page added later needs no line in the routes.
+    found = {
+        prefix + rest: [caddy.upstream(m) for m in caddy.matching(prefix + rest)]
+        for prefix in CONSOLE_PREFIXES.values()
+        for rest in CONSOLE_SAMPLES
+    }
+    found["/consolex"] = [caddy.upstream(m) for m in caddy.matching("/consolex")]
+    assert found == {
+        **{
+            prefix + rest: [upstream_of(name)]
+            for name, prefix in CONSOLE_PREFIXES.items()
+            for rest in CONSOLE_SAMPLES
+        },
+        "/consolex": [],
+    }
+
+
+def test_the_attendance_stream_is_proxied_without_buffering(caddy):
+    # reverse_proxy flushes a text/event-stream response after every write, whatever its
+    # flush_interval; nothing may hold it back: no positive flush_interval, no compression.
+    stream = "/console/badges/0b5c8f0e-3a7d-4c55-9a5e-2f1d7c9e6b41/attendance/stream"
+    directives = {line[0] for line in lines_of(CADDYFILE)}
+    settings = [line for line in lines_of(CADDYFILE) if line[0] == "flush_interval"]
+    assert (caddy.handled_by(stream), directives & {"encode", "buffer_responses"}, settings) == (
+        [["reverse_proxy", upstream_of("badges")]],
+        set(),
+        [],
+    )
+
+
+def test_compose_and_the_kubernetes_router_import_the_same_routes():
+    imported = {
+        path.name: [
+            (path.parent / line[1]).resolve() for line in lines_of_raw(path) if line[0] == "import"
+        ]
+        for path in (CADDYFILE, ROUTER)
+    }
+    assert imported == {CADDYFILE.name: [ROUTES], ROUTER.name: [ROUTES]}
+
+
+def test_the_router_has_the_matchers_and_handles_of_compose(caddy):
+    # Which Service each upstream of the router reaches is checked in test_kubernetes.py.
+    router = sites(ROUTER)[":8080"]
+    assert (router.matchers, [name for name, _ in router.handles], router.responses(None)) == (
+        caddy.matchers,
+        [name for name, _ in caddy.handles],
+        caddy.responses(None),
+    )
+
+
+def test_the_router_listens_in_plain_http_and_answers_its_probes_on_another_port():
+    found = sites(ROUTER)
+    status = found[":9180"]
+    options = global_options(ROUTER)
+    assert (
+        sorted(found),
+        status.handled_by("/healthz"),
+        status.handled_by("/metrics"),
+        status.handled_by("/"),
+        ["auto_https", "off"] in options,
+        ["admin", "off"] in options,
+    ) == ([":8080", ":9180"], [["respond", "200"]], [["metrics"]], [["respond", "404"]], True, True)
 
 
 def test_health_metrics_and_docs_are_not_routed(caddy):
@@ -63,8 +156,10 @@ def test_the_site_is_https_on_the_hostname_with_caddys_own_ca_by_default(caddy):
 
 def test_caddy_keeps_no_access_log():
     # Guests' links carry their capability in the path; the services' own logs redact it.
-    lines = [line.split() for line in CADDYFILE.read_text().splitlines()]
-    assert [words for words in lines if words and words[0] == "log"] == []
+    found = {
+        path.name: [w for w in lines_of(path) if w[0] == "log"] for path in (CADDYFILE, ROUTER)
+    }
+    assert found == {CADDYFILE.name: [], ROUTER.name: []}
 
 
 @pytest.mark.parametrize(

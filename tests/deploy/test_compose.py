@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from shared.config import PORTS, load_settings
-from tests.deploy.caddyfile import CADDYFILE, ENV_PLACEHOLDER
+from tests.deploy.caddyfile import CADDYFILE, ENV_PLACEHOLDER, ROUTES
 from tests.deploy.caddyfile import site as caddy_site
 from tests.deploy.contract import (
     DEFINITIONS,
@@ -341,8 +341,28 @@ def test_links_point_at_the_https_hostname_caddy_serves(services, ceremony):
     assert (served, urls) == (hostname, {f"https://{hostname}"})
 
 
+def test_every_process_finds_the_three_services_on_the_one_site(services, ceremony):
+    # One origin for all three: the console's menu links stay on one site, and the sign-in
+    # cookie (path /, no Domain) goes with every request.
+    hostname = services["caddy"]["environment"]["CEREMONY_HOSTNAME"]
+    found = {
+        name: load_settings(name.rsplit("-", 1)[0], ceremony[name]["environment"]).public_urls
+        for name in web_and_workers()
+    }
+    assert found == {name: dict.fromkeys(PORTS, f"https://{hostname}") for name in found}
+
+
+def test_caddy_mounts_the_routes_where_its_caddyfile_imports_them(services):
+    mounts = dict(volume.split(":")[:2] for volume in services["caddy"]["volumes"])
+    words = [line.split("#", 1)[0].split() for line in CADDYFILE.read_text().splitlines()]
+    imported = [f"/etc/caddy/{w[1]}" for w in words if w and w[0] == "import"]
+    mounted = {target: (DEPLOY / source).resolve() for source, target in mounts.items()}
+    assert [mounted.get(target) for target in imported] == [ROUTES]
+
+
 def test_caddy_is_given_every_variable_its_caddyfile_reads(services):
-    read = {m["name"] for m in ENV_PLACEHOLDER.finditer(CADDYFILE.read_text())}
+    text = CADDYFILE.read_text() + ROUTES.read_text()
+    read = {m["name"] for m in ENV_PLACEHOLDER.finditer(text)}
     assert read - set(services["caddy"]["environment"]) == set()
 
 

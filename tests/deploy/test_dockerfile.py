@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 
 from services.badges.door.page import DEFAULT_DECODER
 from services.badges.printing.fonts import FONT_FILES
-from shared.config import load_settings
+from shared.config import PORTS, load_settings
+from shared.console.assets import HTMX
 from tests.deploy.contract import DEPLOY, IMAGE_WORKDIR, REPO, command_problem
 from tests.deploy.dockerfile import copies, environment, runtime, stages, workdir
 
@@ -127,6 +128,29 @@ def test_the_decoder_lands_where_the_setting_points():
     assert [Path(path) for path in placed] == [settings.door_decoder_path]
 
 
+def test_htmx_lands_where_the_setting_points():
+    # The file a checkout's `npm ci` puts beside the sources, which every service's console
+    # serves at <its prefix>/assets/htmx.min.js.
+    origin = f"{workdir(stages()['decoder'])}/{HTMX.relative_to(REPO)}"
+    placed = [c.destination for c in copies(runtime()) if origin in c.sources]
+    settings = {name: load_settings(name, environment(runtime())).htmx_path for name in PORTS}
+    assert (len(placed), settings) == (1, dict.fromkeys(PORTS, Path(placed[0])))
+
+
+def test_htmx_is_a_production_dependency_of_the_lockfile_with_its_licence_beside_it():
+    # `npm ci --omit=dev` in the node stage would leave out a development dependency.
+    package = json.loads((REPO / "package.json").read_text())
+    lock = json.loads((REPO / "package-lock.json").read_text())["packages"]
+    licence = f"{workdir(stages()['decoder'])}/node_modules/htmx.org/LICENSE"
+    placed = {c.destination for c in copies(runtime()) if licence in c.sources}
+    settings = load_settings("registration", environment(runtime()))
+    assert (
+        "htmx.org" in package["dependencies"],
+        lock["node_modules/htmx.org"].get("dev", False),
+        {PurePosixPath(path).parent for path in placed},
+    ) == (True, False, {PurePosixPath(settings.htmx_path).parent})
+
+
 def test_no_node_runtime_ends_up_in_the_image():
     taken = [source for c in copies(runtime()) if c.stage == "decoder" for source in c.sources]
     runs = " ".join(rest for instruction, rest in runtime() if instruction == "RUN")
@@ -134,4 +158,4 @@ def test_no_node_runtime_ends_up_in_the_image():
         runtime()[0][1],
         sorted(PurePosixPath(source).name for source in taken),
         {"node", "nodejs", "npm"} & set(re.split(r"[\s=]+", runs)),
-    ) == ("python:3.11-slim", ["LICENSE", "jsQR.js"], set())
+    ) == ("python:3.11-slim", ["LICENSE", "LICENSE", "htmx.min.js", "jsQR.js"], set())

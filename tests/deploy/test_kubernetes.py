@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import kubernetes_validate
 import pytest
+import yaml
 
 from shared.config import PORTS, load_settings
+from tests.deploy.caddyfile import sites
 from tests.deploy.contract import (
+    DEPLOY,
     command_problem,
     definitions,
     gunicorn_settings,
@@ -81,14 +85,17 @@ def test_every_service_has_a_web_and_a_worker_deployment(docs):
     assert suite == deployment_names()
 
 
-def test_the_other_deployment_is_redis_at_a_pinned_version(docs):
+def test_the_other_deployments_are_redis_and_the_router_at_pinned_versions(docs):
     others = {d["metadata"]["name"] for d in find(docs, "Deployment")} - deployment_names()
-    redis = find(docs, "Deployment", "ceremony-redis")[0]["spec"]["template"]["spec"]
-    images = [c["image"].partition(":") for c in redis["containers"]]
-    assert (others, [(name, bool(tag) and tag != "latest") for name, _, tag in images]) == (
-        {"ceremony-redis"},
-        [("redis", True)],
-    )
+    images = {
+        name: [c["image"].partition(":") for c in pod["containers"]]
+        for name in others
+        for pod in [find(docs, "Deployment", name)[0]["spec"]["template"]["spec"]]
+    }
+    assert {
+        name: [(image, bool(tag) and tag != "latest") for image, _, tag in found]
+        for name, found in images.items()
+    } == {"ceremony-redis": [("redis", True)], "ceremony-router": [("caddy", True)]}
 
 
 def test_every_suite_container_runs_a_command_of_the_suite(docs):
@@ -403,7 +410,9 @@ def test_the_production_overlay_keeps_everything_in_the_namespace(production):
     assert {d["metadata"].get("namespace") for d in namespaced} == {"ceremony"}
 
 
-def test_web_pods_count_rate_limits_in_the_redis_of_the_manifests_and_trust_one_proxy(docs):
+def test_web_pods_count_rate_limits_in_the_redis_of_the_manifests_and_trust_two_proxies(docs):
+    # The Ingress controller names the client in X-Forwarded-For; the router adds the
+    # controller's address (trusted_proxies in router.caddy).
     redis = find(docs, "Service", "ceremony-redis")[0]
     pods = find(docs, "Deployment", "ceremony-redis")[0]["spec"]["template"]["metadata"]
     found = {}
@@ -414,7 +423,7 @@ def test_web_pods_count_rate_limits_in_the_redis_of_the_manifests_and_trust_one_
         storage = urlsplit(settings.rate_limit_storage_url)
         found[name] = (settings.trusted_proxies, storage.scheme, storage.hostname, storage.port)
     assert found == dict.fromkeys(
-        PORTS, (1, "redis", redis["metadata"]["name"], redis["spec"]["ports"][0]["port"])
+        PORTS, (2, "redis", redis["metadata"]["name"], redis["spec"]["ports"][0]["port"])
     )
     assert redis["spec"]["selector"].items() <= pods["labels"].items()
 
@@ -436,60 +445,156 @@ def test_the_notifications_worker_fetches_badges_from_the_badges_service(docs):
     )
 
 
-def _ingress_paths(production) -> dict[str, list[tuple[str, str, str]]]:
-    """Host → its (pathType, path, backend Service) of the production Ingress."""
+def _ingress_paths(production) -> dict[str, list[tuple[str, str, str, object]]]:
+    """Host → its (pathType, path, backend Service, its port) of the production Ingress."""
     ingress = find(production, "Ingress")[0]["spec"]
     return {
         rule["host"]: [
-            (p["pathType"], p["path"], p["backend"]["service"]["name"])
+            (
+                p["pathType"],
+                p["path"],
+                p["backend"]["service"]["name"],
+                next(iter(p["backend"]["service"]["port"].values())),
+            )
             for p in rule["http"]["paths"]
         ]
         for rule in ingress["rules"]
     }
 
 
-def _ingress_backends(paths, path: str) -> list[str]:
-    """The Services an Ingress host sends ``path`` to (Exact, or Prefix by whole segments)."""
-    segments = [s for s in path.split("/") if s]
-    found = []
-    for kind, pattern, service in paths:
-        prefix = [s for s in pattern.split("/") if s]
-        if (kind == "Exact" and path == pattern) or (
-            kind == "Prefix" and segments[: len(prefix)] == prefix
-        ):
-            found.append(service)
-    return found
+def _router(docs) -> tuple[dict, dict]:
+    """The router's Deployment and its one container."""
+    deployment = find(docs, "Deployment", "ceremony-router")[0]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    return deployment, container
 
 
-def test_the_ingress_hosts_are_the_public_urls_and_send_each_to_its_service(production):
+def _port(container: dict, name: str) -> int:
+    return next(p["containerPort"] for p in container["ports"] if p["name"] == name)
+
+
+@pytest.fixture(scope="module")
+def router_caddyfile(docs, tmp_path_factory) -> Path:
+    """The router's Caddyfile as its pods read it: the mounted ConfigMap's files, on disk."""
+    deployment, container = _router(docs)
+    config = Path(container["command"][container["command"].index("--config") + 1])
+    mount = next(m for m in container["volumeMounts"] if config.is_relative_to(m["mountPath"]))
+    volume = next(
+        v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"]
+    )
+    data = find(docs, "ConfigMap", volume["configMap"]["name"])[0]["data"]
+    folder = tmp_path_factory.mktemp("router")
+    for key, text in data.items():
+        (folder / key).write_text(text, encoding="utf-8")
+    return folder / config.relative_to(mount["mountPath"])
+
+
+def _service_behind(docs, upstream: str) -> str | None:
+    """The suite's service whose web pods a router upstream (Service:port) reaches."""
+    host, _, port = upstream.partition(":")
+    service = find(docs, "Service", host)
+    if not service or int(port) not in {p["port"] for p in service[0]["spec"]["ports"]}:
+        return None
+    pods = [
+        c
+        for c in containers(docs)
+        if service[0]["spec"]["selector"].items()
+        <= c.workload["spec"]["template"]["metadata"]["labels"].items()
+    ]
+    return served_service(pods[0].argv) if pods else None
+
+
+def test_the_ingress_serves_the_one_hostname_of_the_public_urls_all_to_the_router(production):
     config = find(production, "ConfigMap", "ceremony-config")[0]["data"]
-    hosts = {
-        urlsplit(config[f"CEREMONY_PUBLIC_URL_{name.upper()}"]).hostname: name for name in PORTS
-    }
-    paths = _ingress_paths(production)
-    assert {host: {service for _, _, service in paths[host]} for host in paths} == {
-        host: {name} for host, name in hosts.items()
-    }
+    urls = {config[f"CEREMONY_PUBLIC_URL_{name.upper()}"] for name in PORTS}
+    ingress = find(production, "Ingress")[0]["spec"]
+    router = find(production, "Service", "ceremony-router")[0]["spec"]
+    (host,) = _ingress_paths(production)
+    assert (
+        urls,
+        [rule["host"] for rule in ingress["rules"]],
+        [h for tls in ingress["tls"] for h in tls["hosts"]],
+        _ingress_paths(production)[host],
+    ) == (
+        {f"https://{host}"},
+        [host],
+        [host],
+        [("Prefix", "/", "ceremony-router", router["ports"][0]["name"])],
+    )
 
 
-def test_the_ingress_routes_every_public_route_to_its_service(production):
-    config = find(production, "ConfigMap", "ceremony-config")[0]["data"]
-    paths = _ingress_paths(production)
+def test_the_router_sends_every_public_route_to_its_service(docs, router_caddyfile):
+    _, container = _router(docs)
+    router = sites(router_caddyfile)[f":{_port(container, 'http')}"]
     public = [route for route in routes() if route.public]
-    found = {}
-    for route in public:
-        host = urlsplit(config[f"CEREMONY_PUBLIC_URL_{route.service.upper()}"]).hostname
-        found[(route.service, route.rule)] = set(_ingress_backends(paths[host], route.sample))
-    assert found == {(route.service, route.rule): {route.service} for route in public}
-
-
-def test_the_ingress_exposes_no_health_readiness_metrics_or_docs(production):
-    paths = _ingress_paths(production)
-    internal = [route for route in routes() if not route.public]
-    exposed = {
-        (host, route.rule)
-        for host, host_paths in paths.items()
-        for route in internal
-        if _ingress_backends(host_paths, route.sample)
+    found = {
+        (route.service, route.rule): [
+            _service_behind(docs, router.upstream(m)) for m in router.matching(route.sample)
+        ]
+        for route in public
     }
-    assert exposed == set()
+    assert found == {(route.service, route.rule): [route.service] for route in public}
+
+
+def test_the_router_answers_health_readiness_metrics_and_docs_with_404(docs, router_caddyfile):
+    _, container = _router(docs)
+    router = sites(router_caddyfile)[f":{_port(container, 'http')}"]
+    internal = [route for route in routes() if not route.public]
+    found = {(r.service, r.rule): router.handled_by(r.sample) for r in internal}
+    assert found == {(r.service, r.rule): [["respond", "404"]] for r in internal}
+
+
+def test_the_router_service_reaches_the_port_the_router_serves_people_on(docs, router_caddyfile):
+    deployment, container = _router(docs)
+    service = find(docs, "Service", "ceremony-router")[0]["spec"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert (
+        [p["targetPort"] for p in service["ports"]],
+        service["selector"].items() <= labels.items(),
+        f":{_port(container, 'http')}" in sites(router_caddyfile),
+    ) == (["http"], True, True)
+
+
+def test_the_router_probes_ask_its_status_port_which_no_service_exposes(docs, router_caddyfile):
+    _, container = _router(docs)
+    status = sites(router_caddyfile)[f":{_port(container, 'metrics')}"]
+    probes = {
+        (container[probe]["httpGet"]["port"], container[probe]["httpGet"]["path"])
+        for probe in ("startupProbe", "livenessProbe", "readinessProbe")
+    }
+    exposed = {p["targetPort"] for s in find(docs, "Service") for p in s["spec"]["ports"]}
+    assert (probes, status.handled_by("/healthz"), "metrics" in exposed) == (
+        {("metrics", "/healthz")},
+        [["respond", "200"]],
+        False,
+    )
+
+
+def test_the_router_runs_caddy_as_compose_does_unprivileged_with_a_budget(docs):
+    deployment, container = _router(docs)
+    pod = deployment["spec"]["template"]["spec"]
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]["caddy"]
+    budgets = [b["spec"]["selector"]["matchLabels"] for b in find(docs, "PodDisruptionBudget")]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert (
+        container["image"],
+        pod["securityContext"]["runAsNonRoot"],
+        container["securityContext"]["allowPrivilegeEscalation"],
+        container["securityContext"]["readOnlyRootFilesystem"],
+        container["securityContext"]["capabilities"],
+        {"cpu", "memory"} <= set(container["resources"]["requests"]),
+        "memory" in container["resources"]["limits"],
+        any(budget.items() <= labels.items() for budget in budgets),
+        deployment["spec"]["replicas"] >= 2,
+    ) == (
+        compose["image"],
+        True,
+        False,
+        True,
+        # The one capability the image's binary needs to start at all (router.yaml).
+        {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]},
+        True,
+        True,
+        True,
+        True,
+    )

@@ -18,6 +18,8 @@ from tests.deploy.netpol import allowed, outside, pod, workload_pods
 WEB = [f"{name}-web" for name in PORTS]
 WORKERS = [f"{name}-worker" for name in PORTS]
 SUITE = [*WEB, *WORKERS]
+#: The one place the Ingress controller sends people's requests (router.yaml).
+ROUTER = "ceremony-router"
 CONTROLLER = pod("ingress-nginx", "ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"})
 PROMETHEUS = pod("prometheus", "monitoring", {"app.kubernetes.io/name": "prometheus"})
 CNPG_OPERATOR = pod("cnpg", "cnpg-system", {"app.kubernetes.io/name": "cloudnative-pg"})
@@ -79,18 +81,28 @@ def test_the_namespace_denies_by_default(policies):
     assert len(defaults) == 1
 
 
-def test_the_ingress_controller_reaches_the_web_pods_and_nothing_else(policies, pods):
+def test_the_ingress_controller_reaches_the_router_and_nothing_else(policies, pods):
     found = {
         name: [at for at in target.ports.values() if allowed(policies, CONTROLLER, target, at)]
         for name, target in pods.items()
     }
     found |= {
         f"{name} from elsewhere": [port]
-        for name in WEB
+        for name in [ROUTER, *WEB]
         for port in [pods[name].ports["http"]]
         if allowed(policies, STRANGER, pods[name], port)
     }
-    assert found == {name: [pods[name].ports["http"]] if name in WEB else [] for name in pods}
+    assert found == {name: [pods[name].ports["http"]] if name == ROUTER else [] for name in pods}
+
+
+def test_the_router_reaches_the_web_pods_and_nothing_else(policies, pods):
+    found = {
+        name: [at for at in target.ports.values() if allowed(policies, pods[ROUTER], target, at)]
+        for name, target in pods.items()
+        if name != ROUTER
+    }
+    found["the internet"] = [443] if allowed(policies, pods[ROUTER], INTERNET, 443) else []
+    assert found == {name: [pods[name].ports["http"]] if name in WEB else [] for name in found}
 
 
 def test_web_pods_and_workers_reach_postgres_and_rabbitmq(policies, pods):
@@ -105,7 +117,7 @@ def test_web_pods_and_workers_reach_postgres_and_rabbitmq(policies, pods):
 
 
 def test_only_the_web_pods_reach_redis(policies, pods):
-    sources = [*SUITE, "ceremony-migrate", "rabbitmq", "postgres"]
+    sources = [*SUITE, ROUTER, "ceremony-migrate", "rabbitmq", "postgres"]
     found = reach(policies, pods, sources, pods["ceremony-redis"], 6379)
     found["from elsewhere"] = allowed(policies, STRANGER, pods["ceremony-redis"], 6379)
     assert found == {source: source in WEB for source in found}
@@ -116,16 +128,18 @@ def test_only_the_notifications_worker_sends_mail(policies, pods):
     assert found == {source: source == "notifications-worker" for source in found}
 
 
-def test_web_pods_are_reached_from_no_other_pod_but_badges_from_the_notifications_worker(
+def test_web_pods_are_reached_from_the_router_and_badges_from_the_notifications_worker(
     policies, pods
 ):
     found = {
         (source, target): allowed(policies, pods[source], pods[target], pods[target].ports["http"])
-        for source in [*SUITE, "ceremony-migrate", "ceremony-redis"]
+        for source in [ROUTER, *SUITE, "ceremony-migrate", "ceremony-redis"]
         for target in WEB
         if source != target
     }
-    assert found == {pair: pair == ("notifications-worker", "badges-web") for pair in found}
+    assert found == {
+        pair: pair[0] == ROUTER or pair == ("notifications-worker", "badges-web") for pair in found
+    }
 
 
 def test_no_pod_of_the_suite_reaches_the_internet(policies, pods):
@@ -138,10 +152,10 @@ def test_every_pod_resolves_names(policies, pods):
     assert found == dict.fromkeys(pods, True)
 
 
-def test_prometheus_scrapes_the_web_pods_workers_rabbitmq_and_postgres(policies, pods):
+def test_prometheus_scrapes_the_web_pods_workers_router_rabbitmq_and_postgres(policies, pods):
     targets = {
         **{name: pods[name].ports["http"] for name in WEB},
-        **{name: pods[name].ports["metrics"] for name in WORKERS},
+        **{name: pods[name].ports["metrics"] for name in [*WORKERS, ROUTER]},
         "rabbitmq": 15692,
         "postgres": 9187,
         "ceremony-redis": 6379,
