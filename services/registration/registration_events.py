@@ -38,6 +38,7 @@ def registration_data(
         "previous_status": previous_status,
         "promoted": promoted,
         "cancel_reason": cancel_reason,
+        "revision": registration.revision or 0,
     }
 
 
@@ -49,6 +50,7 @@ def announce_registration(
     promoted: bool = False,
     cancel_reason: str | None = None,
     event_type: str | None = None,
+    changed: list[str] | None = None,
 ) -> str:
     """Write the registration's event to the outbox (by default named after its status);
     returns its event id."""
@@ -58,5 +60,7 @@ def announce_registration(
         promoted=promoted,
         cancel_reason=cancel_reason,
     )
+    if changed is not None:
+        data["changed"] = list(changed)
     event_type = event_type or f"registration.{registration.status}"
     return publish_event(session, outbox, event_type, data, SOURCE)["event_id"]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from shared.audit import SYSTEM, entry_values, record
 from shared.bus import dump_body
-from shared.contract import PUBLIC_CATEGORIES, VIP_CATEGORIES
+from shared.contract import PUBLIC_CATEGORIES, VIP_CATEGORIES, search_key
 from shared.db import Database
 from shared.errors import DomainError, not_found
 from shared.events import make_envelope
@@ -139,6 +139,8 @@ def new_registration(
         created_at=now,
         confirmed_at=now if looks_free else None,
         consent_at=fields.get("consent_at") or consent_at,
+        revision=0,
+        search_key=search_key(fields["full_name"], fields.get("organisation"), fields["email"]),
     )
 
 

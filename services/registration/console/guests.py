@@ -1,10 +1,37 @@
-""""""
+"""Console pages of guests: the table (search as you type, filters, sorts), a guest's page with
+corrections, cancel, resend and history, and registering a guest by hand."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
 
+from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from shared.access import MANAGE, READ, actor, current_principal, has_permission
+from shared.audit import entries
 from shared.console import CONSOLE_PREFIXES
+from shared.console.pages import (
+    PAGE_SIZE,
+    Pagination,
+    console_page,
+    field_errors,
+    is_htmx,
+    page_number,
+    refusal_page,
+    render_page,
+)
+from shared.contract import CATEGORIES, REGISTRATION_STATUSES, search_key
+from shared.errors import DomainError
+from shared.web import service_context
+
+from ..corrections import correct_registration, resend_confirmation, send_own_link
+from ..models import Ceremony, Registration, audit
+from ..registrations import cancel, register
+from ..web.correction_schemas import RegistrationCorrectionSchema
+from ..web.schemas import RegistrationInSchema
 
 bp = Blueprint(
     "console_guests",
@@ -12,3 +39,235 @@ bp = Blueprint(
     url_prefix=CONSOLE_PREFIXES["registration"],
     template_folder="templates",
 )
+
+#: How the table may be sorted, and the SQL order of each.
+SORTS = {
+    "protocol": (
+        Registration.precedence.is_(None),
+        Registration.precedence,
+        Registration.full_name,
+    ),
+    "arrival": (Registration.arrived_at.is_(None), Registration.arrived_at.desc()),
+    "name": (Registration.full_name,),
+}
+#: The form's fields of a guest's details, in the order shown.
+DETAIL_FIELDS = (
+    "full_name",
+    "honorific",
+    "organisation",
+    "job_title",
+    "category",
+    "precedence",
+    "language",
+    "needs",
+)
+
+
+def _ceremony(session, ceremony_id: uuid.UUID) -> Ceremony | None:
+    return session.get(Ceremony, ceremony_id)
+
+
+@bp.route("/ceremonies/<uuid:ceremony_id>/guests")
+@console_page(READ)
+def guest_list(ceremony_id: uuid.UUID):
+    """The guests of a ceremony, searched, filtered and sorted on the server, a page at a time."""
+    args = request.args
+    status = args.get("status") if args.get("status") in REGISTRATION_STATUSES else ""
+    category = args.get("category") if args.get("category") in CATEGORIES else ""
+    sort = args.get("sort") if args.get("sort") in SORTS else "protocol"
+    query = (args.get("q") or "").strip()[:200]
+    with service_context().database.transaction() as session:
+        ceremony = _ceremony(session, ceremony_id)
+        if ceremony is None:
+            return refusal_page(404, _("There is no such ceremony."))
+        where = [Registration.ceremony_id == ceremony_id]
+        if status:
+            where.append(Registration.status == status)
+        if category:
+            where.append(Registration.category == category)
+        if query:
+            where.append(Registration.search_key.contains(search_key(query), autoescape=True))
+        total = session.scalar(select(func.count()).select_from(Registration).where(*where))
+        pagination = Pagination(page_number(), PAGE_SIZE, total or 0)
+        rows = session.scalars(
+            select(Registration)
+            .where(*where)
+            .order_by(*SORTS[sort], Registration.id)
+            .limit(PAGE_SIZE)
+            .offset(pagination.offset)
+        ).all()
+        context = {
+            "ceremony": ceremony,
+            "rows": rows,
+            "pagination": pagination,
+            "filters": {"q": query, "status": status, "category": category, "sort": sort},
+            "statuses": REGISTRATION_STATUSES,
+            "categories": CATEGORIES,
+            "may_manage": has_permission(current_principal(), ceremony_id, MANAGE),
+        }
+        if is_htmx():
+            return render_page("registration/guests/_results.html", **context)
+        return render_page(
+            "registration/guests/list.html", active="guests", title=_("Guests"), **context
+        )
+
+
+@bp.route("/ceremonies/<uuid:ceremony_id>/guests/<uuid:registration_id>", methods=["GET", "POST"])
+@console_page(READ)
+def guest_page(ceremony_id: uuid.UUID, registration_id: uuid.UUID):
+    """A guest's details, the correction form, what can be sent again, and their history."""
+    errors: dict[str, str] = {}
+    form = None
+    status = 200
+    notice = _notice(request.args.get("done"))
+    database = service_context().database
+    if request.method == "POST":
+        if not has_permission(current_principal(), ceremony_id, MANAGE):
+            return refusal_page(403, _("Your role on this ceremony cannot correct guests."))
+        form = request.form
+        try:
+            changes = RegistrationCorrectionSchema(partial=True).load(_correction(form))
+            with database.transaction() as session:
+                registration = session.get(Registration, registration_id)
+                if registration is None or registration.ceremony_id != ceremony_id:
+                    return refusal_page(404, _("There is no such guest."))
+                _registration_row, changed = correct_registration(
+                    session, registration_id, changes, actor=actor()
+                )
+            done = "corrected" if changed else "unchanged"
+            return redirect(_guest_url(ceremony_id, registration_id, done), 303)
+        except (ValidationError, DomainError) as error:
+            errors, status = field_errors(error), 422
+    with database.transaction() as session:
+        ceremony = _ceremony(session, ceremony_id)
+        registration = session.get(Registration, registration_id)
+        if ceremony is None or registration is None or registration.ceremony_id != ceremony_id:
+            return refusal_page(404, _("There is no such guest."))
+        history = entries(session, audit, ceremony_id, subject_id=str(registration_id), limit=100)
+        if form is None:
+            form = {name: _shown(getattr(registration, name)) for name in DETAIL_FIELDS}
+        return render_page(
+            "registration/guests/guest.html",
+            status=status,
+            ceremony=ceremony,
+            active="guests",
+            title=registration.full_name,
+            guest=registration,
+            form=form,
+            errors=errors,
+            history=history,
+            notice=notice,
+            category_options=[(name, name) for name in CATEGORIES],
+            may_manage=has_permission(current_principal(), ceremony_id, MANAGE),
+        )
+
+
+@bp.post(
+    "/ceremonies/<uuid:ceremony_id>/guests/<uuid:registration_id>/<any(cancel, resend, link):what>"
+)
+@console_page(MANAGE)
+def guest_action(ceremony_id: uuid.UUID, registration_id: uuid.UUID, what: str):
+    """Cancel the registration, or send the confirmation or the guest's own link again."""
+    with service_context().database.transaction() as session:
+        registration = session.get(Registration, registration_id)
+        if registration is None or registration.ceremony_id != ceremony_id:
+            return refusal_page(404, _("There is no such guest."))
+        try:
+            if what == "cancel":
+                cancel(session, registration_id, actor=actor())
+            elif what == "resend":
+                resend_confirmation(session, registration_id, actor=actor())
+            else:
+                send_own_link(session, registration_id, actor=actor())
+        except DomainError as error:
+            return refusal_page(409, error.message)
+    return redirect(_guest_url(ceremony_id, registration_id, what), 303)
+
+
+@bp.route("/ceremonies/<uuid:ceremony_id>/guests/new", methods=["GET", "POST"])
+@console_page(MANAGE)
+def new_guest(ceremony_id: uuid.UUID):
+    """Register a guest by hand: organisers may seat dignitaries and speakers."""
+    errors: dict[str, str] = {}
+    form: dict = {"category": "guest"}
+    status = 200
+    if request.method == "POST":
+        form = request.form
+        try:
+            fields = RegistrationInSchema().load(_registration(form))
+            registration = register(
+                service_context().database,
+                ceremony_id,
+                fields,
+                by_organiser=True,
+                actor=actor(),
+            )
+            return redirect(_guest_url(ceremony_id, registration.id, "registered"), 303)
+        except (ValidationError, DomainError) as error:
+            errors, status = field_errors(error), 422
+    with service_context().database.transaction() as session:
+        ceremony = _ceremony(session, ceremony_id)
+        if ceremony is None:
+            return refusal_page(404, _("There is no such ceremony."))
+        return render_page(
+            "registration/guests/new.html",
+            status=status,
+            ceremony=ceremony,
+            active="guests",
+            title=_("Register a guest"),
+            form=form,
+            errors=errors,
+            category_options=[(name, name) for name in CATEGORIES],
+        )
+
+
+def _guest_url(ceremony_id, registration_id, done: str) -> str:
+    return url_for(
+        "console_guests.guest_page",
+        ceremony_id=ceremony_id,
+        registration_id=registration_id,
+        done=done,
+    )
+
+
+def _notice(done: str | None) -> str | None:
+    return {
+        "corrected": _("Saved. The badge is redrawn and the guest is emailed the updated badge."),
+        "unchanged": _("Nothing changed."),
+        "cancel": _("The registration is cancelled; the seat went to the waitlist, if any."),
+        "resend": _("The confirmation is on its way again."),
+        "link": _("The guest is emailed the link to their registration."),
+        "registered": _("The guest is registered."),
+    }.get(done or "")
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _optional(form, names) -> dict:
+    """The form's fields, empty ones as None (an emptied field is cleared)."""
+    return {name: (form.get(name, "").strip() or None) for name in names if name in form}
+
+
+def _correction(form) -> dict:
+    values = _optional(form, DETAIL_FIELDS)
+    if "full_name" in values and values["full_name"] is None:
+        values["full_name"] = ""
+    return _numbers(values)
+
+
+def _registration(form) -> dict:
+    values = _optional(form, ("email", *DETAIL_FIELDS))
+    values = {key: value for key, value in values.items() if value is not None}
+    values.setdefault("full_name", "")
+    values.setdefault("email", "")
+    return _numbers(values)
+
+
+def _numbers(values: dict) -> dict:
+    """Precedence as a number; text that is not one stays text, for the schema to name."""
+    precedence = values.get("precedence")
+    if isinstance(precedence, str) and precedence.lstrip("-").isdigit():
+        values["precedence"] = int(precedence)
+    return values

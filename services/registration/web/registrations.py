@@ -28,10 +28,12 @@ from shared.audit_web import guest_actor
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony
+from ..corrections import correct_registration, resend_confirmation, send_own_link
 from ..links import links
 from ..privacy import erase_person
 from ..registration_requests import register_or_request
 from ..registrations import cancel, get_registration, list_registrations
+from .correction_schemas import RegistrationCorrectionSchema
 from .schemas import (
     RegistrationCreatedSchema,
     RegistrationInSchema,
@@ -144,6 +146,43 @@ class RegistrationById(MethodView):
             registration = get_registration(session, registration_id)
             ensure_registration_access(registration)
             return registration
+
+    @blp.arguments(RegistrationCorrectionSchema(partial=True))
+    @blp.response(200, RegistrationSchema)
+    @blp.doc(security=BEARER)
+    def patch(self, changes: dict, registration_id: uuid.UUID):
+        """Correct a guest's details (organiser): the badge is redrawn, the guest emailed.
+
+        Only the fields sent change; an answer with nothing changed publishes nothing.
+        """
+        with service_context().database.transaction() as session:
+            ensure_access(get_registration(session, registration_id).ceremony_id, MANAGE)
+            registration, _changed = correct_registration(
+                session, registration_id, changes, actor=actor()
+            )
+            return registration
+
+
+@blp.route("/registrations/<uuid:registration_id>/resend-confirmation")
+class RegistrationResend(MethodView):
+    @blp.response(200, RegistrationSchema)
+    @blp.doc(security=BEARER)
+    def post(self, registration_id: uuid.UUID):
+        """Send the guest's confirmation again, badge and calendar entry (organiser)."""
+        with service_context().database.transaction() as session:
+            ensure_access(get_registration(session, registration_id).ceremony_id, MANAGE)
+            return resend_confirmation(session, registration_id, actor=actor())
+
+
+@blp.route("/registrations/<uuid:registration_id>/send-link")
+class RegistrationSendLink(MethodView):
+    @blp.response(200, RegistrationSchema)
+    @blp.doc(security=BEARER)
+    def post(self, registration_id: uuid.UUID):
+        """Email the guest the link to their own registration (organiser)."""
+        with service_context().database.transaction() as session:
+            ensure_access(get_registration(session, registration_id).ceremony_id, MANAGE)
+            return send_own_link(session, registration_id, actor=actor())
 
 
 @blp.route("/registrations/<uuid:registration_id>/cancel")
