@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,7 @@ from shared.projections import (
 from shared.service import Handler
 
 from .issuing import issue_badge, revoke_badge
-from .models import ceremonies, checkins, credentials, registrations
+from .models import badges, ceremonies, checkins, credentials, registrations
 from .signing.keys import KeyRing
 
 
@@ -43,6 +45,22 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
         """Keep the registration and revoke its badge."""
         apply_registration(session, registrations, event)
         revoke_badge(session, event.data["registration_id"])
+
+    def on_updated(session: Session, event: Event) -> None:
+        """Keep the corrected details: badges are drawn from them, so the badge is redrawn
+        (its signed code stays). One printed before this service knew of the correction now
+        needs a reprint — the time it learnt it, not the correction's, decides: a sheet
+        printed in between still carried the old details — unless nothing printed changed."""
+        registration_id = event.data["registration_id"]
+        printed = _printed_details(session, registration_id)
+        if apply_registration(session, registrations, event) and (
+            printed != _printed_details(session, registration_id)
+        ):
+            session.execute(
+                badges.update()
+                .where(badges.c.registration_id == registration_id)
+                .values(details_changed_at=datetime.now(UTC))
+            )
 
     def on_erased(session: Session, event: Event) -> None:
         """Forget who a person was; their badge was revoked when they were cancelled."""
@@ -71,8 +89,18 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
         "ceremony.updated": on_ceremony_updated,
         "registration.confirmed": on_confirmed,
         "registration.cancelled": on_cancelled,
+        "registration.updated": on_updated,
         **credential_handlers(credentials),
     }
+
+
+#: What a badge shows of its holder: a correction of anything else needs no reprint.
+_PRINTED = ("full_name", "honorific", "organisation", "job_title", "category", "precedence")
+
+
+def _printed_details(session: Session, registration_id) -> tuple | None:
+    columns = [registrations.c[name] for name in _PRINTED]
+    return session.execute(select(*columns).where(registrations.c.id == registration_id)).first()
 
 
 def build_handlers(settings: Settings, database: Database) -> dict[str, Handler]:

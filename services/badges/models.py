@@ -77,6 +77,10 @@ badges = Table(
     Column("status", String(10), nullable=False),
     Column("issued_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
+    # When the badge was last printed from the console (None: never).
+    Column("printed_at", UTCDateTime(), nullable=True),
+    # When the holder's details were last corrected: a badge printed before needs a reprint.
+    Column("details_changed_at", UTCDateTime(), nullable=True),
     # One live badge per registration; revoked ones stay, so their codes scan as revoked.
     Index(
         "uq_badges_issued_registration",

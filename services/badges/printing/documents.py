@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.contract import VIP_CATEGORIES
+from shared.contract import CATEGORIES, VIP_CATEGORIES
 from shared.errors import DomainError
 
 from ..models import badges, ceremonies, registrations
@@ -103,3 +104,47 @@ def print_run(
     if categories:
         query = query.where(registrations.c.category.in_(categories))
     return title, sort_for_print(printable_view(row) for row in session.execute(query))
+
+
+def print_selection(
+    session: Session,
+    ceremony_id: uuid.UUID,
+    *,
+    registration_ids: Sequence[uuid.UUID] = (),
+    category: str | None = None,
+    not_printed: bool = False,
+    reprint: bool = False,
+    now: datetime,
+) -> tuple[str, list[BadgeView]]:
+    """The live badges chosen for printing, in print order, marked printed at ``now``.
+
+    Choose by ticked registrations, a category, those never printed, or those printed before
+    their holder's details were corrected; a choice that selects nothing is refused.
+    """
+    title = known_ceremony(session, ceremony_id).title
+    if category is not None and category not in CATEGORIES:
+        raise _unprintable("category", f"Must be one of: {', '.join(CATEGORIES)}.")
+    query = _WITH_HOLDER.where(badges.c.ceremony_id == ceremony_id, badges.c.status == "issued")
+    if registration_ids:
+        query = query.where(badges.c.registration_id.in_(registration_ids))
+    if category:
+        query = query.where(registrations.c.category == category)
+    if not_printed:
+        query = query.where(badges.c.printed_at.is_(None))
+    if reprint:
+        query = query.where(
+            badges.c.printed_at.is_not(None), badges.c.details_changed_at > badges.c.printed_at
+        )
+    rows = list(session.execute(query))
+    if registration_ids and len(rows) < len(set(registration_ids)):
+        raise _unprintable("registration_ids", "Some of these guests have no live badge here.")
+    if not rows:
+        raise _unprintable("registration_ids", "Nothing to print: no badge matches the choice.")
+    session.execute(
+        badges.update().where(badges.c.id.in_([row.id for row in rows])).values(printed_at=now)
+    )
+    return title, sort_for_print(printable_view(row) for row in rows)
+
+
+def _unprintable(field: str, message: str) -> DomainError:
+    return DomainError("nothing_to_print", message, kind="invalid", errors={field: [message]})
