@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -376,3 +376,15 @@ def list_registrations(
         Registration.created_at,
     )
     return list(session.scalars(query))
+
+
+def note_arrival(session: Session, registration_id: uuid.UUID, at: datetime) -> None:
+    """Keep the guest's first admission at the door (a redelivered or later scan keeps it)."""
+    session.execute(
+        update(Registration)
+        .where(
+            Registration.id == registration_id,
+            (Registration.arrived_at.is_(None)) | (Registration.arrived_at > at),
+        )
+        .values(arrived_at=at)
+    )

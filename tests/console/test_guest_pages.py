@@ -199,3 +199,30 @@ def test_a_viewer_reads_the_guests_but_cannot_correct_them(world):
 def test_an_unknown_guest_or_one_of_another_ceremony_is_not_found(world):
     path = f"/console/ceremonies/{world.ceremony_id}/guests/{uuid.uuid4()}"
     assert world.browser("registration").get(path).status_code == 404
+
+
+def test_an_admission_at_the_door_shows_as_the_arrival_and_sorts_the_table(world):
+    from datetime import UTC, datetime
+
+    from services.registration.handlers import on_checkin_recorded
+    from shared.events import make_envelope, parse_envelope
+
+    guest = world.ids["amina@example.sn"]
+    at = datetime(2026, 12, 16, 8, 5, tzinfo=UTC)
+    data = {
+        "checkin_id": uuid.uuid4(),
+        "ceremony_id": world.ceremony_id,
+        "registration_id": guest,
+        "gate": "North",
+        "direction": "in",
+        "at": at,
+        "guest": {"full_name": "Amina Diallo", "category": "guest"},
+    }
+    event = parse_envelope(make_envelope("checkin.recorded", data, "badges"))
+    database = world.apps["registration"].extensions["ceremony"].database
+    for _ in range(2):  # a redelivery keeps the first time
+        with database.transaction() as session:
+            on_checkin_recorded(session, event)
+    rows = text_of(guests_page(world, sort="arrival").text).split("Arrived", 1)[1]
+    assert rows.index("Amina Diallo") < rows.index("Élise")
+    assert "Dec 16, 2026 09:05" in rows  # Europe/Paris
