@@ -20,7 +20,6 @@ from shared.events import Event
 from shared.projections import (
     apply_ceremony,
     apply_invitation,
-    apply_registration,
     erase_ceremony_people,
     erase_person,
 )
@@ -34,7 +33,13 @@ from .deliver.log import (
     record_for_registration,
 )
 from .models import ceremonies, credentials, invitations, promotions, registrations
-from .projections import ceremony_row, invitation_row, is_promoted, registration_row
+from .projections import (
+    apply_guest,
+    ceremony_row,
+    invitation_row,
+    is_promoted,
+    registration_row,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,11 @@ _ARRIVALS = uuid.UUID("5b0f3c1e-8f7e-4c55-9d0a-3c3f4f7b2a61")
 def arrival_key(registration_id: object) -> uuid.UUID:
     """What names a guest's arrival alert: one per guest, so a re-entry alerts nobody again."""
     return uuid.uuid5(_ARRIVALS, str(registration_id))
+
+
+#: How long the "details updated" email waits before it is composed: the badges service
+#: redraws the badge on the same event, and the email attaches the badge as it is then.
+BADGE_REDRAW_SECONDS = 10.0
 
 
 class RegistrationNotYetKnown(RuntimeError):
@@ -96,7 +106,7 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
             )
 
     def on_confirmed(session: Session, event: Event) -> None:
-        apply_registration(session, registrations, event)
+        apply_guest(session, event)
         if event.data["promoted"] and not is_promoted(session, event.data["registration_id"]):
             session.execute(
                 promotions.insert().values(
@@ -106,12 +116,12 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
 
     def on_waitlisted(session: Session, event: Event) -> None:
         # A newer state is kept already (the guest got a seat): the waitlist email is moot.
-        if apply_registration(session, registrations, event):
+        if apply_guest(session, event):
             registration = registration_row(session, event.data["registration_id"])
             record_for_registration(session, identity, event.event_id, "waitlisted", registration)
 
     def on_cancelled(session: Session, event: Event) -> None:
-        apply_registration(session, registrations, event)
+        apply_guest(session, event)
         registration = registration_row(session, event.data["registration_id"])
         # Only a confirmed guest was sent a calendar entry that now has to be removed.
         details = {"with_calendar": event.data["previous_status"] == "confirmed"}
@@ -133,6 +143,33 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
             return
         template = "promoted" if is_promoted(session, registration.id) else "confirmation"
         record_for_registration(session, identity, event.event_id, template, registration)
+
+    def on_updated(session: Session, event: Event) -> None:
+        """Tell a confirmed guest their details were corrected: the redrawn badge, the
+        calendar entry updated (same UID, higher SEQUENCE)."""
+        if not apply_guest(session, event):
+            return  # a newer state is kept already: that one's email, if any, stands
+        registration = registration_row(session, event.data["registration_id"])
+        if registration.status != "confirmed":
+            return  # a waitlisted guest has neither badge nor calendar entry yet
+        record_for_registration(
+            session,
+            identity,
+            event.event_id,
+            "details_updated",
+            registration,
+            {"changes": list(event.data["changed"]), "revision": event.data["revision"]},
+            delay_seconds=BADGE_REDRAW_SECONDS,
+        )
+
+    def on_confirmation_resent(session: Session, event: Event) -> None:
+        """Send the confirmation again, as a new email: the same calendar entry, not a new one."""
+        apply_guest(session, event)
+        registration = registration_row(session, event.data["registration_id"])
+        if registration is None or registration.status != "confirmed":
+            log.info("no confirmation to resend for registration %s", event.data["registration_id"])
+            return
+        record_for_registration(session, identity, event.event_id, "confirmation", registration)
 
     def on_invitation(template: str | None) -> Handler:
         def handle(session: Session, event: Event) -> None:
@@ -169,7 +206,7 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         return handle
 
     def on_link_requested(session: Session, event: Event) -> None:
-        apply_registration(session, registrations, event)
+        apply_guest(session, event)
         registration = registration_row(session, event.data["registration_id"])
         record_for_registration(session, identity, event.event_id, "manage_link", registration)
 
@@ -267,6 +304,8 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         ),
         "registration.request_declined": on_request({"declined": "request_declined"}),
         "registration.link_requested": on_link_requested,
+        "registration.updated": on_updated,
+        "registration.confirmation_resent": on_confirmation_resent,
         "badge.issued": on_badge_issued,
         "invitation.created": on_invitation("invitation"),
         "invitation.reminded": on_invitation("invitation_reminder"),

@@ -38,6 +38,9 @@ audit = audit_table(Base.metadata)
 #: What this service knows of ceremonies and registrations, kept from the bus.
 ceremonies = ceremonies_table(Base.metadata)
 registrations = registrations_table(Base.metadata)
+#: Grows with each correction of the guest's details (the event's ``revision``): with the
+#: ceremony's sequence it makes the SEQUENCE of the guest's calendar entry.
+registrations.append_column(Column("revision", Integer, nullable=False, server_default="0"))
 #: Invitations to dignitaries and speakers, kept from the bus: whom to invite, remind, and
 #: which calendar entry an accepted invitation's confirmation updates.
 invitations = invitations_table(Base.metadata)
@@ -56,12 +59,31 @@ announcements = Table(
     Base.metadata,
     Column("id", Uuid, primary_key=True),
     Column("ceremony_id", Uuid, nullable=False, index=True),
+    # The text of the ceremony's default language (or the first given): what the API showed
+    # before there was one text per language.
     Column("subject", String(200), nullable=False),
     Column("body", Text, nullable=False),
-    # The audience as asked for: lists of categories and of registration statuses.
+    # {language: {"subject": ..., "body": ...}}; bodies are Markdown. Each guest reads their
+    # language, else the ceremony's default, else English (see compose.announcement_text).
+    Column("bodies", JSON, nullable=False, server_default="{}"),
+    # The audience as asked for: lists of categories and of registration statuses, and the
+    # invitees (by invitation status) who have no registration yet.
     Column("categories", JSON, nullable=False),
     Column("statuses", JSON, nullable=False),
+    Column("invitation_statuses", JSON, nullable=False, server_default="[]"),
+    # draft → scheduled → sent, or scheduled → cancelled; sent at once: straight to sent.
+    # A scheduled one is claimed by the update that marks it sent, in the transaction that
+    # queues its emails, so two workers never send it twice.
+    Column("status", String(16), nullable=False, server_default="sent"),
+    # When a scheduled one is due (UTC); None for one sent at once or a draft.
+    Column("send_at", UTCDateTime(), nullable=True),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    # How many emails it was queued for, once sent.
+    Column("recipients", Integer, nullable=True),
+    # Who wrote it, for the console's list (the audit trail has the full record).
+    Column("created_by", String(200), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False, server_default=func.now()),
+    Index("ix_announcements_due", "send_at"),
 )
 
 #: One email to one recipient, from its recording to its outcome: the delivery log.

@@ -5,7 +5,23 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shared.events import Event
+from shared.projections import apply_registration
+
 from .models import ceremonies, invitations, promotions, registrations
+
+
+def apply_guest(session: Session, event: Event) -> bool:
+    """Store the registration an event carries, with its revision; False if a newer copy is
+    kept already."""
+    if not apply_registration(session, registrations, event):
+        return False
+    session.execute(
+        registrations.update()
+        .where(registrations.c.id == event.data["registration_id"])
+        .values(revision=event.data.get("revision") or 0)
+    )
+    return True
 
 
 def ceremony_row(session: Session, ceremony_id):

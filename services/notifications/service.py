@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from shared.auth import Signer
@@ -10,6 +13,7 @@ from shared.db import Database
 from shared.links import GuestLinks
 from shared.service import Service
 
+from .announcements import release_due_announcements
 from .compose.identity import MailIdentity
 from .deliver.assembly import Assembler
 from .deliver.badge_source import BadgeSource
@@ -56,6 +60,12 @@ def build_agent(settings: Settings, database: Database, sender: Sender) -> Deliv
     return DeliveryAgent(database, sender, assembler, settings.delivery_retry_delays)
 
 
+def announcement_step(settings: Settings, database: Database) -> Callable[[datetime], int]:
+    """The worker's periodic step that sends scheduled announcements once they are due."""
+    identity = MailIdentity.from_setting(settings.mail_from)
+    return partial(release_due_announcements, database, identity)
+
+
 def build_background(settings: Settings, database: Database) -> list[DeliveryPool]:
     """The worker's delivery threads: several on PostgreSQL, one on SQLite (one writer anyway).
 
@@ -69,11 +79,13 @@ def build_background(settings: Settings, database: Database) -> list[DeliveryPoo
     senders = [build_sender(settings, limiter) for _ in range(count)]
     # Its own connections: each thread holds one while it sends.
     pool_database = Database(settings.database_url, pool_size=count)
+    # The first thread also queues the scheduled announcements that are due.
     threads = [
         DeliveryThread(
             f"notifications-delivery-{n}",
             build_agent(settings, pool_database, sender),
             settings.delivery_poll_seconds,
+            periodic=announcement_step(settings, pool_database) if n == 0 else None,
         )
         for n, sender in enumerate(senders)
     ]

@@ -61,6 +61,9 @@ class ProgrammeItem:
         _require_aware("programme starts_at", self.starts_at)
 
 
+_PROGRAMME_FIELDS = ("title", "speaker", "role", "starts_at")
+
+
 @dataclass(frozen=True)
 class CeremonyInfo:
     """The ceremony an email is about; `timezone` is an IANA name such as "Europe/Paris".
@@ -87,8 +90,12 @@ class CeremonyInfo:
             raise ValueError("ends_at is before starts_at")
         ZoneInfo(self.timezone)  # raises for an unknown timezone name
         # Bus payloads carry the programme as dicts; templates and calendars want items.
+        # Fields an email does not show (a speaker's invitation) are left out.
         items = tuple(
-            ProgrammeItem(**item) if isinstance(item, Mapping) else item for item in self.programme
+            ProgrammeItem(**{key: item.get(key) for key in _PROGRAMME_FIELDS})
+            if isinstance(item, Mapping)
+            else item
+            for item in self.programme
         )
         object.__setattr__(self, "programme", items)
 
@@ -199,8 +206,14 @@ TEMPLATES: Mapping[str, TemplateSpec] = {
     "request_declined": TemplateSpec(),
     # An address already registered asked again: its own manage link.
     "manage_link": TemplateSpec(("manage_url",)),
-    # subject and body: the organiser's own words, plain text (escaped in the HTML part).
-    "announcement": TemplateSpec(("subject", "body"), {"manage_url": None}),
+    # subject and body: the organiser's own words, the text part as written (Markdown);
+    # body_html: that Markdown rendered (Markup), else the body is escaped in paragraphs.
+    "announcement": TemplateSpec(("subject", "body"), {"manage_url": None, "body_html": None}),
+    # A confirmed guest's details were corrected: changes lists the fields (e.g. "full_name");
+    # the redrawn badge and the calendar update are attached.
+    "details_updated": TemplateSpec(
+        ("manage_url",), {"changes": (), "badge_attached": False, "badge_url": None}
+    ),
     # To a person with an account: password_url sets a new password (an hour, once).
     "password_reset": TemplateSpec(("password_url",)),
     # An account opened for someone, most often a teammate added to a ceremony's team (the

@@ -64,10 +64,20 @@ def sample_context(language: str) -> dict[str, Any]:
     }
 
 
-def preview(template: str, language: str) -> RenderedEmail:
-    """Render ``template`` with sample data in ``language`` (or its English fallback)."""
+#: What differs for one template from the shared sample.
+_PER_TEMPLATE: dict[str, dict[str, Any]] = {
+    "details_updated": {"changes": ["full_name", "organisation"]},
+}
+
+
+def preview(template: str, language: str, ceremony: CeremonyInfo | None = None) -> RenderedEmail:
+    """Render ``template`` with sample data in ``language`` (or its English fallback), about
+    ``ceremony`` when given (a real ceremony's title, times and venue), else a sample one."""
     if template not in TEMPLATES:
         raise DomainError(
             "template_not_found", f"No email template named {template!r}.", kind="not_found"
         )
-    return render_email(template, language, sample_context(language))
+    context = {**sample_context(language), **_PER_TEMPLATE.get(template, {})}
+    if ceremony is not None:
+        context["ceremony"] = ceremony
+    return render_email(template, language, context)

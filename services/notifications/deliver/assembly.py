@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from shared.contract import programme_from_json
 from shared.links import GuestLinks, password_link, sign_in_link
 
+from ..compose.announcement_text import choose_text, markdown_html
 from ..compose.calendar import build_cancel, build_invite
 from ..compose.contexts import Attachment, CeremonyInfo, CeremonyRef, Recipient, VipGuest
 from ..compose.identity import MailIdentity
@@ -43,7 +44,13 @@ REQUEST_TEMPLATES = ("confirm_registration", "request_received", "request_declin
 #: Emails to a person with an account: about no registration, and a reset about no ceremony.
 ACCOUNT_TEMPLATES = ("password_reset", "account_invited")
 #: Emails that make no sense once the guest has cancelled: they are skipped, not sent.
-MOOT_WHEN_CANCELLED = ("confirmation", "promoted", "waitlisted", "ceremony_changed")
+MOOT_WHEN_CANCELLED = (
+    "confirmation",
+    "promoted",
+    "waitlisted",
+    "ceremony_changed",
+    "details_updated",
+)
 
 
 class SkipDelivery(Exception):
@@ -65,6 +72,8 @@ class Parts:
     context: dict[str, Any]
     calendar: bytes | None = None
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    #: The language of words that are not the template's (an announcement's text).
+    language: str | None = None
 
 
 def ceremony_info(row: Any) -> CeremonyInfo:
@@ -106,6 +115,7 @@ class Assembler:
             "waitlisted": self._waitlisted,
             "cancelled": self._cancelled,
             "ceremony_changed": self._changed,
+            "details_updated": self._with_seat,
             "announcement": self._announcement,
             "invitation": self._invitation,
             "invitation_reminder": self._invitation,
@@ -131,7 +141,12 @@ class Assembler:
             ceremony = ceremony_info(projected)
             parts = build_parts(session, delivery, subject, ceremony, recipient)
             context = {"recipient": recipient, "ceremony": ceremony, **parts.context}
-            rendered = render_email(delivery.template, recipient.language, context)
+            rendered = render_email(
+                delivery.template, parts.language or recipient.language, context
+            )
+            if parts.language:
+                # The words are the organiser's, in that language, whatever frames them.
+                rendered = replace(rendered, language_used=parts.language)
             message = build_message(
                 rendered,
                 self.identity.from_header,
@@ -219,6 +234,8 @@ class Assembler:
             if delivery.template == "invitation_reminder" and invitation.status != "pending":
                 raise SkipDelivery(f"the invitee has answered ({invitation.status})")
             return invitation, _recipient(invitation)
+        if delivery.template == "announcement" and delivery.registration_id is None:
+            return self._announcement_addressee(session, delivery, ceremony)
         registration = registration_row(session, delivery.registration_id)
         if registration is None:
             raise TransientDeliveryError("the registration is not known here yet")
@@ -242,6 +259,36 @@ class Assembler:
                 return registration, _recipient(invitation)
         return registration, _recipient(registration)
 
+    def _announcement_addressee(
+        self, session: Session, delivery: Any, ceremony: Any
+    ) -> tuple[Any, Recipient]:
+        """An invitee who has not registered, or the one address a test goes to."""
+        invitation_id = delivery.details.get("invitation_id")
+        if invitation_id:
+            invitation = invitation_row(session, uuid.UUID(str(invitation_id)))
+            if invitation is None:
+                raise TransientDeliveryError("the invitation is not known here yet")
+            return invitation, _recipient(invitation)
+        tester = Recipient(
+            full_name=delivery.recipient_name,
+            email=delivery.recipient,
+            language=delivery.details.get("language") or ceremony.default_language,
+        )
+        return None, tester
+
+    @staticmethod
+    def calendar_sequence(ceremony: CeremonyInfo, registration: Any) -> int:
+        """The SEQUENCE of a guest's calendar entry: the ceremony's sequence plus the
+        registration's revision.
+
+        Both only grow (the ceremony's with each change calendars must pick up, the revision
+        with each correction of the guest's details), so their sum grows whenever either does:
+        an update after a correction outranks the entry sent before it, and a later change of
+        the ceremony outranks both. An invitation's entry (no registration yet) is revision 0.
+        """
+        revision = getattr(registration, "revision", 0) or 0
+        return ceremony.sequence + revision
+
     def _calendar_uid(self, session: Session, registration: Any) -> str:
         """An accepted invitation's entry carries on into the confirmation: one entry, not two."""
         invitation_id = session.execute(
@@ -255,15 +302,28 @@ class Assembler:
             "organizer_name": self.identity.display_name or None,
         }
 
-    def _invite(self, uid: str, ceremony: CeremonyInfo, recipient: Recipient) -> bytes:
+    def _invite(
+        self, uid: str, ceremony: CeremonyInfo, recipient: Recipient, sequence: int | None = None
+    ) -> bytes:
         organizer = self._organizer(ceremony)
-        return build_invite(ceremony, recipient, uid, ceremony.sequence, **organizer)
+        sequence = ceremony.sequence if sequence is None else sequence
+        return build_invite(ceremony, recipient, uid, sequence, **organizer)
+
+    def _guest_invite(self, session, registration, ceremony, recipient) -> bytes:
+        """The guest's one calendar entry: its UID, at the registration's current SEQUENCE."""
+        uid = self._calendar_uid(session, registration)
+        sequence = self.calendar_sequence(ceremony, registration)
+        return self._invite(uid, ceremony, recipient, sequence)
 
     def _with_seat(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        """A confirmation, a promotion or a correction: the badge as it is now, the entry."""
         badge = self.badges.badge_pdf(ceremony.id, registration.id)
+        context = {"manage_url": self.links.manage_url(registration.id), "badge_attached": True}
+        if delivery.template == "details_updated":
+            context["changes"] = delivery.details.get("changes", [])
         return Parts(
-            {"manage_url": self.links.manage_url(registration.id), "badge_attached": True},
-            self._invite(self._calendar_uid(session, registration), ceremony, recipient),
+            context,
+            self._guest_invite(session, registration, ceremony, recipient),
             (Attachment("badge.pdf", badge, "application/pdf"),),
         )
 
@@ -276,9 +336,8 @@ class Assembler:
         if with_calendar:
             # One above the ceremony's sequence, so the cancel outranks any invite already sent.
             uid = self._calendar_uid(session, registration)
-            calendar = build_cancel(
-                ceremony, recipient, uid, ceremony.sequence + 1, **self._organizer(ceremony)
-            )
+            sequence = self.calendar_sequence(ceremony, registration) + 1
+            calendar = build_cancel(ceremony, recipient, uid, sequence, **self._organizer(ceremony))
         register_url = self.links.register_url(ceremony.id)
         context = {
             "register_url": register_url,
@@ -293,7 +352,7 @@ class Assembler:
                 "changes": delivery.details.get("changes", []),
                 "manage_url": self.links.manage_url(registration.id),
             },
-            self._invite(self._calendar_uid(session, registration), ceremony, recipient),
+            self._guest_invite(session, registration, ceremony, recipient),
         )
 
     def _invitation(self, session, delivery, invitation, ceremony, recipient) -> Parts:
@@ -332,18 +391,34 @@ class Assembler:
         gate = delivery.details.get("gate")
         return Parts({"guest": guest, "arrived_at": arrived_at, "gate": gate})
 
-    def _announcement(self, session, delivery, registration, ceremony, recipient) -> Parts:
-        announcement_id = uuid.UUID(str(delivery.details.get("announcement_id")))
-        announcement = session.execute(
-            select(announcements).where(announcements.c.id == announcement_id)
-        ).first()
-        if announcement is None:
-            raise PermanentDeliveryError("the announcement of this email is gone")
-        live = registration.status != "cancelled"
+    def _announcement(self, session, delivery, addressee, ceremony, recipient) -> Parts:
+        """The organiser's text in the reader's language (else the ceremony's, else English),
+        its Markdown rendered for the HTML part and kept as written for the text part."""
+        bodies = delivery.details.get("bodies")  # a test carries its own text
+        legacy = None
+        if bodies is None:
+            announcement_id = uuid.UUID(str(delivery.details.get("announcement_id")))
+            announcement = session.execute(
+                select(announcements).where(announcements.c.id == announcement_id)
+            ).first()
+            if announcement is None:
+                raise PermanentDeliveryError("the announcement of this email is gone")
+            bodies = announcement.bodies
+            legacy = {"subject": announcement.subject, "body": announcement.body}
+        language = None
+        if bodies:
+            default = ceremony_row(session, delivery.ceremony_id).default_language
+            language, text = choose_text(bodies, recipient.language, default)
+        else:
+            text = legacy  # written before there was a text per language: plain, as then
+        is_guest = addressee is not None and delivery.registration_id is not None
+        live = is_guest and addressee.status != "cancelled"
         return Parts(
             {
-                "subject": announcement.subject,
-                "body": announcement.body,
-                "manage_url": self.links.manage_url(registration.id) if live else None,
-            }
+                "subject": text["subject"],
+                "body": text["body"],
+                "body_html": markdown_html(text["body"]) if bodies else None,
+                "manage_url": self.links.manage_url(addressee.id) if live else None,
+            },
+            language=language,
         )

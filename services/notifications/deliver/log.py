@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Collection, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -43,8 +43,10 @@ def record_delivery(
     registration_id: uuid.UUID | None,
     details: Mapping[str, Any] | None = None,
     resend_of: uuid.UUID | None = None,
+    delay_seconds: float = 0.0,
 ) -> bool:
-    """Queue one email; False if this (event, recipient, template) was recorded already."""
+    """Queue one email, due after ``delay_seconds``; False if this (event, recipient,
+    template) was recorded already."""
     now = datetime.now(UTC)
     values = {
         "id": uuid.uuid4(),
@@ -61,7 +63,7 @@ def record_delivery(
         # Set here, not by the database: its clock may tick in whole seconds (SQLite), or
         # stand still for a transaction (PostgreSQL), and the log's order needs more.
         "created_at": now,
-        "next_attempt_at": now,
+        "next_attempt_at": now + timedelta(seconds=delay_seconds),
         "resend_of": resend_of,
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -85,6 +87,8 @@ def record_for_registration(
     template: str,
     registration: Any,
     details: Mapping[str, Any] | None = None,
+    *,
+    delay_seconds: float = 0.0,
 ) -> bool:
     """Queue ``template`` for a guest of the registrations projection."""
     return record_delivery(
@@ -97,11 +101,17 @@ def record_for_registration(
         ceremony_id=registration.ceremony_id,
         registration_id=registration.id,
         details=details,
+        delay_seconds=delay_seconds,
     )
 
 
 def record_for_invitation(
-    session: Session, identity: MailIdentity, event_id: object, template: str, invitation: Any
+    session: Session,
+    identity: MailIdentity,
+    event_id: object,
+    template: str,
+    invitation: Any,
+    details: Mapping[str, Any] | None = None,
 ) -> bool:
     """Queue ``template`` for an invitee of the invitations projection."""
     return record_delivery(
@@ -113,7 +123,7 @@ def record_for_invitation(
         full_name=invitation.full_name,
         ceremony_id=invitation.ceremony_id,
         registration_id=None,
-        details={"invitation_id": str(invitation.id)},
+        details={"invitation_id": str(invitation.id), **(details or {})},
     )
 
 
@@ -150,6 +160,87 @@ def list_deliveries(
         query = query.where(deliveries.c.template == template)
     query = query.order_by(deliveries.c.created_at.desc(), deliveries.c.id).limit(limit)
     return list(session.execute(query.offset(offset)))
+
+
+def _log_query(query, ceremony_id, search, status, template):
+    query = query.where(deliveries.c.ceremony_id == ceremony_id)
+    if search:
+        # Addresses are compared folded: "Amina@" finds amina@example.org.
+        query = query.where(
+            func.lower(deliveries.c.recipient).contains(search.strip().lower(), autoescape=True)
+        )
+    if status:
+        query = query.where(deliveries.c.status == status)
+    if template:
+        query = query.where(deliveries.c.template == template)
+    return query
+
+
+def search_deliveries(
+    session: Session,
+    ceremony_id: uuid.UUID,
+    *,
+    search: str = "",
+    status: str | None = None,
+    template: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list, int]:
+    """A page of the ceremony's log, newest first, and how many rows match in all; ``search``
+    is part of the recipient's address."""
+    rows = session.execute(
+        _log_query(select(deliveries), ceremony_id, search, status, template)
+        .order_by(deliveries.c.created_at.desc(), deliveries.c.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    total = session.execute(
+        _log_query(
+            select(func.count()).select_from(deliveries), ceremony_id, search, status, template
+        )
+    ).scalar_one()
+    return rows, total
+
+
+def delivery_counts(session: Session, ceremony_id: uuid.UUID) -> dict[str, int]:
+    """How many of the ceremony's emails are in each status."""
+    query = (
+        select(deliveries.c.status, func.count())
+        .where(deliveries.c.ceremony_id == ceremony_id)
+        .group_by(deliveries.c.status)
+    )
+    return {status: count for status, count in session.execute(query)}
+
+
+def counts_by_event(session: Session, event_ids: Collection[object]) -> dict[str, dict[str, int]]:
+    """Per event (an announcement's id), its emails by status."""
+    if not event_ids:
+        return {}
+    query = (
+        select(deliveries.c.event_id, deliveries.c.status, func.count())
+        .where(deliveries.c.event_id.in_([str(value) for value in event_ids]))
+        .group_by(deliveries.c.event_id, deliveries.c.status)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for event_id, status, count in session.execute(query):
+        counts.setdefault(event_id, {})[status] = count
+    return counts
+
+
+def account_address(session: Session, account_id: object, templates: Collection[str]) -> str:
+    """The address an account's email (``templates``: a reset, a team invitation) last went
+    to; "" when none did here."""
+    if not account_id:
+        return ""
+    rows = session.execute(
+        select(deliveries.c.recipient, deliveries.c.details)
+        .where(deliveries.c.template.in_(list(templates)))
+        .order_by(deliveries.c.created_at.desc())
+    )
+    for row in rows:
+        if (row.details or {}).get("account_id") == str(account_id) and row.recipient:
+            return row.recipient
+    return ""
 
 
 def resend_delivery(

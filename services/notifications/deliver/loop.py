@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -222,14 +223,40 @@ class DeliveryAgent:
         self.assembler.badges.close()
 
 
-class DeliveryThread(threading.Thread):
-    """Runs one agent until stopped; a lost database or SMTP server only pauses it."""
+#: A step the loop takes now and then besides sending (queueing scheduled announcements);
+#: given the agent's clock, returns how much it did.
+PeriodicStep = Callable[[datetime], int]
+#: How often a periodic step runs, at most.
+PERIODIC_SECONDS = 5.0
 
-    def __init__(self, name: str, agent: DeliveryAgent, poll_seconds: float) -> None:
+
+class DeliveryThread(threading.Thread):
+    """Runs one agent until stopped; a lost database or SMTP server only pauses it.
+
+    ``periodic`` runs every ``PERIODIC_SECONDS`` or so between emails (one thread of a worker
+    is given it; it must be safe for several workers to run it at once).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        agent: DeliveryAgent,
+        poll_seconds: float,
+        periodic: PeriodicStep | None = None,
+    ) -> None:
         super().__init__(name=name, daemon=True)
         self.agent = agent
         self.poll_seconds = poll_seconds
+        self.periodic = periodic
         self.stopping = threading.Event()
+        self._last_periodic = -PERIODIC_SECONDS
+
+    def run_periodic(self) -> int:
+        """Take the periodic step if it is time; returns how much it did."""
+        if self.periodic is None or time.monotonic() - self._last_periodic < PERIODIC_SECONDS:
+            return 0
+        self._last_periodic = time.monotonic()
+        return self.periodic(self.agent.clock())
 
     def run(self) -> None:
         """Deliver until stopped: at once while emails are due, then on news or every poll."""
@@ -237,6 +264,7 @@ class DeliveryThread(threading.Thread):
         try:
             while not self.stopping.is_set():
                 try:
+                    self.run_periodic()
                     if not self.agent.deliver_next():
                         # Emails recorded by this process wake it; others' (the API, other
                         # replicas, retries coming due) are found by the poll.
