@@ -52,6 +52,8 @@ TABLE = [
     ("registration", "GET", "/api/ceremonies/{A}/invitations", READ),
     ("registration", "POST", "/api/ceremonies/{A}/invitations", MANAGE),
     ("registration", "POST", "/api/ceremonies/{A}/invitations/import", MANAGE),
+    ("registration", "POST", "/api/ceremonies/{A}/invitations/send", MANAGE),
+    ("registration", "POST", "/api/ceremonies/{A}/invitations/remind", MANAGE),
     ("registration", "GET", "/api/ceremonies/{A}/registration-requests", READ),
     ("registration", "GET", "/api/ceremonies/{A}/registrations", READ),
     # Anyone may ask to register; what a credential with MANAGE adds is a seat at once.
@@ -60,9 +62,15 @@ TABLE = [
     ("registration", "GET", "/api/invitations/{invitation}", READ),
     ("registration", "POST", "/api/invitations/{invitation}/answer", MANAGE),
     ("registration", "POST", "/api/invitations/{invitation}/remind", MANAGE),
+    # Only drafts are deleted (409 for this one, which was sent); withdrawing comes last.
+    ("registration", "DELETE", "/api/invitations/{invitation}", MANAGE),
+    ("registration", "POST", "/api/invitations/{invitation}/withdraw", MANAGE),
     ("registration", "POST", "/api/registration-requests/{request}/approve", MANAGE),
     ("registration", "POST", "/api/registration-requests/{request}/decline", MANAGE),
     ("registration", "GET", "/api/registrations/{registration}", READ),
+    ("registration", "PATCH", "/api/registrations/{registration}", MANAGE),
+    ("registration", "POST", "/api/registrations/{registration}/resend-confirmation", MANAGE),
+    ("registration", "POST", "/api/registrations/{registration}/send-link", MANAGE),
     ("registration", "POST", "/api/registrations/{registration}/cancel", MANAGE),
     ("registration", "POST", "/api/registrations/{registration}/erase", MANAGE),
     ("registration", "GET", "/api/ceremonies/{A}/team", READ),
@@ -110,7 +118,9 @@ TABLE = [
     ("badges", "GET", "/api/registrations/{registration}/badge.pdf", PROTOCOL),
     ("badges", "GET", "/api/registrations/{registration}/badge.png", PROTOCOL),
     # notifications
+    ("notifications", "GET", "/api/ceremonies/{A}/announcements", READ),
     ("notifications", "POST", "/api/ceremonies/{A}/announcements", MANAGE),
+    ("notifications", "POST", "/api/ceremonies/{A}/announcements/{announcement}/cancel", MANAGE),
     ("notifications", "GET", "/api/ceremonies/{A}/emails/audit", READ),
     ("notifications", "GET", "/api/ceremonies/{A}/emails/audit.csv", READ),
     # The log lists what the caller may read: an owner elsewhere sees none of A's emails.
@@ -215,6 +225,7 @@ def world(tmp_path_factory):
         "device": device.json["id"],
         "apikey": apikey.json["id"],
         "session": str(uuid.uuid4()),
+        "announcement": str(uuid.uuid4()),
     }
     assert badge.status_code == 200 and delivery is not None, (badge.json, delivery)
     yield {"suite": suite, "headers": headers, "ids": ids, "code": badge.json["code"]}

@@ -147,6 +147,7 @@ class RegistrationById(MethodView):
             ensure_registration_access(registration)
             return registration
 
+    @permission_somewhere(MANAGE)
     @blp.arguments(RegistrationCorrectionSchema(partial=True))
     @blp.response(200, RegistrationSchema)
     @blp.doc(security=BEARER)
@@ -165,6 +166,7 @@ class RegistrationById(MethodView):
 
 @blp.route("/registrations/<uuid:registration_id>/resend-confirmation")
 class RegistrationResend(MethodView):
+    @permission_somewhere(MANAGE)
     @blp.response(200, RegistrationSchema)
     @blp.doc(security=BEARER)
     def post(self, registration_id: uuid.UUID):
@@ -176,6 +178,7 @@ class RegistrationResend(MethodView):
 
 @blp.route("/registrations/<uuid:registration_id>/send-link")
 class RegistrationSendLink(MethodView):
+    @permission_somewhere(MANAGE)
     @blp.response(200, RegistrationSchema)
     @blp.doc(security=BEARER)
     def post(self, registration_id: uuid.UUID):
