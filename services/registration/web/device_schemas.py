@@ -24,7 +24,11 @@ class DeviceInSchema(Schema):
         required=True,
         max_len=GATE_MAX_CHARS,
         validate=[_printable],
-        metadata={"description": "The gate the device scans at, e.g. North."},
+        metadata={
+            "description": "The gate the device scans at, e.g. North: one of the ceremony's "
+            "gates when it names them (case and spacing ignored; stored as the ceremony "
+            "spells it), else any."
+        },
     )
     name = Line(
         max_len=DEVICE_NAME_MAX_CHARS,

@@ -72,7 +72,11 @@ class CeremonyDevices(MethodView):
     @blp.response(201, EnrolmentSchema)
     @blp.doc(security=BEARER)
     def post(self, body, ceremony_id: uuid.UUID):
-        """Enrol a door device at a gate (protocol): its QR code works once, for 15 minutes."""
+        """Enrol a door device at a gate (protocol): its QR code works once, for 15 minutes.
+
+        When the ceremony names its gates, the device's gate must be one of them (422 naming
+        ``gate`` otherwise).
+        """
         principal = authenticate()
         context = service_context()
         with context.database.transaction() as session:
