@@ -10,18 +10,31 @@ from shared.events import Event
 from shared.service import Handler
 
 from .devices import note_scan
+from .invitations import note_bounced
+from .registrations import note_arrival
 
 
 def on_checkin_recorded(session: Session, event: Event) -> None:
-    """Keep when an enrolled device last scanned (scans by other credentials name none)."""
+    """Keep when an enrolled device last scanned (scans by other credentials name none), and
+    when the guest first came in."""
+    if event.data["direction"] == "in":
+        note_arrival(session, event.data["registration_id"], event.data["at"])
     device_id = event.data.get("device_id")
     if device_id is not None:
         note_scan(session, device_id, event.data["at"])
 
 
+def on_delivery_failed(session: Session, event: Event) -> None:
+    """An invitation or reminder email was refused for good: its invitation is bounced."""
+    data = event.data
+    note_bounced(
+        session, data["ceremony_id"], data["template"], data["recipient"], event.occurred_at
+    )
+
+
 def registration_handlers() -> dict[str, Handler]:
     """Event type → handler."""
-    return {"checkin.recorded": on_checkin_recorded}
+    return {"checkin.recorded": on_checkin_recorded, "delivery.failed": on_delivery_failed}
 
 
 def build_handlers(settings: Settings, database: Database) -> dict[str, Handler]:

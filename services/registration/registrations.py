@@ -388,3 +388,4 @@ def note_arrival(session: Session, registration_id: uuid.UUID, at: datetime) -> 
         )
         .values(arrived_at=at)
     )
+

@@ -226,3 +226,29 @@ def test_an_admission_at_the_door_shows_as_the_arrival_and_sorts_the_table(world
     rows = text_of(guests_page(world, sort="arrival").text).split("Arrived", 1)[1]
     assert rows.index("Amina Diallo") < rows.index("Élise")
     assert "Dec 16, 2026 09:05" in rows  # Europe/Paris
+
+
+def test_the_guests_export_as_csv_with_a_bom_and_as_xlsx(world):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    world.api(
+        "POST",
+        f"/api/ceremonies/{world.ceremony_id}/registrations",
+        json={"full_name": "=HYPERLINK(1)", "email": "formula@example.org"},
+    )
+    base = f"/console/ceremonies/{world.ceremony_id}/exports/guests"
+    answer = world.browser("registration").get(base + ".csv")
+    assert answer.data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    names = [row[1] for row in rows[1:]]
+    assert rows[0][:3] == ["Honorific", "Full name", "Email"]
+    assert {"Élise Fernández", "王小明", "'=HYPERLINK(1)"} <= set(names)
+    disposition = answer.headers["Content-Disposition"]
+    assert "closing-ceremony-" in disposition and disposition.endswith("-guests.csv")
+    workbook = world.browser("registration").get(base + ".xlsx", query_string={"category": "press"})
+    sheet = load_workbook(io.BytesIO(workbook.data), read_only=True).worksheets[0]
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert len(values) == 2 and values[1][1] == "王小明"

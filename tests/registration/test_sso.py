@@ -272,12 +272,12 @@ def test_a_refusal_at_the_issuer_is_a_clear_400(sso):
     assert "could not be completed" in refused.text
 
 
-def test_next_is_kept_only_when_it_is_a_path_of_this_site(sso):
+def test_next_is_kept_only_when_it_is_a_page_of_the_suite(sso):
     sso.issuer.person = Person("sub-amina", "amina@example.org")
 
     landed = sign_in(sso, requests.Session(), "https://elsewhere.example.org/")
 
-    assert landed.url == f"{sso.registration.url}/"
+    assert landed.url == f"{sso.registration.url}/console"
 
 
 def test_the_state_cookie_is_http_only_and_lax(sso):

@@ -1,4 +1,5 @@
-"""HTTP API: invitations to dignitaries and speakers, CSV import, reminders, answers."""
+"""HTTP API: invitations to dignitaries and speakers (drafts or sent at once), file import,
+sending, reminders, answers, withdrawal."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import uuid
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.access import (
     BEARER,
@@ -21,15 +23,31 @@ from shared.errors import DomainError
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony
-from ..invitations import answer, get_invitation, invite, list_invitations, remind
+from ..imports import MAX_FILE_BYTES
+from ..invitations import (
+    answer,
+    get_invitation,
+    invite,
+    list_invitations,
+    remind,
+    remind_pending,
+    remove_draft,
+    send_drafts,
+    withdraw,
+)
 from ..links import links
 from .invitees_csv import read_invitees
 from .schemas import (
     AnswerSchema,
     CsvUploadSchema,
+    ImportQuerySchema,
     InvitationQuerySchema,
     InvitationSchema,
     InvitationsInSchema,
+    RemindChoiceSchema,
+    RemindResultSchema,
+    SendChoiceSchema,
+    SendResultSchema,
 )
 
 blp = Blueprint("invitations", __name__, url_prefix="/api", description="Invitations")
@@ -39,6 +57,9 @@ def with_links(session, invitations):
     """Invitations with their RSVP links attached for the organiser's view."""
     single = not isinstance(invitations, list)
     for invitation in [invitations] if single else invitations:
+        if invitation.status == "draft":
+            invitation.rsvp_url = None  # its link opens once it is sent
+            continue
         ends_at = get_ceremony(session, invitation.ceremony_id).ends_at
         invitation.rsvp_url = links().rsvp_url(invitation.id, until=ends_at)
     return invitations
@@ -51,9 +72,12 @@ class CeremonyInvitations(MethodView):
     @blp.response(201, InvitationSchema(many=True))
     @blp.doc(security=BEARER)
     def post(self, body, ceremony_id: uuid.UUID):
-        """Invite dignitaries and speakers (organiser): all of them, or none."""
+        """Invite dignitaries and speakers (organiser): all of them, or none; sent at once
+        unless ``send`` is false (drafts)."""
         with service_context().database.transaction() as session:
-            invited = invite(session, ceremony_id, body["invitees"], actor=actor())
+            invited = invite(
+                session, ceremony_id, body["invitees"], send=body["send"], actor=actor()
+            )
             return with_links(session, invited)
 
     @ceremony_access(READ)
@@ -69,14 +93,18 @@ class CeremonyInvitations(MethodView):
 @blp.route("/ceremonies/<uuid:ceremony_id>/invitations/import")
 class CeremonyInvitationsImport(MethodView):
     @ceremony_access(MANAGE)
+    @blp.arguments(ImportQuerySchema, location="query")
     @blp.arguments(CsvUploadSchema, location="files")
     @blp.response(201, InvitationSchema(many=True))
     # The file may also come as the body itself; documented, it is also what the API accepts.
     @blp.doc(security=BEARER, requestBody={"content": {"text/csv": {"schema": {"type": "string"}}}})
-    def post(self, _files, ceremony_id: uuid.UUID):
-        """Invite from a CSV file with a header row (organiser): every row valid, or none."""
+    def post(self, query, _files, ceremony_id: uuid.UUID):
+        """Invite from a CSV or XLSX file with a header row (organiser): every row valid, or
+        none. An XLSX workbook comes as the file field; ``send=false`` imports drafts."""
         upload = request.files.get("file")
-        raw = upload.read() if upload is not None else request.get_data()
+        raw = upload.read(MAX_FILE_BYTES + 1) if upload is not None else request.get_data()
+        if len(raw) > MAX_FILE_BYTES:
+            raise RequestEntityTooLarge(f"The file is larger than {MAX_FILE_BYTES} bytes.")
         if not raw:
             raise DomainError(
                 "invalid_csv",
@@ -86,7 +114,41 @@ class CeremonyInvitationsImport(MethodView):
             )
         invitees = read_invitees(raw)
         with service_context().database.transaction() as session:
-            return with_links(session, invite(session, ceremony_id, invitees, actor=actor()))
+            invited = invite(session, ceremony_id, invitees, send=query["send"], actor=actor())
+            return with_links(session, invited)
+
+
+@blp.route("/ceremonies/<uuid:ceremony_id>/invitations/send")
+class CeremonyInvitationsSend(MethodView):
+    @ceremony_access(MANAGE)
+    @blp.arguments(SendChoiceSchema)
+    @blp.response(200, SendResultSchema)
+    @blp.doc(security=BEARER)
+    def post(self, body, ceremony_id: uuid.UUID):
+        """Send drafts (organiser): those chosen, or all; others chosen are skipped."""
+        chosen = None if body["all_drafts"] else body["invitation_ids"]
+        with service_context().database.transaction() as session:
+            sent, skipped = send_drafts(session, ceremony_id, chosen, actor=actor())
+            return {"sent": len(sent), "skipped": skipped, "invitation_ids": [i.id for i in sent]}
+
+
+@blp.route("/ceremonies/<uuid:ceremony_id>/invitations/remind")
+class CeremonyInvitationsRemind(MethodView):
+    @ceremony_access(MANAGE)
+    @blp.arguments(RemindChoiceSchema)
+    @blp.response(200, RemindResultSchema)
+    @blp.doc(security=BEARER)
+    def post(self, body, ceremony_id: uuid.UUID):
+        """Remind invitees who have not answered (organiser): those chosen, or all of them;
+        those who answered are skipped."""
+        chosen = None if body["all_pending"] else body["invitation_ids"]
+        with service_context().database.transaction() as session:
+            done, skipped = remind_pending(session, ceremony_id, chosen, actor=actor())
+            return {
+                "reminded": len(done),
+                "skipped": skipped,
+                "invitation_ids": [i.id for i in done],
+            }
 
 
 @blp.route("/invitations/<uuid:invitation_id>")
@@ -100,6 +162,27 @@ class InvitationById(MethodView):
             invitation = get_invitation(session, invitation_id)
             ensure_access(invitation.ceremony_id, READ)
             return with_links(session, invitation)
+
+    @permission_somewhere(MANAGE)
+    @blp.response(204)
+    @blp.doc(security=BEARER)
+    def delete(self, invitation_id: uuid.UUID):
+        """Remove a draft (organiser); a sent invitation is withdrawn instead (409)."""
+        with service_context().database.transaction() as session:
+            ensure_access(get_invitation(session, invitation_id).ceremony_id, MANAGE)
+            remove_draft(session, invitation_id, actor=actor())
+
+
+@blp.route("/invitations/<uuid:invitation_id>/withdraw")
+class InvitationWithdraw(MethodView):
+    @permission_somewhere(MANAGE)
+    @blp.response(200, InvitationSchema)
+    @blp.doc(security=BEARER)
+    def post(self, invitation_id: uuid.UUID):
+        """Withdraw a sent invitation (organiser); an accepted one's registration is cancelled."""
+        with service_context().database.transaction() as session:
+            ensure_access(get_invitation(session, invitation_id).ceremony_id, MANAGE)
+            return with_links(session, withdraw(session, invitation_id, actor=actor()))
 
 
 @blp.route("/invitations/<uuid:invitation_id>/remind")
@@ -125,6 +208,12 @@ class InvitationAnswer(MethodView):
         with service_context().database.transaction() as session:
             ensure_access(get_invitation(session, invitation_id).ceremony_id, MANAGE)
             invitation = answer(
-                session, invitation_id, body["answer"], by="organiser", actor=actor()
+                session,
+                invitation_id,
+                body["answer"],
+                by="organiser",
+                via=body["via"],
+                note=body["note"],
+                actor=actor(),
             )
             return with_links(session, invitation)

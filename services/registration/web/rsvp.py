@@ -1,6 +1,8 @@
-"""The invitee's RSVP page: GET shows the invitation and changes nothing, POST answers.
+"""The invitee's RSVP page: GET shows the invitation, POST answers.
 
-Mail scanners follow links, so only a POST (a button) records an answer.
+Mail scanners follow links, so only a POST (a button) records an answer; a GET only notes when
+the page was first opened (a scanner's visit counts as opened: nothing else changes). A
+withdrawn invitation's page says so and takes no answer; a draft's link does not open yet.
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ from shared.errors import DomainError
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony, has_started
-from ..invitations import ANSWERS, answer, get_invitation
+from ..invitations import ANSWERS, answer, get_invitation, note_opened
 from ..links import links
 from .translations import local_datetime, strings_for, words_language
 
 bp = Blueprint("rsvp", __name__, template_folder="templates")
+
+#: The words for a withdrawn invitation, in the languages of the guest pages (English fallback).
+WITHDRAWN = {
+    "en": "This invitation has been withdrawn. Please accept our apologies.",
+    "fr": "Cette invitation a été retirée. Veuillez accepter nos excuses.",
+    "zh": "此邀请已撤回，敬请谅解。",
+}
 
 
 @bp.get("/rsvp/<capability>")
@@ -28,6 +37,8 @@ def rsvp_page(capability: str):
     invitation_id = _invitation_or_none(capability)
     if not isinstance(invitation_id, uuid.UUID):
         return invitation_id
+    with service_context().database.transaction() as session:
+        note_opened(session, invitation_id)
     return _render(capability, invitation_id)
 
 
@@ -64,6 +75,9 @@ def _render(capability: str, invitation_id: uuid.UUID, *, error: str = "", statu
         ceremony = get_ceremony(session, invitation.ceremony_id)
     lang = words_language(invitation.language)
     t = strings_for(lang)
+    if invitation.status == "draft":
+        return render_template("message.html", message=t["link_invalid"], t=t, lang=lang), 404
+    withdrawn = WITHDRAWN.get(lang, WITHDRAWN["en"])
     return (
         render_template(
             "rsvp.html",
@@ -74,7 +88,10 @@ def _render(capability: str, invitation_id: uuid.UUID, *, error: str = "", statu
             closed=has_started(ceremony),
             # The email's Accept and Decline links open this page with the button in focus.
             suggested=request.args.get("answer") if request.method == "GET" else None,
-            error=t.get(error, "") if error else "",
+            error=(withdrawn if error == "invitation_withdrawn" else t.get(error, ""))
+            if error
+            else "",
+            withdrawn=withdrawn,
             t=t,
             lang=lang,
         ),

@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from shared.auth import GATE_MAX_CHARS
 from shared.contract import (
     CATEGORIES,
     INVITATION_STATUSES,
@@ -22,6 +23,9 @@ from shared.contract import (
     Text,
     VenueSchema,
 )
+
+from ..ceremonies import MAX_GATES
+from ..invitations import ANSWER_CHANNELS
 
 _ZONES = frozenset(available_timezones())
 
@@ -53,6 +57,16 @@ class CeremonyInSchema(Schema):
     )
     programme = fields.List(
         fields.Nested(ProgrammeItemSchema), validate=validate.Length(max=100), load_default=list
+    )
+    gates = fields.List(
+        Line(required=True, max_len=GATE_MAX_CHARS),
+        validate=validate.Length(max=MAX_GATES),
+        load_default=list,
+        metadata={
+            "description": "The venue's gates, by name; stored with single spaces, and two "
+            "names differing only by case or spacing are refused as one gate. With gates, "
+            "door devices are enrolled at one of them."
+        },
     )
     privacy_notice = Text(
         max_len=10_000,
@@ -104,6 +118,7 @@ class CeremonySchema(Schema):
         metadata={"description": "Shown to the ceremony's organisers only; null for others."},
     )
     programme = fields.List(fields.Dict())
+    gates = fields.List(fields.String())
     sequence = fields.Integer()
     registration_mode = fields.String()
     privacy_notice = fields.String(allow_none=True)
@@ -162,6 +177,11 @@ class RegistrationSchema(PersonOutSchema):
     confirmed_at = fields.AwareDateTime(allow_none=True)
     cancelled_at = fields.AwareDateTime(allow_none=True)
     consent_at = fields.AwareDateTime(allow_none=True)
+    #: Grows with every correction by an organiser.
+    revision = fields.Integer()
+    updated_at = fields.AwareDateTime(allow_none=True)
+    #: First admission at the door.
+    arrived_at = fields.AwareDateTime(allow_none=True)
 
 
 class RegistrationCreatedSchema(RegistrationSchema):
@@ -187,8 +207,54 @@ class InvitationsInSchema(Schema):
     """A batch of invitees: all are invited, or none."""
 
     invitees = fields.List(
-        fields.Nested(InviteeSchema), required=True, validate=validate.Length(min=1, max=1000)
+        fields.Nested(InviteeSchema), required=True, validate=validate.Length(min=1, max=5000)
     )
+    send = fields.Boolean(
+        load_default=True,
+        metadata={"description": "false: keep them as drafts, sent later (…/invitations/send)."},
+    )
+
+
+class _ChosenInvitationsSchema(Schema):
+    """Some invitations by id, or all of a kind (the flag named ``everyone``)."""
+
+    everyone = "all"
+    invitation_ids = fields.List(fields.UUID(), validate=validate.Length(min=1, max=5000))
+
+    @validates_schema
+    def _one_choice(self, data, **kwargs):
+        if ("invitation_ids" in data) == bool(data.get(self.everyone)):
+            raise ValidationError(f"Give invitation_ids or {self.everyone}: true, not both.")
+
+
+class SendChoiceSchema(_ChosenInvitationsSchema):
+    """Drafts to send: some by id, or all of them."""
+
+    everyone = "all_drafts"
+    all_drafts = fields.Boolean(load_default=False)
+
+
+class RemindChoiceSchema(_ChosenInvitationsSchema):
+    """Invitees to remind: some by id, or everyone who has not answered."""
+
+    everyone = "all_pending"
+    all_pending = fields.Boolean(load_default=False)
+
+
+class SendResultSchema(Schema):
+    """What sending drafts did: those chosen that were not drafts are skipped."""
+
+    sent = fields.Integer()
+    skipped = fields.Integer()
+    invitation_ids = fields.List(fields.UUID())
+
+
+class RemindResultSchema(Schema):
+    """What reminding did: those chosen who answered (or were not sent) are skipped."""
+
+    reminded = fields.Integer()
+    skipped = fields.Integer()
+    invitation_ids = fields.List(fields.UUID())
 
 
 class InvitationSchema(PersonOutSchema):
@@ -199,8 +265,18 @@ class InvitationSchema(PersonOutSchema):
     registration_id = fields.UUID(allow_none=True)
     reminders = fields.Integer()
     created_at = fields.AwareDateTime()
-    #: The invitee's own link, for an organiser who sends it another way.
-    rsvp_url = fields.String()
+    sent_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "None while the invitation is a draft."}
+    )
+    opened_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "When the RSVP page was first opened."}
+    )
+    bounced_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "When the invitation email was refused."}
+    )
+    withdrawn_at = fields.AwareDateTime(allow_none=True)
+    #: The invitee's own link, for an organiser who sends it another way (none for a draft).
+    rsvp_url = fields.String(allow_none=True)
 
 
 class InvitationQuerySchema(Schema):
@@ -210,9 +286,21 @@ class InvitationQuerySchema(Schema):
 
 
 class AnswerSchema(Schema):
-    """An answer to an invitation."""
+    """An answer to an invitation that an organiser records: how it came, and a note."""
 
     answer = fields.String(required=True, validate=validate.OneOf(("accept", "decline")))
+    via = fields.String(
+        validate=validate.OneOf(ANSWER_CHANNELS), allow_none=True, load_default=None
+    )
+    note = Text(max_len=500, metadata={"description": "Kept in the audit trail."})
+
+
+class ImportQuerySchema(Schema):
+    """How an imported file's invitations start."""
+
+    send = fields.Boolean(
+        load_default=True, metadata={"description": "false: import them as drafts."}
+    )
 
 
 class CsvUploadSchema(Schema):
