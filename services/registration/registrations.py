@@ -388,4 +388,3 @@ def note_arrival(session: Session, registration_id: uuid.UUID, at: datetime) -> 
         )
         .values(arrived_at=at)
     )
-

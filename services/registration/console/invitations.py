@@ -596,7 +596,7 @@ def export_invitations(ceremony_id: uuid.UUID, extension: str):
         200,
         {
             "Content-Type": mimetype,
-            "Content-Disposition": f"attachment; filename=\"{exports.ascii_filename(filename)}\"; "
+            "Content-Disposition": f'attachment; filename="{exports.ascii_filename(filename)}"; '
             f"filename*=UTF-8''{quote(filename)}",
         },
     )

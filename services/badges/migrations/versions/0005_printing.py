@@ -16,9 +16,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("badges") as batch:
         batch.add_column(sa.Column("printed_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(
-            sa.Column("details_changed_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch.add_column(sa.Column("details_changed_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
