@@ -211,6 +211,8 @@ def _erase_registration(registration: Registration, now: datetime) -> None:
     registration.email_key = f"erased:{registration.id}"
     registration.honorific = registration.organisation = registration.job_title = None
     registration.needs = None
+    # The console's search key holds the folded name, organisation and address too.
+    registration.search_key = None
     registration.erased_at = now
 
 
@@ -219,6 +221,7 @@ def _erase_invitation(invitation: Invitation) -> None:
     invitation.email = ""
     invitation.email_key = f"erased:{invitation.id}"
     invitation.honorific = invitation.organisation = invitation.job_title = None
+    invitation.search_key = None
 
 
 def _invitations_of(session: Session, registration: Registration) -> list[Invitation]:

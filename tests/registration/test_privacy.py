@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
@@ -119,6 +120,11 @@ def test_an_organiser_erases_a_person_everywhere(app, client, ceremony, organise
     assert register(client, ceremony["id"], "ada@example.org").status_code == 201
     data = client.get(manage_path(created) + "/data.json").json
     assert data["registration"]["full_name"] == ""
+    # Nor does the console's search key keep the folded name and address.
+    from services.registration.models import Registration
+
+    with app.extensions["ceremony"].database.transaction() as session:
+        assert session.get(Registration, uuid.UUID(created["id"])).search_key is None
 
 
 def test_erasing_needs_an_organiser_of_the_ceremony(client, ceremony, signer):
