@@ -159,7 +159,7 @@ def authenticate() -> Principal:
 def role_on(principal: Principal, ceremony_id: object | None) -> str | None:
     """The principal's role on a ceremony (``None``: suite-wide), or None."""
     if principal.kind == "session":
-        grants = service_context().credentials.grants(principal.account_id)
+        grants = _grants_of(principal.account_id)
         suite = grants.get(SUITE)
         if suite is not None and suite.role == "admin":
             return "admin"
@@ -176,12 +176,21 @@ def role_on(principal: Principal, ceremony_id: object | None) -> str | None:
     return None
 
 
+def _grants_of(account_id: str) -> dict:
+    """The account's grants, read once per request: a view that asks again inside its own
+    transaction must not open another one (on SQLite that would wait for its own lock)."""
+    known = g.setdefault("account_grants", {})
+    if account_id not in known:
+        known[account_id] = service_context().credentials.grants(account_id)
+    return known[account_id]
+
+
 def allowed_gates(principal: Principal, ceremony_id: object) -> tuple[str, ...] | None:
     """The gates a door role may scan at (a device's own gate, or a grant's), None: any."""
     if principal.gate:
         return (principal.gate,)
     if principal.kind == "session" and role_on(principal, ceremony_id) == "door":
-        grant = service_context().credentials.grants(principal.account_id).get(str(ceremony_id))
+        grant = _grants_of(principal.account_id).get(str(ceremony_id))
         if grant is not None and grant.gates:
             return grant.gates
     return None

@@ -5,6 +5,7 @@ registering a guest by hand."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -252,3 +253,33 @@ def test_the_guests_export_as_csv_with_a_bom_and_as_xlsx(world):
     sheet = load_workbook(io.BytesIO(workbook.data), read_only=True).worksheets[0]
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert len(values) == 2 and values[1][1] == "王小明"
+
+
+def test_approvals_approve_and_decline_the_ticked_requests(tmp_path):
+    world = ConsoleWorld(tmp_path / "approval", registration_mode="approval", capacity=10)
+    try:
+        public = world.client("registration")
+        for name in ("Ada Lovelace", "Alan Turing", "Grace Hopper"):
+            asked = public.post(
+                f"/api/ceremonies/{world.ceremony_id}/registrations",
+                json={"full_name": name, "email": f"{name.split()[0].lower()}@example.org"},
+            )
+            assert asked.status_code == 202, asked.json
+        path = f"/console/ceremonies/{world.ceremony_id}/approvals"
+        page = world.browser("registration").get(path).text
+        ids = re.findall(r'name="request_id" value="([^"]+)"', page)
+        assert len(ids) == 3
+        approved = world.browser("registration").post(
+            path, data=world.form(decision="approve", request_id=ids[:2])
+        )
+        declined = world.browser("registration").post(
+            path, data=world.form(decision="decline", request_id=ids[2])
+        )
+        nothing = world.browser("registration").post(path, data=world.form(decision="approve"))
+        assert "2 requests decided." in text_of(approved.text)
+        assert declined.status_code == 200 and nothing.status_code == 422
+        assert len(events_of(world, "registration.confirmed")) == 2
+        assert len(events_of(world, "registration.request_declined")) == 1
+        assert "No request is waiting." in text_of(world.browser("registration").get(path).text)
+    finally:
+        world.close()

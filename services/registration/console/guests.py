@@ -32,7 +32,8 @@ from shared.web import service_context
 
 from .. import exports
 from ..corrections import correct_registration, resend_confirmation, send_own_link
-from ..models import Ceremony, Registration, audit
+from ..models import Ceremony, Registration, RegistrationRequest, audit
+from ..registration_requests import approve_request, decline_request, list_requests
 from ..registrations import cancel, register
 from ..web.correction_schemas import RegistrationCorrectionSchema
 from ..web.schemas import RegistrationInSchema
@@ -222,6 +223,50 @@ def new_guest(ceremony_id: uuid.UUID):
             form=form,
             errors=errors,
             category_options=[(name, name) for name in CATEGORIES],
+        )
+
+
+@bp.route("/ceremonies/<uuid:ceremony_id>/approvals", methods=["GET", "POST"])
+@console_page(READ)
+def approvals(ceremony_id: uuid.UUID):
+    """Requests awaiting an organiser's decision (and, apart, those awaiting their email's
+    confirmation); approve or decline the ticked ones."""
+    notice = None
+    status = 200
+    if request.method == "POST":
+        if not has_permission(current_principal(), ceremony_id, MANAGE):
+            return refusal_page(403, _("Your role on this ceremony cannot decide requests."))
+        decide = approve_request if request.form.get("decision") == "approve" else decline_request
+        chosen = request.form.getlist("request_id")
+        if not chosen:
+            notice, status = _("Tick the requests to decide."), 422
+        else:
+            try:
+                with service_context().database.transaction() as session:
+                    for value in chosen:
+                        found = session.get(RegistrationRequest, uuid.UUID(value))
+                        if found is None or found.ceremony_id != ceremony_id:
+                            return refusal_page(404, _("There is no such request."))
+                        decide(session, found.id, actor=actor())
+                notice = _("%(count)s requests decided.", count=len(chosen))
+            except ValueError:
+                return refusal_page(404, _("There is no such request."))
+            except DomainError as error:
+                notice, status = error.message, 409
+    with service_context().database.transaction() as session:
+        ceremony = _ceremony(session, ceremony_id)
+        if ceremony is None:
+            return refusal_page(404, _("There is no such ceremony."))
+        return render_page(
+            "registration/guests/approvals.html",
+            status=status,
+            ceremony=ceremony,
+            active="approvals",
+            title=_("Approvals"),
+            waiting=list_requests(session, ceremony_id, "awaiting_approval"),
+            unconfirmed=list_requests(session, ceremony_id, "awaiting_confirmation"),
+            notice=notice,
+            may_manage=has_permission(current_principal(), ceremony_id, MANAGE),
         )
 
 
