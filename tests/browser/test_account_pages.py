@@ -104,7 +104,9 @@ def test_signing_in_after_a_wrong_password_and_out_again(person, live, lang, siz
         person.tab_to(lambda e: e.get_attribute("name") == "password")
         person.press(PASSWORD)
         person.follow(lambda: person.press(Keys.ENTER))
-    assert person.driver.current_url == f"{live.url}/"
+    # Signing in opens the console (an account without roles sees that it has no ceremony yet).
+    assert person.driver.current_url == f"{live.url}/console"
+    assert "Ceremony console" in person.driver.title
 
     person.open(f"/sign-in?lang={lang}")
     person.check(lang)
