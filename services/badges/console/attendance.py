@@ -170,6 +170,8 @@ def stream(ceremony_id: uuid.UUID):
                 yield f"id: {last.isoformat()}\n" + _message(update)
             if time.monotonic() >= until:
                 return
+            # The stream's own pace, not a wait for an effect: check-ins are written by other
+            # processes (web replicas, offline uploads), so this one polls the database.
             time.sleep(POLL_SECONDS)
             quiet += POLL_SECONDS
             if quiet >= 10:
