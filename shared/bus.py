@@ -12,6 +12,7 @@ answers.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -90,6 +91,41 @@ class FileChannel(filesystem.Channel):
             os.replace(partial, final)
         except OSError as exc:
             raise ChannelError(f"Cannot add file {final!r} to the bus folder") from exc
+
+    # kombu's bindings: one file per exchange in the control folder, listing its queues. kombu
+    # creates that file empty and only then locks and fills it, so another process declaring or
+    # publishing at the same moment can read an empty file and stop with a JSON error. Here the
+    # table is written under a temporary name and renamed (a reader sees the old table or the
+    # new one, never a part), and binders take turns on one lock file.
+
+    def get_table(self, exchange):
+        file = self._exchange_file(exchange)
+        try:
+            text = file.read_text()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise ChannelError(f"Cannot open {file}") from exc
+        if not text.strip():  # a file that an older writer had only created
+            return []
+        return [filesystem.exchange_queue_t(*row) for row in kombu_json.loads(text)]
+
+    def _queue_bind(self, exchange, routing_key, pattern, queue):
+        file = self._exchange_file(exchange)
+        self.control_folder.mkdir(parents=True, exist_ok=True)
+        row = filesystem.exchange_queue_t(routing_key or "", pattern or "", queue or "")
+        try:
+            with open(self.control_folder / ".bindings.lock", "a") as turn:
+                fcntl.flock(turn.fileno(), fcntl.LOCK_EX)
+                rows = self.get_table(exchange)
+                if row in rows:
+                    return
+                rows.insert(0, row)
+                partial = file.with_name(f"{file.name}.{uuid.uuid4().hex}.partial")
+                partial.write_text(kombu_json.dumps(rows))
+                os.replace(partial, file)
+        except OSError as exc:
+            raise ChannelError(f"Cannot write {file}") from exc
 
     def _get(self, queue):
         payload = super()._get(queue)
