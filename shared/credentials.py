@@ -264,7 +264,7 @@ class CredentialStore:
         if cached is not None and now - cached[0] < self._ttl:
             return cached[1]
         table = self._tables.grants
-        with self._database.transaction() as session:
+        with self._database.reading() as session:
             rows = session.execute(
                 select(table.c.scope, table.c.role, table.c.gates).where(
                     table.c.account_id == account_id
@@ -285,7 +285,7 @@ class CredentialStore:
 
     def _look_up_refusal(self, principal: Principal) -> str | None:
         tables = self._tables
-        with self._database.transaction() as session:
+        with self._database.reading() as session:
             revoked = session.execute(
                 select(tables.revocations.c.credential_id).where(
                     tables.revocations.c.credential_id == principal.credential_id

@@ -11,6 +11,9 @@ from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+#: The execution option of an engine whose transactions only read (``Database.reading``).
+READ_ONLY = "ceremony_read_only"
+
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine tuned for the backend: SQLite for one machine, PostgreSQL for production."""
@@ -38,8 +41,13 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # Web threads, gunicorn workers and the bus worker write to one file: taking the write
-        # lock up front avoids the deadlock of two readers upgrading at once.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # lock up front avoids the deadlock of two readers upgrading at once. A transaction that
+        # only reads (``Database.reading``) takes no lock: in WAL mode it neither waits for a
+        # writer nor holds one up, even one in the same thread.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -51,6 +59,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = self.engine.execution_options(**{READ_ONLY: True})
 
     @property
     def is_postgresql(self) -> bool:
@@ -61,6 +70,16 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only, which may run inside another transaction of the same thread.
+
+        On SQLite it takes no write lock (see ``_on_begin``), so nothing may be written in it.
+        Its transaction is rolled back when the block ends.
+        """
+        with self.sessions(bind=self._reader) as session:
             yield session
 
     def dispose(self) -> None:

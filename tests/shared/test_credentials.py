@@ -179,3 +179,18 @@ def test_answers_are_cached_for_the_ttl_then_read_again(database):
     assert store.refusal(key) is None  # still the cached answer
     time.sleep(0.35)
     assert store.refusal(key) == "revoked"
+
+
+def test_grants_and_refusals_are_read_while_a_transaction_of_the_same_thread_writes(database):
+    # A view that writes in its transaction may ask for a caller's roles inside it; on SQLite a
+    # second writer's transaction would wait for the first's lock, here for ever (30 s, then
+    # "database is locked").
+    store = CredentialStore(database, badge_credentials, ttl=0)
+    key = signer.verify_token(signer.issue_token("viewer"))
+    started = time.monotonic()
+    with database.transaction() as session:
+        record_grant(session, badge_credentials, "a-1", "c-1", "viewer", as_of=datetime.now(UTC))
+        assert store.grants("a-1") == {}  # the other transaction's write is not seen yet
+        assert store.refusal(key) is None
+    assert time.monotonic() - started < 5
+    assert store.grants("a-1")["c-1"].role == "viewer"
