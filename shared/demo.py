@@ -187,6 +187,7 @@ def demo_organiser(api: str, auth: dict, ceremony_id: str) -> Iterator[str]:
     team = f"{api}/api/ceremonies/{ceremony_id}/team"
     _post(team, auth, {"email": email, "role": "organiser"})
     yield f"Organiser sign-in:   {api}/sign-in"
+    yield f"  then the console:  {api}/console/ceremonies/{ceremony_id}"
     yield f"  email:             {email}"
     yield f"  password:          {password}"
 

@@ -287,6 +287,8 @@ def test_demo_prints_an_organisers_sign_in_that_works(capsys, monkeypatch, tmp_p
             assert main(["demo", "--base-port", port]) == 0
             out = capsys.readouterr().out
             assert f"Organiser sign-in:   {live.url}/sign-in" in out
+            console = out.split("  then the console:  ")[1].split()[0]
+            assert console.startswith(f"{live.url}/console/ceremonies/")
             email = out.split("  email:             ")[1].split()[0]
             password = out.split("  password:          ")[1].split()[0]
             assert len(password) >= 12
@@ -303,5 +305,11 @@ def test_demo_prints_an_organisers_sign_in_that_works(capsys, monkeypatch, tmp_p
                 timeout=10,
             ).json()
             assert [grant["role"] for grant in me["grants"]] == ["organiser"]
+            page = live.http.get(
+                console,
+                headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+                timeout=10,
+            )
+            assert page.status_code == 200 and "Ceremony console" in page.text, page.text
     finally:
         live.close()

@@ -190,3 +190,24 @@ def test_a_tile_is_shared_only_with_the_suites_own_origins(world):
     assert allowed.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:8001"
     assert allowed.headers["Access-Control-Allow-Credentials"] == "true"
     assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_without_htmx_installed_its_script_is_404_and_the_pages_are_plain_forms(tmp_path):
+    from flask import Flask
+
+    from shared.console.assets import install_assets
+    from tests.conftest import make_settings
+
+    app = Flask(__name__)
+    install_assets(
+        app, make_settings("badges", tmp_path, htmx_path=tmp_path / "missing.js"), "/console"
+    )
+    missing = app.test_client().get("/console/assets/htmx.min.js")
+    assert missing.status_code == 404 and "npm ci" in missing.text
+
+
+def test_a_search_form_sends_itself_without_javascript(world):
+    page = world.browser("registration").get(f"/console/ceremonies/{world.ceremony_id}/guests")
+    form = page.text.split('<form class="filters"', 1)[-1].split("</form>", 1)[0]
+    assert form.startswith(' method="get"')
+    assert '<button type="submit">' in form
