@@ -29,6 +29,7 @@ class Section:
 #: The sections of a ceremony, in the order of the menu.
 SECTIONS = (
     Section("overview", _l("Overview"), "registration", "/ceremonies/{id}", READ),
+    Section("programme", _l("Programme"), "registration", "/ceremonies/{id}/programme", MANAGE),
     Section("guests", _l("Guests"), "registration", "/ceremonies/{id}/guests", READ),
     Section("invitations", _l("Invitations"), "registration", "/ceremonies/{id}/invitations", READ),
     Section("approvals", _l("Approvals"), "registration", "/ceremonies/{id}/approvals", READ),

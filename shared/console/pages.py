@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app, g, redirect, render_template, request
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from shared.access import current_principal, has_permission
@@ -80,9 +81,9 @@ def console_page(*permissions: str, ceremony_arg: str = "ceremony_id") -> Callab
                 return redirect(sign_in_url(), 303)
             ceremony_id = kwargs.get(ceremony_arg)
             if permissions and not has_permission(principal, ceremony_id, *permissions):
-                return refusal_page(403, "Your role on this ceremony does not allow this page.")
+                return refusal_page(403, _("Your role on this ceremony does not allow this page."))
             if request.method not in _SAFE and not form_csrf_ok():
-                return refusal_page(403, "This form has expired: reload the page and try again.")
+                return refusal_page(403, _("This form has expired: reload the page and try again."))
             g.console_principal = principal
             return view(*args, **kwargs)
 

@@ -115,6 +115,7 @@ def test_the_layout_shows_the_menu_for_the_role_and_marks_the_page(world):
     # The owner's menu links to the pages of all three services, by their public URLs.
     assert f"http://127.0.0.1:8002/console/badges/{world.ceremony_id}/attendance" in page
     assert f"http://127.0.0.1:8003/console/emails/{world.ceremony_id}/announcements" in page
+    assert f"http://127.0.0.1:8001/console/ceremonies/{world.ceremony_id}/programme" in page
     assert 'name="csrf-token" content="' + world.csrf in page
 
 
@@ -131,6 +132,7 @@ def test_the_viewers_menu_leaves_out_what_the_role_cannot_open(world):
         keys = [item["key"] for item in links.menu(world.ceremony_id)]
     assert page.status_code == 200
     assert "guests" in keys and "team" not in keys and "devices" not in keys
+    assert "programme" not in keys  # the programme editor is for those who manage
 
 
 def test_times_are_local_to_the_ceremony_without_seconds(world):
