@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 
-from shared.access import DOOR, GRANT, MANAGE, READ, current_principal, has_permission, role_on
+from shared.access import (
+    DOOR,
+    GRANT,
+    MANAGE,
+    PROTOCOL,
+    READ,
+    current_principal,
+    has_permission,
+    role_on,
+)
 from shared.config import Settings
 from shared.web import service_context
 
@@ -37,7 +46,9 @@ SECTIONS = (
     Section("attendance", _l("Attendance"), "badges", "/{id}/attendance", DOOR),
     Section("emails", _l("Emails"), "notifications", "/{id}", READ),
     Section("announcements", _l("Announcements"), "notifications", "/{id}/announcements", READ),
-    Section("devices", _l("Gates and devices"), "registration", "/ceremonies/{id}/devices", MANAGE),
+    Section(
+        "devices", _l("Gates and devices"), "registration", "/ceremonies/{id}/devices", PROTOCOL
+    ),
     Section("team", _l("Team"), "registration", "/ceremonies/{id}/team", GRANT),
     Section("audit", _l("Audit trail"), "registration", "/ceremonies/{id}/audit", READ),
 )

@@ -325,10 +325,20 @@ def test_the_devices_come_a_page_at_a_time(world):
     assert "Phone 51" in first and "Phone 00" in second  # newest first
 
 
-def test_the_devices_page_needs_the_manage_permission(world):
-    for role in ("viewer", "protocol"):
-        page = world.browser("registration", session_of(world, role)).get(url(world, "/devices"))
-        assert page.status_code == 403, role
+def test_protocol_staff_enrol_devices_as_the_api_lets_them_and_a_viewer_cannot(world):
+    viewer = world.browser("registration", session_of(world, "viewer"))
+    assert viewer.get(url(world, "/devices")).status_code == 403
+    token = session_of(world, "protocol")
+    protocol = world.browser("registration", token)
+    page = protocol.get(url(world, "/devices"))
+    assert page.status_code == 200
+    assert "/edit" not in page.text  # naming the gates is for those who manage the ceremony
+    enrolled = protocol.post(
+        url(world, "/devices"),
+        data={"csrf_token": csrf_of(world, token), "gate": "North", "name": "Protocol phone"},
+    )
+    assert enrolled.status_code == 303
+    assert "Protocol phone" in protocol.get(enrolled.headers["Location"]).text
 
 
 # -- the audit trail ----------------------------------------------------------------------------

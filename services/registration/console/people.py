@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from shared.access import GRANT, MANAGE, READ, actor, has_permission
+from shared.access import GRANT, MANAGE, PROTOCOL, READ, actor, has_permission
 from shared.audit import ACTOR_KINDS
 from shared.console import CONSOLE_PREFIXES
 from shared.console.formatting import local_time
@@ -340,6 +340,7 @@ def _devices_page(ceremony_id: uuid.UUID, *, status: int = 200, shown=None, **co
         pagination=Pagination(page, PAGE_SIZE, total),
         enrolment=enrolment,
         gate_options=[(gate, gate) for gate in ceremony.gates or []],
+        may_manage=has_permission(g.console_principal, ceremony_id, MANAGE),
         **context,
     )
 
@@ -352,14 +353,14 @@ def _uuid_arg(name: str) -> uuid.UUID | None:
 
 
 @bp.get("/ceremonies/<uuid:ceremony_id>/devices")
-@console_page(MANAGE)
+@console_page(PROTOCOL)
 def devices(ceremony_id: uuid.UUID):
     """The ceremony's gates and door devices; a device just asked for shows its QR code."""
     return _devices_page(ceremony_id, shown=_uuid_arg("enrolment"))
 
 
 @bp.post("/ceremonies/<uuid:ceremony_id>/devices")
-@console_page(MANAGE)
+@console_page(PROTOCOL)
 def enrol_device(ceremony_id: uuid.UUID):
     """Ask for a device's enrolment code at a gate; the page then shows it as a QR code."""
     typed = request.form
@@ -388,7 +389,7 @@ def enrol_device(ceremony_id: uuid.UUID):
 
 
 @bp.route("/ceremonies/<uuid:ceremony_id>/devices/<uuid:device_id>/revoke", methods=["GET", "POST"])
-@console_page(MANAGE)
+@console_page(PROTOCOL)
 def revoke(ceremony_id: uuid.UUID, device_id: uuid.UUID):
     """Ask, then refuse a door device everywhere from now on."""
     with service_context().database.transaction() as session:
