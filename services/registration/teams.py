@@ -30,9 +30,9 @@ from .accounts import (
     new_password_link,
     sign_out_everywhere,
 )
-from .ceremonies import get_ceremony
+from .ceremonies import gate_named, get_ceremony
 from .credential_events import SOURCE, set_role, withdraw_role
-from .models import Account, audit, credentials, outbox
+from .models import Account, Ceremony, audit, credentials, outbox
 
 #: The most gates one door role may be limited to.
 MAX_GATES = 20
@@ -170,7 +170,7 @@ def invite_teammate(
     """Give an address a role on the ceremony, making its account if it has none; a person
     who has not set a password yet is emailed a link to set one (``account.invited``)."""
     ceremony = get_ceremony(session, ceremony_id)
-    gates = _checked(role, gates)
+    gates = _checked(role, gates, ceremony)
     account = find_account(session, email)
     if account is not None and _grant(session, account.id, str(ceremony.id)) is not None:
         raise DomainError(
@@ -241,8 +241,8 @@ def change_role(
     gates: Sequence[str] = (),
 ) -> Member:
     """Change a teammate's role on the ceremony (a ceremony keeps at least one owner)."""
-    get_ceremony(session, ceremony_id)
-    gates = _checked(role, gates)
+    ceremony = get_ceremony(session, ceremony_id)
+    gates = _checked(role, gates, ceremony)
     account = get_account(session, account_id)
     grant = _grant(session, account.id, str(ceremony_id))
     if grant is None:
@@ -316,7 +316,7 @@ def _keep_an_owner(session: Session, ceremony_id: uuid.UUID, leaving: uuid.UUID)
         )
 
 
-def _checked(role: str, gates: Sequence[str]) -> list[str]:
+def _checked(role: str, gates: Sequence[str], ceremony: Ceremony) -> list[str]:
     if role not in CEREMONY_ROLES:
         raise DomainError(
             "unknown_role",
@@ -346,7 +346,20 @@ def _checked(role: str, gates: Sequence[str]) -> list[str]:
             kind="invalid",
             errors={"gates": [f"At most {MAX_GATES} gates."]},
         )
-    return gates
+    if not ceremony.gates:
+        return gates
+    # A ceremony that names its gates: a door role is limited to some of them, as it names them.
+    known = [gate_named(ceremony, gate) for gate in gates]
+    if None in known:
+        unknown = ", ".join(gate for gate, name in zip(gates, known, strict=True) if name is None)
+        choices = ", ".join(ceremony.gates)
+        raise DomainError(
+            "unknown_gate",
+            f"{unknown}: not a gate of this ceremony; its gates are {choices}.",
+            kind="invalid",
+            errors={"gates": [f"Each must be one of: {choices}."]},
+        )
+    return list(dict.fromkeys(known))
 
 
 def _not_in_team(account_id: object) -> DomainError:

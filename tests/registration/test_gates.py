@@ -112,3 +112,36 @@ def test_a_device_gate_is_matched_ignoring_case_and_stored_as_the_ceremony_spell
 def test_a_ceremony_without_gates_takes_a_device_at_any_gate(client, ceremony, organiser_headers):
     response = enrol(client, ceremony["id"], organiser_headers, "Side door")
     assert (response.status_code, response.json["gate"]) == (201, "Side door")
+
+
+def team_door(client, ceremony_id, headers, gates, email="door@example.org"):
+    return client.post(
+        f"/api/ceremonies/{ceremony_id}/team",
+        json={"email": email, "display_name": "Door", "role": "door", "gates": gates},
+        headers=headers,
+    )
+
+
+def test_a_door_role_limited_to_a_gate_the_ceremony_does_not_have_is_refused(
+    client, organiser_headers
+):
+    ceremony = create(client, organiser_headers, gates=["Main Gate", "North"]).json
+    response = team_door(client, ceremony["id"], organiser_headers, ["North", "South"])
+    assert (response.status_code, response.json["code"]) == (422, "unknown_gate")
+    assert "South" in response.json["message"] and "gates" in response.json["errors"]
+    team = client.get(f"/api/ceremonies/{ceremony['id']}/team", headers=organiser_headers).json
+    assert all(member.get("role") != "door" for member in team)
+
+
+def test_a_door_roles_gates_are_stored_as_the_ceremony_spells_them(client, organiser_headers):
+    ceremony = create(client, organiser_headers, gates=["Main Gate", "North"]).json
+    response = team_door(client, ceremony["id"], organiser_headers, ["main  gate", "MAIN GATE"])
+    assert response.status_code == 201, response.json
+    assert response.json["gates"] == ["Main Gate"]
+
+
+def test_a_ceremony_without_gates_takes_a_door_role_at_any_gate(
+    client, ceremony, organiser_headers
+):
+    response = team_door(client, ceremony["id"], organiser_headers, ["Side door"])
+    assert (response.status_code, response.json["gates"]) == (201, ["Side door"]), response.json
