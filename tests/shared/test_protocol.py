@@ -256,3 +256,21 @@ def test_two_entries_may_not_share_a_spelling(tmp_path):
         ProtocolTableError, match=r'honorifics\."Doc".*"DR\." is already a spelling of "Dr"'
     ):
         load_table(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "salutation_", "envelope"),
+    [
+        (Name("Amina", "Diallo", "H.E. Ms"), "en", "Your Excellency,", "H.E. Ms Amina Diallo"),
+        (Name("Amina", "Diallo", "H.E. Ms"), "fr", "Excellence,", "S.E. Mme Amina Diallo"),
+        (Name("Amina", "Diallo", "H.E. Ms"), "zh", "尊敬的Amina Diallo阁下：", "Amina Diallo阁下"),
+        (Name("Helen", "Marsh", "Dr"), "en", "Dear Dr Marsh,", "Dr Helen Marsh"),
+        (Name("Helen", "Marsh", "Dr"), "fr", "Madame, Monsieur,", "Dr Helen Marsh"),
+        (Name("Helen", "Marsh", "Dr"), "zh", "尊敬的Helen Marsh博士：", "Helen Marsh博士"),
+        (Name("建国", "王", "H.E.", family_first=True), "zh", "尊敬的王建国阁下：", "王建国阁下"),
+        (Name("민준", "김", "H.E.", family_first=True), "zh", "尊敬的김민준阁下：", "김민준阁下"),
+        (Name("太郎", "山田", "Dr", family_first=True), "en", "Dear Dr 山田,", "Dr 山田太郎"),
+    ],
+)
+def test_the_readmes_examples(name, language, salutation_, envelope):
+    assert (salutation(name, language), envelope_name(name, language)) == (salutation_, envelope)
