@@ -109,7 +109,9 @@ def test_a_test_goes_to_the_one_address_only(world, smtp_server):
     response = post(world, **texts(action="test", test_address="olga@example.org"))
     world.deliver()
 
-    assert response.status_code == 303
+    assert response.status_code == 200
+    assert "The test email is on its way." in text_of(response.text)
+    assert 'value="Arrival times"' in response.text and "**16:30**" in response.text  # kept
     assert [m.rcpt_tos for m in smtp_server.received] == [["olga@example.org"]]
     assert smtp_server.received[0].parsed()["Subject"] == "Heures d'arrivée"
     assert world.announcements() == []

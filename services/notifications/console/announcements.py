@@ -220,6 +220,9 @@ def write(ceremony_id: uuid.UUID):
         return _page(ceremony, form, _errors_for_form(field_errors(error)), status=422)
     if action == "preview":
         return _page(ceremony, form, preview=done)
+    if action == "test":
+        # The announcement is not sent yet: the form keeps what was typed, to send it next.
+        return _page(ceremony, form, notice=DONE["test"])
     return redirect(url_for(".announcements", ceremony_id=ceremony_id, done=done), 303)
 
 
