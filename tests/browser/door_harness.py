@@ -15,6 +15,7 @@ from pathlib import Path
 
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -167,7 +168,14 @@ class DoorPage:
     def __init__(self, driver: webdriver.Chrome, base_url: str):
         self.driver = driver
         self.base_url = base_url
-        self.wait = WebDriverWait(driver, WAIT_SECONDS, poll_frequency=0.05)
+        # The page redraws its parts as it goes: an element found just before a redraw is
+        # looked for again, not a failure.
+        self.wait = WebDriverWait(
+            driver,
+            WAIT_SECONDS,
+            poll_frequency=0.05,
+            ignored_exceptions=(StaleElementReferenceException,),
+        )
 
     def sign_in(self, token: str) -> None:
         """Open /scan, sign in, and wait until the offline bundle is loaded."""
