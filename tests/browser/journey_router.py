@@ -121,7 +121,7 @@ class JourneySuite(InProcessSuite):
                 self.step()
             except Exception as error:  # noqa: BLE001 - the module fails on it at its end
                 self.errors.append(error)
-            time.sleep(0.1)
+            time.sleep(0.1)  # between rounds, as a worker polls; the steps wait on what they need
 
     def close(self) -> None:
         self._stop.set()
