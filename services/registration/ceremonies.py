@@ -363,6 +363,23 @@ def gate_named(ceremony: Ceremony, name: str) -> str | None:
     return next((gate for gate in ceremony.gates or [] if gate_key(gate) == gate_key(name)), None)
 
 
+def known_gate(ceremony: Ceremony, gate: str, field: str = "gate") -> str:
+    """The ceremony's spelling of ``gate`` (422 ``unknown_gate`` naming ``field`` when it has
+    no such gate); a ceremony that names no gates takes any."""
+    if not ceremony.gates:
+        return gate
+    known = gate_named(ceremony, gate)
+    if known is None:
+        choices = ", ".join(ceremony.gates)
+        raise DomainError(
+            "unknown_gate",
+            f"{gate} is not a gate of this ceremony; its gates are {choices}.",
+            kind="invalid",
+            errors={field: [f"Must be one of: {choices}."]},
+        )
+    return known
+
+
 def _gate_error(code: str, message: str) -> DomainError:
     return DomainError(code, message, kind="invalid", errors={"gates": [message]})
 

@@ -19,7 +19,7 @@ from shared.audit import SYSTEM, record
 from shared.auth import DEVICE_GRACE_SECONDS, GATE_MAX_CHARS, AuthError, Signer
 from shared.errors import DomainError, not_found
 
-from .ceremonies import gate_named, get_ceremony
+from .ceremonies import get_ceremony, known_gate
 from .credential_events import revoke_credential
 from .models import Ceremony, Device, audit
 
@@ -43,7 +43,7 @@ def create_device(
     """A device waiting to be enrolled at ``gate`` (one of the ceremony's gates, when it names
     them); its code works for ``ENROL_SECONDS``."""
     ceremony = get_ceremony(session, ceremony_id)
-    gate = _known_gate(ceremony, _checked_gate(gate))
+    gate = known_gate(ceremony, _checked_gate(gate))
     if ended(ceremony):
         raise DomainError(
             "ceremony_ended",
@@ -205,22 +205,6 @@ def _checked_gate(gate: str) -> str:
             errors={"gate": [f"One line of 1 to {GATE_MAX_CHARS} printable characters."]},
         )
     return gate
-
-
-def _known_gate(ceremony: Ceremony, gate: str) -> str:
-    """The ceremony's spelling of ``gate``; a ceremony that names no gates takes any."""
-    if not ceremony.gates:
-        return gate
-    known = gate_named(ceremony, gate)
-    if known is None:
-        choices = ", ".join(ceremony.gates)
-        raise DomainError(
-            "unknown_gate",
-            f"{gate} is not a gate of this ceremony; its gates are {choices}.",
-            kind="invalid",
-            errors={"gate": [f"Must be one of: {choices}."]},
-        )
-    return known
 
 
 def _gone(code: str, message: str) -> DomainError:

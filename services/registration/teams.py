@@ -30,7 +30,7 @@ from .accounts import (
     new_password_link,
     sign_out_everywhere,
 )
-from .ceremonies import gate_named, get_ceremony
+from .ceremonies import get_ceremony, known_gate
 from .credential_events import SOURCE, set_role, withdraw_role
 from .models import Account, Ceremony, audit, credentials, outbox
 
@@ -346,20 +346,8 @@ def _checked(role: str, gates: Sequence[str], ceremony: Ceremony) -> list[str]:
             kind="invalid",
             errors={"gates": [f"At most {MAX_GATES} gates."]},
         )
-    if not ceremony.gates:
-        return gates
     # A ceremony that names its gates: a door role is limited to some of them, as it names them.
-    known = [gate_named(ceremony, gate) for gate in gates]
-    if None in known:
-        unknown = ", ".join(gate for gate, name in zip(gates, known, strict=True) if name is None)
-        choices = ", ".join(ceremony.gates)
-        raise DomainError(
-            "unknown_gate",
-            f"{unknown}: not a gate of this ceremony; its gates are {choices}.",
-            kind="invalid",
-            errors={"gates": [f"Each must be one of: {choices}."]},
-        )
-    return list(dict.fromkeys(known))
+    return list(dict.fromkeys(known_gate(ceremony, gate, "gates") for gate in gates))
 
 
 def _not_in_team(account_id: object) -> DomainError:
