@@ -179,9 +179,11 @@ def _free_port() -> int:
 
 
 def _answers(url: str) -> bool:
+    # gunicorn listens before its worker has imported the app; on a loaded machine the
+    # first request can wait for that import, so a slow answer is "not yet", not a failure.
     try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.ConnectionError:
+        return requests.get(url, timeout=5).status_code == 200
+    except (requests.ConnectionError, requests.Timeout):
         return False
 
 

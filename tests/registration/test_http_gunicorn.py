@@ -32,9 +32,10 @@ def _free_port() -> int:
 
 
 def _answers(url: str) -> bool:
+    # A slow first answer (the worker still importing the app) is "not yet".
     try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.ConnectionError:
+        return requests.get(url, timeout=5).status_code == 200
+    except (requests.ConnectionError, requests.Timeout):
         return False
 
 
