@@ -52,7 +52,18 @@ class CeremonyData(DataSchema):
 
 
 class PersonData(DataSchema):
+    #: The whole name in its written order; with ``given_name`` and ``family_name`` it is
+    #: their ``shared.protocol.display_name``.
     full_name = Name()
+    #: The name in two parts, so letters can say "Dear Dr Marsh" (absent for a name typed whole;
+    #: ``shared.protocol.name_of`` then splits ``full_name``). Consumers that predate these
+    #: fields ignore them.
+    given_name = Line(max_len=100)
+    family_name = Line(max_len=100)
+    #: Written family name first (王建国, Kovács Anna).
+    family_first = fields.Boolean(load_default=False)
+    #: A Latin transliteration of a name in another script, printed small under it.
+    name_latin = Line(max_len=200)
     email = fields.Email(required=True)
     honorific = Line(max_len=50)
     organisation = Line()
@@ -127,6 +138,7 @@ class BadgeData(DataSchema):
 class GuestSummaryData(DataSchema):
     full_name = Name()
     honorific = Line(max_len=50)
+    name_latin = Line(max_len=200)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     organisation = Line()
     attention = fields.Boolean(load_default=False)

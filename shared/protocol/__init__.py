@@ -8,8 +8,10 @@ language and the gender variant, and fills the name in.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .table import (
     DEFAULT_PATH,
@@ -23,6 +25,8 @@ from .table import (
 
 __all__ = [
     "Name",
+    "display_name",
+    "name_of",
     "ProtocolTableError",
     "envelope_name",
     "known_honorific",
@@ -54,6 +58,39 @@ class Name:
     gender: str = ""
     #: Written family name first (Chinese, Japanese, Korean, Hungarian...).
     family_first: bool = False
+
+
+def display_name(given: str, family: str, *, family_first: bool = False) -> str:
+    """The whole name in its written order ("Helen Marsh", "王建国", "Kovács Anna")."""
+    return _full(_clean(given), _clean(family), family_first=family_first)
+
+
+def name_of(person: Mapping[str, Any]) -> Name:
+    """The ``Name`` of a person as the services carry one (``shared.events.PersonData``).
+
+    ``given_name`` and ``family_name`` are used when given; a person known only by
+    ``full_name`` (registered before the two were kept apart, or typed as one) is split at
+    its last space (its first for a family-first name): "Helen Marsh" is given "Helen",
+    family "Marsh"; a name with no space is all family name. The job title is the position.
+    """
+    given = _clean(person.get("given_name") or "")
+    family = _clean(person.get("family_name") or "")
+    family_first = bool(person.get("family_first"))
+    if not (given or family):
+        words = _clean(person.get("full_name") or "").split(" ")
+        if len(words) == 1:
+            family = words[0]
+        elif family_first:
+            family, given = words[0], " ".join(words[1:])
+        else:
+            given, family = " ".join(words[:-1]), words[-1]
+    return Name(
+        given=given,
+        family=family,
+        honorific=person.get("honorific") or "",
+        position=person.get("job_title") or "",
+        family_first=family_first,
+    )
 
 
 def salutation(name: Name, language: str, *, table: Path | str = DEFAULT_PATH) -> str:
