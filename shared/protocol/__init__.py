@@ -25,12 +25,12 @@ from .table import (
 
 __all__ = [
     "Name",
-    "display_name",
-    "name_of",
     "ProtocolTableError",
+    "display_name",
     "envelope_name",
     "known_honorific",
     "load_table",
+    "name_of",
     "salutation",
     "short_form",
 ]
