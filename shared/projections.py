@@ -52,6 +52,12 @@ def _person_columns() -> list[Column]:
     """Who a registration or an invitation is for, as the events carry it."""
     return [
         Column("full_name", String(200), nullable=False),
+        # The name in two parts, its order and a Latin transliteration (null for people
+        # projected before the events carried them; shared.protocol.name_of splits full_name).
+        Column("given_name", String(100)),
+        Column("family_name", String(100)),
+        Column("family_first", Boolean),
+        Column("name_latin", String(200)),
         Column("email", String(254), nullable=False),
         Column("honorific", String(50)),
         Column("organisation", String(200)),
@@ -129,6 +135,10 @@ def apply_invitation(session: Session, table: Table, event: Event) -> bool:
 
 _PERSON = (
     "full_name",
+    "given_name",
+    "family_name",
+    "family_first",
+    "name_latin",
     "email",
     "honorific",
     "organisation",
@@ -155,6 +165,9 @@ def _upsert(session: Session, table: Table, key, row: dict) -> bool:
 #: What an erased person leaves in a projection: who they were is gone, counts remain.
 ERASED_PERSON = {
     "full_name": "",
+    "given_name": None,
+    "family_name": None,
+    "name_latin": None,
     "email": "",
     "honorific": None,
     "organisation": None,
