@@ -14,7 +14,9 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from .protocol import display_name
 
 CATEGORIES = ("dignitary", "speaker", "guest", "participant", "press", "staff")
 #: Guests protocol staff must notice at once: they sit on protocol seats outside the public
@@ -103,6 +105,76 @@ def Line(*, required: bool = False, max_len: int = 200, **kwargs) -> fields.Stri
 def Name(**kwargs) -> fields.String:
     """A person's name: a required one-line text with at least one letter."""
     return Line(required=True, validate=[has_letter], **kwargs)
+
+
+def _letter_if_any(value: str) -> None:
+    if value.strip():
+        has_letter(value)
+
+
+def latin_letters(value: str) -> None:
+    """Refuse a transliteration with letters of another script than Latin."""
+    for char in value:
+        if unicodedata.category(char)[0] == "L" and not unicodedata.name(char, "").startswith(
+            "LATIN"
+        ):
+            raise ValidationError("Must be written in Latin letters (a transliteration).")
+
+
+#: The parts of a person's name besides ``full_name``, as the events and projections carry them.
+NAME_PARTS = ("given_name", "family_name", "family_first", "name_latin")
+_NAME_MAX = 200
+
+
+class PersonNameSchema(Schema):
+    """A person's name: whole (``full_name``), or in parts, or both.
+
+    Given ``given_name`` and ``family_name`` without ``full_name``, the whole name is written
+    from them in the name's order (``family_first``: "王建国", "Kovács Anna"). Given both, each
+    is kept as typed. ``name_latin`` is a Latin transliteration of a name in another script.
+    A blank part is no part. Loaded with ``partial``, nothing is required or composed (a
+    correction changes only what it names).
+    """
+
+    full_name = Line(validate=[has_letter])
+    given_name = Line(max_len=100, validate=[_letter_if_any])
+    family_name = Line(max_len=100, validate=[_letter_if_any])
+    family_first = fields.Boolean(load_default=False)
+    name_latin = Line(validate=[_letter_if_any, latin_letters])
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _a_name(self, data: dict[str, Any], original: Any, partial=None, **_: Any) -> None:
+        if partial or not isinstance(original, Mapping):
+            return
+        if original.get("full_name") is not None:
+            return  # checked as a field
+        if not any(
+            isinstance(original.get(key), str) and original[key].strip()
+            for key in ("given_name", "family_name")
+        ):
+            raise ValidationError("Missing data for required field.", "full_name")
+        given = (data.get("given_name") or "").strip()
+        family = (data.get("family_name") or "").strip()
+        if given or family:
+            whole = display_name(given, family, family_first=bool(data.get("family_first")))
+            if len(whole) > _NAME_MAX:
+                raise ValidationError(
+                    f"The given and family names together are longer than {_NAME_MAX} characters.",
+                    "family_name",
+                )
+
+    @post_load
+    def _compose(self, data: dict[str, Any], partial=None, **_: Any) -> dict[str, Any]:
+        for part in ("given_name", "family_name", "name_latin"):
+            if part in data:
+                data[part] = " ".join((data[part] or "").split()) or None
+        if not partial and not data.get("full_name"):
+            data["full_name"] = display_name(
+                data.get("given_name") or "",
+                data.get("family_name") or "",
+                family_first=bool(data.get("family_first")),
+            )
+        return data
 
 
 def Text(*, max_len: int = 2000, **kwargs) -> fields.String:

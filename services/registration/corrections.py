@@ -14,16 +14,22 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shared.audit import SYSTEM, record, withhold
-from shared.contract import VIP_CATEGORIES, search_key
+from shared.contract import VIP_CATEGORIES
 from shared.errors import DomainError
+from shared.protocol import display_name
 
 from .models import Registration, audit
+from .names import person_search_key
 from .registration_events import announce_registration
 from .registrations import get_registration
 
 #: What an organiser may correct.
 CORRECTABLE = (
     "full_name",
+    "given_name",
+    "family_name",
+    "family_first",
+    "name_latin",
     "honorific",
     "organisation",
     "job_title",
@@ -33,7 +39,8 @@ CORRECTABLE = (
     "language",
 )
 #: Personal values the audit trail marks as changed without keeping them.
-_PERSONAL = ("full_name", "needs")
+_PERSONAL = ("full_name", "given_name", "family_name", "name_latin", "needs")
+_ORDERED = ("given_name", "family_name", "family_first")
 
 
 def correct_registration(
@@ -51,6 +58,7 @@ def correct_registration(
             "registration_not_correctable",
             "A cancelled or erased registration cannot be corrected.",
         )
+    changes = _with_whole_name(registration, changes)
     changed = [
         name
         for name in CORRECTABLE
@@ -65,8 +73,11 @@ def correct_registration(
         setattr(registration, name, _cleaned(changes[name]))
     registration.revision = (registration.revision or 0) + 1
     registration.updated_at = datetime.now(UTC)
-    registration.search_key = search_key(
-        registration.full_name, registration.organisation, registration.email
+    registration.search_key = person_search_key(
+        registration.full_name,
+        registration.name_latin,
+        registration.organisation,
+        registration.email,
     )
     session.flush()
     announce_registration(session, registration, event_type="registration.updated", changed=changed)
@@ -82,6 +93,30 @@ def correct_registration(
         after=withhold({name: getattr(registration, name) for name in changed}, _PERSONAL),
     )
     return registration, changed
+
+
+def _with_whole_name(registration: Registration, changes: dict[str, Any]) -> dict[str, Any]:
+    """A correction of the name's parts (or order) without a whole name rewrites the whole
+    name from the parts, so "Helen Marsh" corrected to family name "Marsh-Hale" reads
+    "Helen Marsh-Hale" everywhere."""
+    if "full_name" in changes or not any(
+        name in changes and _cleaned(changes[name]) != getattr(registration, name)
+        for name in _ORDERED
+    ):
+        return changes
+    parts = {name: changes.get(name, getattr(registration, name)) for name in _ORDERED}
+    given, family = _cleaned(parts["given_name"]) or "", _cleaned(parts["family_name"]) or ""
+    if not (given or family):
+        return changes
+    whole = display_name(given, family, family_first=bool(parts["family_first"]))
+    if len(whole) > 200:
+        raise DomainError(
+            "name_too_long",
+            "The given and family names together are too long.",
+            kind="invalid",
+            errors={"family_name": ["Longer than 200 characters with the given name."]},
+        )
+    return {**changes, "full_name": whole}
 
 
 def _cleaned(value: Any) -> Any:

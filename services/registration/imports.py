@@ -35,11 +35,14 @@ MAX_ROWS = 5000
 MAX_CELL_CHARS = 10_000
 #: Uploads not imported are forgotten after this long.
 KEEP_UPLOADS = timedelta(days=1)
-#: What a column can be mapped to; given and family names are joined into ``full_name``.
+#: What a column can be mapped to; given and family names are kept apart, and written
+#: together as ``full_name`` when the file has no column of whole names.
 FIELDS = (
     "full_name",
     "given_name",
     "family_name",
+    "family_first",
+    "name_latin",
     "email",
     "honorific",
     "organisation",
@@ -53,6 +56,15 @@ ALIASES = {
     "full_name": ("full_name", "name", "nom", "nom_complet", "nom_et_prenom", "invitee"),
     "given_name": ("given_name", "given_names", "first_name", "firstname", "prenom", "forename"),
     "family_name": ("family_name", "last_name", "lastname", "surname", "nom_de_famille"),
+    "family_first": ("family_first", "family_name_first", "nom_en_premier"),
+    "name_latin": (
+        "name_latin",
+        "latin_name",
+        "transliteration",
+        "translitteration",
+        "name_in_latin_letters",
+        "nom_en_lettres_latines",
+    ),
     "email": ("email", "e_mail", "mail", "courriel", "email_address", "adresse_e_mail"),
     "honorific": ("honorific", "title", "titre", "civilite", "salutation"),
     "organisation": ("organisation", "organization", "organisme", "institution"),
@@ -243,10 +255,15 @@ def propose_mapping(header: list[str]) -> list[str]:
     for name in header:
         found = field_for(name) or ""
         proposed.append("" if found in proposed else found)
-    # French "Nom" beside "Prénom" is the family name.
-    if "given_name" in proposed and "full_name" in proposed and "family_name" not in proposed:
-        proposed[proposed.index("full_name")] = "family_name"
-    return proposed
+    return with_family_name(proposed)
+
+
+def with_family_name(mapping: list[str]) -> list[str]:
+    """French "Nom" beside "Prénom" is the family name, not the whole name."""
+    if "given_name" in mapping and "full_name" in mapping and "family_name" not in mapping:
+        mapping = list(mapping)
+        mapping[mapping.index("full_name")] = "family_name"
+    return mapping
 
 
 def mapping_problems(mapping: list[str]) -> dict[str, str]:
@@ -277,9 +294,6 @@ def person_of(mapping: list[str], cells: list[str]) -> tuple[dict[str, Any], str
             given[name] = (
                 int(value) if name == "precedence" and _WHOLE_NUMBER.match(value) else value
             )
-    parts = [given.pop("given_name", None), given.pop("family_name", None)]
-    if "full_name" not in given and any(parts):
-        given["full_name"] = " ".join(part for part in parts if part)
     return given, None
 
 

@@ -26,6 +26,7 @@ from .imports import (
     read_table,
 )
 from .models import Ceremony, Invitation, Registration, audit, outbox
+from .names import name_parts, parts_of, person_search_key
 from .registration_events import SOURCE, announce_registration
 from .waitlist import promote_waitlisted
 
@@ -78,6 +79,7 @@ def invite(
             id=uuid.uuid4(),
             ceremony_id=ceremony.id,
             full_name=full_name,
+            **name_parts(person),
             email=email,
             email_key=key,
             honorific=person.get("honorific"),
@@ -90,7 +92,9 @@ def invite(
             reminders=0,
             created_at=now,
             sent_at=now if send else None,
-            search_key=search_key(full_name, person.get("organisation"), email),
+            search_key=person_search_key(
+                full_name, person.get("name_latin"), person.get("organisation"), email
+            ),
         )
         session.add(invitation)
         created.append(invitation)
@@ -411,6 +415,7 @@ def _seat(
         id=uuid.uuid4(),
         ceremony_id=ceremony.id,
         full_name=invitation.full_name,
+        **parts_of(invitation),
         email=invitation.email,
         email_key=invitation.email_key,
         honorific=invitation.honorific,
@@ -423,7 +428,9 @@ def _seat(
         reserved=True,
         created_at=now,
         confirmed_at=now,
-        search_key=search_key(invitation.full_name, invitation.organisation, invitation.email),
+        search_key=person_search_key(
+            invitation.full_name, invitation.name_latin, invitation.organisation, invitation.email
+        ),
     )
     session.add(registration)
     return registration, freed
@@ -546,6 +553,7 @@ def _announce(session: Session, invitation: Invitation, event_type: str) -> None
         "invitation_id": invitation.id,
         "ceremony_id": invitation.ceremony_id,
         "full_name": invitation.full_name,
+        **parts_of(invitation),
         "email": invitation.email,
         "honorific": invitation.honorific,
         "organisation": invitation.organisation,

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -83,7 +84,15 @@ class Ceremony(Base):
 class Person:
     """Who a registration, an invitation or a request is for, as they gave it."""
 
+    #: The whole name in its written order (from the parts when only they were given).
     full_name: Mapped[str] = mapped_column(String(200))
+    #: The name in two parts, for letters ("Dear Dr Marsh"); None when typed whole.
+    given_name: Mapped[str | None] = mapped_column(String(100))
+    family_name: Mapped[str | None] = mapped_column(String(100))
+    #: Written family name first (王建国, Kovács Anna).
+    family_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: A Latin transliteration of a name in another script, printed small under it.
+    name_latin: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
     #: The email folded to lower case: the key for "already registered" or "invited".
     email_key: Mapped[str] = mapped_column(String(254))

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared.audit import SYSTEM, forget_addresses, record
-from shared.contract import email_digest
+from shared.contract import NAME_PARTS, email_digest
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony
@@ -24,7 +24,15 @@ from .models import Ceremony, Invitation, Registration, RegistrationRequest, aud
 from .registration_events import SOURCE
 from .registrations import cancel, get_registration
 
-_PERSON_FIELDS = ("full_name", "email", "honorific", "organisation", "job_title", "language")
+_PERSON_FIELDS = (
+    "full_name",
+    *NAME_PARTS,
+    "email",
+    "honorific",
+    "organisation",
+    "job_title",
+    "language",
+)
 
 
 def personal_data(session: Session, registration_id: uuid.UUID) -> dict[str, Any]:
@@ -210,6 +218,7 @@ def _erase_registration(registration: Registration, now: datetime) -> None:
     # Still unique per row, and never an address anyone types.
     registration.email_key = f"erased:{registration.id}"
     registration.honorific = registration.organisation = registration.job_title = None
+    registration.given_name = registration.family_name = registration.name_latin = None
     registration.needs = None
     # The console's search key holds the folded name, organisation and address too.
     registration.search_key = None
@@ -221,6 +230,7 @@ def _erase_invitation(invitation: Invitation) -> None:
     invitation.email = ""
     invitation.email_key = f"erased:{invitation.id}"
     invitation.honorific = invitation.organisation = invitation.job_title = None
+    invitation.given_name = invitation.family_name = invitation.name_latin = None
     invitation.search_key = None
 
 

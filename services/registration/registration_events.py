@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from shared.outbox import publish_event
 
 from .models import Registration, outbox
+from .names import parts_of
 
 #: The producer named in this service's events.
 SOURCE = "registration"
@@ -26,6 +27,7 @@ def registration_data(
         "registration_id": registration.id,
         "ceremony_id": registration.ceremony_id,
         "full_name": registration.full_name,
+        **parts_of(registration),
         "email": registration.email,
         "honorific": registration.honorific,
         "organisation": registration.organisation,

@@ -19,13 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.audit import SYSTEM, record
-from shared.contract import PUBLIC_CATEGORIES
+from shared.contract import NAME_PARTS, PUBLIC_CATEGORIES
 from shared.db import Database
 from shared.errors import DomainError, not_found
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony, has_started
 from .models import Ceremony, Registration, RegistrationRequest, audit, outbox
+from .names import name_parts, parts_of
 from .registration_events import SOURCE, announce_registration
 from .registrations import consent_given, register, register_in_transaction
 
@@ -34,7 +35,16 @@ CONFIRMATION_TTL = timedelta(hours=48)
 #: What a request waits for, by the ceremony's registration mode.
 AWAITING = {"confirm_email": "awaiting_confirmation", "approval": "awaiting_approval"}
 OPEN_STATUSES = tuple(AWAITING.values())
-_PERSON = ("full_name", "email", "honorific", "organisation", "job_title", "category", "needs")
+_PERSON = (
+    "full_name",
+    *NAME_PARTS,
+    "email",
+    "honorific",
+    "organisation",
+    "job_title",
+    "category",
+    "needs",
+)
 
 
 def register_or_request(
@@ -96,6 +106,8 @@ def request_registration(
         id=uuid.uuid4(), ceremony_id=ceremony.id, email_key=email_key, created_at=now
     )
     request.full_name = fields["full_name"].strip()
+    for part, value in name_parts(fields).items():
+        setattr(request, part, value)
     request.email = fields["email"].strip()
     request.honorific = fields.get("honorific")
     request.organisation = fields.get("organisation")
@@ -271,6 +283,7 @@ def request_data(request: RegistrationRequest) -> dict[str, Any]:
         "request_id": request.id,
         "ceremony_id": request.ceremony_id,
         "full_name": request.full_name,
+        **parts_of(request),
         "email": request.email,
         "honorific": request.honorific,
         "organisation": request.organisation,

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from shared.audit import SYSTEM, entry_values, record
 from shared.bus import dump_body
-from shared.contract import PUBLIC_CATEGORIES, VIP_CATEGORIES, search_key
+from shared.contract import PUBLIC_CATEGORIES, VIP_CATEGORIES
 from shared.db import Database
 from shared.errors import DomainError, not_found
 from shared.events import make_envelope
 
 from .ceremonies import get_ceremony, has_privacy_notice, has_started, lock_ceremony
 from .models import Ceremony, Registration, audit, outbox
+from .names import name_parts, person_search_key
 from .registration_events import SOURCE, announce_registration, registration_data
 from .waitlist import promote_waitlisted, take_public_seat
 
@@ -124,6 +125,7 @@ def new_registration(
         id=uuid.uuid4(),
         ceremony_id=ceremony.id,
         full_name=fields["full_name"].strip(),
+        **name_parts(fields),
         email=fields["email"].strip(),
         # A second live registration of one email is refused by a unique index on this.
         email_key=fields["email"].strip().lower(),
@@ -140,7 +142,12 @@ def new_registration(
         confirmed_at=now if looks_free else None,
         consent_at=fields.get("consent_at") or consent_at,
         revision=0,
-        search_key=search_key(fields["full_name"], fields.get("organisation"), fields["email"]),
+        search_key=person_search_key(
+            fields["full_name"],
+            fields.get("name_latin"),
+            fields.get("organisation"),
+            fields["email"],
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from shared.console.pages import (
 )
 from shared.contract import CATEGORIES, REGISTRATION_STATUSES, search_key
 from shared.errors import DomainError
+from shared.protocol import display_name
 from shared.web import service_context
 
 from .. import exports
@@ -58,6 +59,10 @@ SORTS = {
 #: The form's fields of a guest's details, in the order shown.
 DETAIL_FIELDS = (
     "full_name",
+    "given_name",
+    "family_name",
+    "family_first",
+    "name_latin",
     "honorific",
     "organisation",
     "job_title",
@@ -284,6 +289,9 @@ EXPORT_COLUMNS = (
     ("Needs", "needs"),
     ("Registered", "created_at"),
     ("Arrived", "arrived_at"),
+    ("Given name", "given_name"),
+    ("Family name", "family_name"),
+    ("Name in Latin letters", "name_latin"),
 )
 
 
@@ -357,6 +365,8 @@ def _notice(done: str | None) -> str | None:
 
 
 def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else ""
     return "" if value is None else str(value)
 
 
@@ -367,7 +377,19 @@ def _optional(form, names) -> dict:
 
 def _correction(form) -> dict:
     values = _optional(form, DETAIL_FIELDS)
-    if "full_name" in values and values["full_name"] is None:
+    if "full_name_was" in form:
+        # The form carries the whole name: kept as it was, it is written again from the
+        # parts if they changed; emptied, it is written from the parts.
+        values["family_first"] = form.get("family_first") == "on"
+        typed = values.get("full_name")
+        given, family = values.get("given_name") or "", values.get("family_name") or ""
+        if typed is None and (given or family):
+            values["full_name"] = display_name(given, family, family_first=values["family_first"])
+        elif typed is None:
+            values["full_name"] = ""  # refused by the schema: a name is needed
+        elif typed == form["full_name_was"].strip():
+            values.pop("full_name")
+    elif "full_name" in values and values["full_name"] is None:
         values["full_name"] = ""
     return _numbers(values)
 
@@ -375,7 +397,7 @@ def _correction(form) -> dict:
 def _registration(form) -> dict:
     values = _optional(form, ("email", *DETAIL_FIELDS))
     values = {key: value for key, value in values.items() if value is not None}
-    values.setdefault("full_name", "")
+    values["family_first"] = values.get("family_first") == "on"
     values.setdefault("email", "")
     return _numbers(values)
 

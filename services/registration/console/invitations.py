@@ -80,6 +80,8 @@ FIELD_LABELS = {
     "full_name": _l("Full name"),
     "given_name": _l("Given name"),
     "family_name": _l("Family name"),
+    "family_first": _l("Family name first"),
+    "name_latin": _l("Name in Latin letters"),
     "email": _l("Email"),
     "honorific": _l("Honorific"),
     "organisation": _l("Organisation"),
@@ -568,6 +570,9 @@ EXPORT_COLUMNS = (
     "answered_by",
     "bounced_at",
     "withdrawn_at",
+    "given_name",
+    "family_name",
+    "name_latin",
 )
 
 

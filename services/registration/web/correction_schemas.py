@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from shared.contract import CATEGORIES, Language, Line, Name, Precedence, Text
+from shared.contract import CATEGORIES, Language, Line, Name, PersonNameSchema, Precedence, Text
 
 
-class RegistrationCorrectionSchema(Schema):
+class RegistrationCorrectionSchema(PersonNameSchema):
     """The fields to correct; those left out stay as they are (load it with ``partial=True``:
     a field that is sent is checked as on registration, a field left out is not defaulted)."""
 
     full_name = Name()
+    family_first = fields.Boolean()
     honorific = Line(max_len=50, allow_none=True)
     organisation = Line(allow_none=True)
     job_title = Line(allow_none=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from shared.errors import DomainError
 
-from ..imports import MAX_ROWS, check_rows, field_for, read_table
+from ..imports import MAX_ROWS, check_rows, field_for, read_table, with_family_name
 from .schemas import InviteeSchema
 
 __all__ = ["MAX_ROWS", "read_invitees"]
@@ -40,7 +40,7 @@ def read_invitees(raw: bytes) -> list[dict]:
 
 def _strict_mapping(header: list[str]) -> list[str]:
     """Each header's field; unknown, missing or repeated columns are refused by name."""
-    mapping = [field_for(name) or "" for name in header]
+    mapping = with_family_name([field_for(name) or "" for name in header])
     unknown = [name for name, found in zip(header, mapping, strict=True) if not found]
     names = set(mapping)
     has_name = "full_name" in names or {"given_name", "family_name"} <= names

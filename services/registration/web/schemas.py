@@ -17,7 +17,7 @@ from shared.contract import (
     CeremonyTime,
     Language,
     Line,
-    Name,
+    PersonNameSchema,
     Precedence,
     ProgrammeItemSchema,
     Text,
@@ -130,10 +130,9 @@ class CeremonySchema(Schema):
         return {"name": ceremony.venue_name, "address": ceremony.venue_address}
 
 
-class PersonInSchema(Schema):
+class PersonInSchema(PersonNameSchema):
     """Who is registering or being invited."""
 
-    full_name = Name()
     email = fields.Email(required=True, validate=validate.Length(max=254))
     honorific = Line(max_len=50)
     organisation = Line()
@@ -159,6 +158,10 @@ class PersonOutSchema(Schema):
     ceremony_id = fields.UUID()
     status = fields.String()
     full_name = fields.String()
+    given_name = fields.String(allow_none=True)
+    family_name = fields.String(allow_none=True)
+    family_first = fields.Boolean()
+    name_latin = fields.String(allow_none=True)
     email = fields.String()
     honorific = fields.String(allow_none=True)
     organisation = fields.String(allow_none=True)
