@@ -94,8 +94,21 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
     }
 
 
-#: What a badge shows of its holder: a correction of anything else needs no reprint.
-_PRINTED = ("full_name", "honorific", "organisation", "job_title", "category", "precedence")
+#: What a badge shows of its holder: a correction of anything else needs no reprint. The
+#: language is there as the name is printed in the holder's language.
+_PRINTED = (
+    "full_name",
+    "honorific",
+    "organisation",
+    "job_title",
+    "category",
+    "precedence",
+    "language",
+    "given_name",
+    "family_name",
+    "family_first",
+    "name_latin",
+)
 
 
 def _printed_details(session: Session, registration_id) -> tuple | None:

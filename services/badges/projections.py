@@ -21,6 +21,7 @@ from .models import badges, ceremonies, presence, registrations
 GUEST_COLUMNS = (
     registrations.c.full_name,
     registrations.c.honorific,
+    registrations.c.name_latin,
     registrations.c.category,
     registrations.c.organisation,
 )
@@ -40,6 +41,7 @@ def guest_summary(row) -> dict[str, Any]:
     return {
         "full_name": row.full_name,
         "honorific": row.honorific,
+        "name_latin": row.name_latin,
         "category": row.category,
         "organisation": row.organisation,
         "attention": row.category in VIP_CATEGORIES,

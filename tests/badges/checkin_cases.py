@@ -69,6 +69,7 @@ def test_a_first_scan_admits_and_shows_the_guest(client, door, code):
     assert response.json["guest"] == {
         "full_name": "Li Wei",
         "honorific": "H.E.",
+        "name_latin": None,
         "category": "dignitary",
         "organisation": None,
         "attention": True,

@@ -57,6 +57,7 @@ def test_the_guest_list_maps_serials_to_what_the_door_shows(client, door, ceremo
             "serial": badges["vip"]["serial"],
             "full_name": "Li Wei",
             "honorific": "H.E.",
+            "name_latin": None,
             "category": "dignitary",
             "organisation": "Ministry of Commerce",
             "attention": True,

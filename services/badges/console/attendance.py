@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from shared.access import DOOR, READ, current_principal, has_permission
 from shared.console import CONSOLE_PREFIXES
@@ -56,6 +56,7 @@ def arrivals(session, ceremony_id: uuid.UUID, *, after: datetime | None = None, 
             checkins.c.gate,
             registrations.c.full_name,
             registrations.c.honorific,
+            registrations.c.name_latin,
             registrations.c.category,
             registrations.c.organisation,
         )
@@ -86,11 +87,18 @@ def attendance_page(ceremony_id: uuid.UUID):
             presence.c.first_in_at.is_(None),
         ]
         if query:
-            where.append(func.lower(registrations.c.full_name).contains(query.lower()))
+            # Found by the name or by its transliteration, for those who cannot read its script.
+            where.append(
+                or_(
+                    func.lower(registrations.c.full_name).contains(query.lower()),
+                    func.lower(registrations.c.name_latin).contains(query.lower()),
+                )
+            )
         expected = (
             select(
                 registrations.c.full_name,
                 registrations.c.honorific,
+                registrations.c.name_latin,
                 registrations.c.category,
                 registrations.c.organisation,
             )

@@ -33,7 +33,8 @@ def door_ceremonies(session: Session, ceremony_id: uuid.UUID | None) -> list[dic
 
 
 def find_guests(session: Session, ceremony_id: uuid.UUID, name: str) -> list[dict[str, Any]]:
-    """Badge holders of a ceremony whose name holds every word of ``name``, live badges first.
+    """Badge holders of a ceremony whose name, or its Latin transliteration, holds every word
+    of ``name``, live badges first.
 
     Matched in Python rather than SQL: accents and non-Latin case rules are handled alike on
     SQLite and PostgreSQL, and a ceremony has hundreds of guests, not millions.
@@ -59,7 +60,9 @@ def find_guests(session: Session, ceremony_id: uuid.UUID, name: str) -> list[dic
     for row in session.execute(query):
         if row.registration_id in found:
             continue
-        if all(word in fold(row.full_name) for word in words):
+        # Staff who cannot read a name's script find it by its transliteration.
+        names = fold(f"{row.full_name} {row.name_latin or ''}")
+        if all(word in names for word in words):
             found[row.registration_id] = {
                 "registration_id": row.registration_id,
                 "serial": row.serial,

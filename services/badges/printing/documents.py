@@ -27,6 +27,11 @@ _WITH_HOLDER = (
         registrations.c.job_title,
         registrations.c.category,
         registrations.c.precedence,
+        registrations.c.given_name,
+        registrations.c.family_name,
+        registrations.c.family_first,
+        registrations.c.name_latin,
+        registrations.c.language,
         ceremonies.c.title.label("ceremony_title"),
         ceremonies.c.starts_at,
         ceremonies.c.timezone,
@@ -79,6 +84,11 @@ def printable_view(row) -> BadgeView:
         organisation=row.organisation,
         job_title=row.job_title,
         precedence=row.precedence,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        family_first=bool(row.family_first),
+        name_latin=row.name_latin,
+        language=row.language,
     )
 
 

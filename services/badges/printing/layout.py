@@ -13,7 +13,9 @@ import qrcode
 from babel.dates import format_datetime
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
-from shared.contract import protocol_order
+from shared.contract import family_name as last_word_of
+from shared.contract import fold
+from shared.protocol import envelope_name, name_of
 
 BADGE_WIDTH_MM = 105.0  # A6 portrait
 BADGE_HEIGHT_MM = 148.0
@@ -52,6 +54,7 @@ CATEGORY_BANDS = {
 class BadgeView:
     """Everything printed on one badge, as plain data."""
 
+    #: The whole name in its written order; ``given_name`` and ``family_name`` when known.
     full_name: str
     category: str
     ceremony_title: str
@@ -63,6 +66,13 @@ class BadgeView:
     organisation: str | None = None
     job_title: str | None = None
     precedence: int | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    family_first: bool = False
+    #: A Latin transliteration of a name in another script, printed small under it.
+    name_latin: str | None = None
+    #: The holder's language: the protocol table's form of the name in it is printed.
+    language: str = "en"
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORY_BANDS:
@@ -77,7 +87,28 @@ class BadgeView:
 
 def sort_for_print(views: Iterable[BadgeView]) -> list[BadgeView]:
     """Badges in print order: protocol order (precedence, then family name), ties as given."""
-    return sorted(views, key=lambda v: protocol_order(v.precedence, v.full_name))
+    return sorted(views, key=_print_order)
+
+
+def _print_order(view: BadgeView) -> tuple:
+    # shared.contract.protocol_order, but on the family name as typed when it is known: the
+    # last word of "Maria-Elena Fernández de la Torre" or of "Kovács Anna" is not it.
+    family = view.family_name or last_word_of(view.full_name)
+    return (view.precedence is None, view.precedence or 0, fold(family), fold(view.full_name))
+
+
+def printed_name(view: BadgeView) -> str:
+    """The holder's name as the protocol table writes it on a badge in the holder's language:
+    "H.E. Ms Amina Diallo", "S.E. Mme Amina Diallo", "王建国阁下"."""
+    person = {
+        "full_name": view.full_name,
+        "given_name": view.given_name,
+        "family_name": view.family_name,
+        "family_first": view.family_first,
+        "honorific": view.honorific,
+        "job_title": view.job_title,
+    }
+    return envelope_name(name_of(person), view.language)
 
 
 def format_start(view: BadgeView) -> str:
@@ -163,11 +194,12 @@ def layout_badge(view: BadgeView) -> BadgeLayout:
         BAND_HEIGHT_MM,
     )
     qr = Box((BADGE_WIDTH_MM - QR_SIDE_MM) / 2, band.y - 1.0 - QR_SIDE_MM, QR_SIDE_MM, QR_SIDE_MM)
+    name = printed_name(view)
     person = [
-        (view.honorific, 6.5, {"size": 13, "min_size": 9}),
-        (view.full_name, 20.0, {"size": 24, "min_size": 17, "max_lines": 2, "bold": True}),
+        (name, 22.0, {"size": 24, "min_size": 17, "max_lines": 2, "bold": True}),
+        (_latin_line(view), 6.0, {"size": 11, "min_size": 7, "colour": MUTED_INK}),
         (view.organisation, 11.0, {"size": 12, "min_size": 10, "max_lines": 2}),
-        (view.job_title, 5.5, {"size": 10, "min_size": 7, "colour": MUTED_INK}),
+        (_job_line(view, name), 5.5, {"size": 10, "min_size": 7, "colour": MUTED_INK}),
     ]
     header_bottom = header[-1].box.y + header[-1].box.height
     person_height = sum(height for text, height, _ in person if text and text.strip())
@@ -182,6 +214,20 @@ def layout_badge(view: BadgeView) -> BadgeLayout:
         qr=qr,
         qr_modules=qr_matrix(view.code),
     )
+
+
+def _latin_line(view: BadgeView) -> str | None:
+    """The transliteration, unless it only repeats the name."""
+    if view.name_latin and fold(view.name_latin) != fold(view.full_name):
+        return view.name_latin
+    return None
+
+
+def _job_line(view: BadgeView, name: str) -> str | None:
+    """The job title, unless the printed name holds it already ("…, Minister of Finance")."""
+    if view.job_title and fold(" ".join(view.job_title.split())) not in fold(name):
+        return view.job_title
+    return None
 
 
 Measure = Callable[[str, float, bool], float]

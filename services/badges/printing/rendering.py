@@ -34,6 +34,7 @@ from services.badges.printing.layout import (
     TextBlock,
     layout_badge,
     place_text,
+    printed_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def _weight(bold: bool) -> str:
 
 
 def _warn_uncovered(view: BadgeView) -> None:
-    for text in (view.full_name, view.honorific, view.organisation, view.job_title):
+    for text in (printed_name(view), view.name_latin, view.organisation, view.job_title):
         missing = uncovered_characters(text or "")
         if missing:
             logger.warning("badge text has characters no badge font covers: %r", missing)

@@ -74,6 +74,9 @@ class GuestSchema(Schema):
 
     full_name = fields.String()
     honorific = fields.String(allow_none=True)
+    name_latin = fields.String(
+        allow_none=True, metadata={"description": "The name in Latin letters, if another script."}
+    )
     category = fields.String()
     organisation = fields.String(allow_none=True)
     attention = fields.Boolean(metadata={"description": "A VIP: dignitary or speaker."})
@@ -124,6 +127,7 @@ class BadgeSchema(Schema):
     revoked_at = fields.AwareDateTime(allow_none=True)
     full_name = fields.String()
     honorific = fields.String(allow_none=True)
+    name_latin = fields.String(allow_none=True)
     organisation = fields.String(allow_none=True)
     job_title = fields.String(allow_none=True)
     category = fields.String()

@@ -156,13 +156,16 @@ export class LocalDoor {
     return conflicts;
   }
 
-  /** Guests of the bundle whose name holds every word of `name` (the offline search). */
+  /**
+   * Guests of the bundle whose name, or its Latin transliteration, holds every word of `name`
+   * (the offline search).
+   */
   findGuests(name, limit = 20) {
     const words = folded(name).split(/\s+/).filter(Boolean);
     if (words.join("").length < 2) return [];
     const found = [];
     for (const guest of this.guests.values()) {
-      const haystack = folded(guest.full_name);
+      const haystack = folded([guest.full_name, guest.name_latin].filter(Boolean).join(" "));
       if (words.every((word) => haystack.includes(word))) {
         found.push({ ...guest, inside: this.inside.has(guest.serial), status: "issued" });
       }

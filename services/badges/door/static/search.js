@@ -76,7 +76,15 @@ export class Search {
     about.textContent = [guest.organisation, this.categoryLabel(guest.category), state]
       .filter(Boolean)
       .join(" · ");
-    item.append(who, about);
+    item.append(who);
+    if (guest.name_latin) {
+      // A name in a script the staff may not read, in Latin letters under it.
+      const latin = document.createElement("p");
+      latin.className = "found-latin";
+      latin.textContent = guest.name_latin;
+      item.append(latin);
+    }
+    item.append(about);
     if (guest.attention) item.classList.add("found-vip");
     if (canAdmit && guest.status === "issued" && !guest.inside) {
       const button = document.createElement("button");

@@ -68,6 +68,8 @@ export class VerdictView {
     const name = guest ? [guest.honorific, guest.full_name].filter(Boolean).join(" ") : "";
     const unlisted = result === "admitted" && offline ? "Guest not in the offline list" : "";
     setText(this.part("name"), name || unlisted);
+    // A name in a script the staff may not read, in Latin letters under it.
+    setText(this.part("latin"), guest ? guest.name_latin : "");
     setText(this.part("organisation"), guest ? guest.organisation : "");
     this.showCategory(guest);
     setText(this.part("detail"), this.detail(verdict));
