@@ -36,12 +36,16 @@ from .models import ceremonies, credentials, invitations, promotions, registrati
 from .projections import (
     apply_guest,
     ceremony_row,
+    invitation_of_registration,
     invitation_row,
     is_promoted,
     registration_row,
 )
 
 log = logging.getLogger(__name__)
+
+#: The parts of a person's name the events carry beside ``full_name``.
+NAME_PARTS = ("given_name", "family_name", "family_first", "name_latin")
 
 _ARRIVALS = uuid.UUID("5b0f3c1e-8f7e-4c55-9d0a-3c3f4f7b2a61")
 
@@ -74,6 +78,15 @@ def ceremony_changes(before: Any, data: dict[str, Any]) -> list[str]:
     if programme_from_json(before.programme) != programme_from_json(data.get("programme", [])):
         changes.append("programme")
     return changes
+
+
+def confirmation_template(session: Session, registration: Any) -> str:
+    """Which confirmation a guest with a seat gets: an invitee who accepted is answered in
+    the formal letter of acceptance, a guest from the waitlist hears of the seat, any other
+    guest gets the ordinary confirmation."""
+    if invitation_of_registration(session, registration.id) is not None:
+        return "invitation_accepted"
+    return "promoted" if is_promoted(session, registration.id) else "confirmation"
 
 
 def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
@@ -141,7 +154,7 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         if registration.status == "cancelled":
             log.info("no confirmation for cancelled registration %s", registration.id)
             return
-        template = "promoted" if is_promoted(session, registration.id) else "confirmation"
+        template = confirmation_template(session, registration)
         record_for_registration(session, identity, event.event_id, template, registration)
 
     def on_updated(session: Session, event: Event) -> None:
@@ -169,7 +182,11 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         if registration is None or registration.status != "confirmed":
             log.info("no confirmation to resend for registration %s", event.data["registration_id"])
             return
-        record_for_registration(session, identity, event.event_id, "confirmation", registration)
+        # An invitee's confirmation is their letter of acceptance, sent again as it was.
+        template = "confirmation"
+        if invitation_of_registration(session, registration.id) is not None:
+            template = "invitation_accepted"
+        record_for_registration(session, identity, event.event_id, template, registration)
 
     def on_invitation(template: str | None) -> Handler:
         def handle(session: Session, event: Event) -> None:
@@ -199,7 +216,10 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
                     "request_id": str(data["request_id"]),
                     "expires_at": data["expires_at"].isoformat(),
                     "honorific": data.get("honorific"),
+                    "job_title": data.get("job_title"),
                     "language": data["language"],
+                    # A request is not projected: its email is addressed from these.
+                    **{key: data.get(key) for key in NAME_PARTS},
                 },
             )
 

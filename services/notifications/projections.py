@@ -50,6 +50,12 @@ def invitation_for_address(session: Session, ceremony_id, email: str):
     return session.execute(query).first()
 
 
+def invitation_of_registration(session: Session, registration_id):
+    """The accepted invitation whose registration this is, or None for any other guest."""
+    query = select(invitations).where(invitations.c.registration_id == registration_id)
+    return session.execute(query).first()
+
+
 def is_promoted(session: Session, registration_id) -> bool:
     """Whether the registration got its seat from the waitlist."""
     query = select(promotions.c.registration_id).where(

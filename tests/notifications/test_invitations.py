@@ -48,9 +48,10 @@ def test_an_invitation_is_formal_with_programme_rsvp_links_and_a_calendar_file(
     assert message["Subject"] == (
         "Invitation: Closing Ceremony of the International Protocol Course"
     )
-    assert message["To"] == f"Li Wei <{invitation['email']}>"
+    # Named as on the envelope, greeted as the protocol table says.
+    assert message["To"] == f'"H.E. Mr Li Wei" <{invitation["email"]}>'
     text = text_of(message)
-    assert "Dear H.E. Mr Li Wei," in text
+    assert text.startswith("Your Excellency,")
     assert "Dr Helena Marsh" in text  # the programme's speaker
     accept, decline = rsvp_links(text, invitation["invitation_id"])
     assert accept.startswith("http://127.0.0.1:8001/rsvp/") and accept.endswith("=accept")
@@ -159,7 +160,7 @@ def test_an_accepted_invitations_confirmation_updates_the_invitations_calendar_e
     service.deliver()
 
     confirmation = messages(smtp_server)[-1]
-    assert confirmation["Subject"].startswith("Registration confirmed")
+    assert confirmation["Subject"].startswith("Attendance confirmed")
     assert str(vevent(confirmation)["uid"]) == invite_uid
 
 
@@ -235,7 +236,8 @@ def test_a_registration_replaced_by_an_invitation_tells_the_invitee_why(service,
     [message] = messages(smtp_server, since=before)
     text = text_of(message)
     # Addressed as invited, never by the name whoever registered the address typed.
-    assert "Dear H.E. Mr Li Wei," in text
+    assert text.startswith("Your Excellency,")
+    assert message["To"].addresses[0].display_name == "H.E. Mr Li Wei"
     assert "Someone Else" not in text + html_of(message)
     assert "has been replaced by your own" in text
     assert "register again" not in text

@@ -41,7 +41,7 @@ def test_a_crlf_in_a_stored_name_never_starts_a_header(service, smtp_server):
 
     assert "\nBcc:" not in raw_headers(smtp_server)
     assert smtp_server.received[-1].parsed()["To"].addresses[0].display_name == (
-        "Ada Bcc: victim@example.org"
+        "Ms Ada Bcc: victim@example.org"
     )
 
 
@@ -51,7 +51,8 @@ def test_html_in_a_name_is_escaped_in_the_html_part(service, smtp_server):
 
     html = smtp_server.received[-1].parsed().get_body(("html",)).get_content()
     assert "<img" not in html
-    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Ada" in html
+    # The salutation names the family name: the last word of a name typed whole.
+    assert "Dear Ms onerror=&#34;alert(1)&#34;&gt;Ada," in html
 
 
 def test_html_in_a_name_stays_plain_text_in_the_text_part(service, smtp_server):

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.notifications.compose.sanitising import single_line
+from shared.protocol import Name, envelope_name, name_of, salutation, short_form
 
 
 def _require_aware(name: str, value: datetime | None) -> None:
@@ -20,32 +21,73 @@ def _require_aware(name: str, value: datetime | None) -> None:
         raise ValueError(f"{name} must be timezone-aware")
 
 
-def _with_honorific(honorific: str | None, full_name: str, language: str) -> str:
-    # A name is one line wherever it appears, even in a body where a break would be harmless.
-    honorific, full_name = single_line(honorific), single_line(full_name)
-    if honorific and language == "zh" and not honorific.isascii():
-        # Chinese puts a title written in Chinese after the name: 王毅阁下, 李华女士.
-        return f"{full_name}{honorific}"
-    return " ".join(part for part in (honorific, full_name) if part)
+#: What ends a salutation: a comma (Arabic too), a colon (Spanish, Chinese).
+_TRAILING_PUNCTUATION = ",،:：; "
+
+
+class _Addressed:
+    """The forms of address of a person, from ``shared.protocol`` and its table.
+
+    A name is one line wherever it appears, even in a body where a break would be harmless.
+    """
+
+    full_name: str
+    honorific: str | None
+    job_title: str | None
+    given_name: str | None
+    family_name: str | None
+    family_first: bool
+
+    @property
+    def name(self) -> Name:
+        """The person as the protocol table addresses them."""
+        return name_of(
+            {
+                "full_name": single_line(self.full_name),
+                "given_name": single_line(self.given_name),
+                "family_name": single_line(self.family_name),
+                "family_first": self.family_first,
+                "honorific": single_line(self.honorific),
+                "job_title": single_line(self.job_title),
+            }
+        )
+
+    def salutation(self, language: str) -> str:
+        """The opening of a letter in ``language``: "Your Excellency,", "Dear Dr Marsh,"."""
+        return salutation(self.name, language)
+
+    def address_in_closing(self, language: str) -> str:
+        """The salutation without its final comma, as French repeats it in the closing
+        formula ("Veuillez agréer, Excellence, l'assurance ...")."""
+        return self.salutation(language).rstrip(_TRAILING_PUNCTUATION)
+
+    def envelope_name(self, language: str) -> str:
+        """The name as on an envelope, for the address block and the To: header."""
+        return single_line(envelope_name(self.name, language))
+
+    def short_form(self, language: str) -> str:
+        """The name in running text ("Dr Marsh", "S.E. M. Smith")."""
+        return single_line(short_form(self.name, language))
 
 
 @dataclass(frozen=True)
-class Recipient:
-    """Who an email is addressed to; `language` is a tag such as "fr" or "fr-CA"."""
+class Recipient(_Addressed):
+    """Who an email is addressed to; `language` is a tag such as "fr" or "fr-CA".
+
+    The name parts are those of ``shared.events.PersonData``; without them, ``full_name`` is
+    split (see ``shared.protocol.name_of``). ``job_title`` picks a position's style of address
+    ("Minister of Foreign Affairs").
+    """
 
     full_name: str
     email: str
     honorific: str | None = None
     language: str = "en"
-
-    @property
-    def display_name(self) -> str:
-        """Honorific and name as written in English and French, e.g. "H.E. Ms Amina Diallo"."""
-        return _with_honorific(self.honorific, self.full_name, "en")
-
-    def name_for(self, language: str) -> str:
-        """Honorific and name in the order `language` writes them."""
-        return _with_honorific(self.honorific, self.full_name, language)
+    given_name: str | None = None
+    family_name: str | None = None
+    family_first: bool = False
+    name_latin: str | None = None
+    job_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +171,7 @@ class CeremonyRef:
 
 
 @dataclass(frozen=True)
-class VipGuest:
+class VipGuest(_Addressed):
     """A guest whose arrival the protocol contact is told about."""
 
     full_name: str
@@ -137,15 +179,10 @@ class VipGuest:
     organisation: str | None = None
     job_title: str | None = None
     category: str | None = None
-
-    @property
-    def display_name(self) -> str:
-        """Honorific and name, e.g. "H.E. Mr Li Wei"."""
-        return _with_honorific(self.honorific, self.full_name, "en")
-
-    def name_for(self, language: str) -> str:
-        """Honorific and name in the order `language` writes them."""
-        return _with_honorific(self.honorific, self.full_name, language)
+    given_name: str | None = None
+    family_name: str | None = None
+    family_first: bool = False
+    name_latin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +221,8 @@ _CONFIRMED = TemplateSpec(
 TEMPLATES: Mapping[str, TemplateSpec] = {
     "confirmation": _CONFIRMED,
     "promoted": _CONFIRMED,
+    # An invitee accepted: the formal letter that confirms their attendance.
+    "invitation_accepted": _CONFIRMED,
     # waitlist_position: 1 for the first guest waiting, or None when not shown.
     "waitlisted": TemplateSpec(("manage_url",), {"waitlist_position": None}),
     # calendar_attached: a METHOD:CANCEL calendar file is attached (the guest had an entry);

@@ -26,6 +26,8 @@ from services.notifications.compose.sanitising import single_line
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 FALLBACK_LANGUAGE = "en"
+#: The languages every template is written in (a test holds the folders to this list).
+TEMPLATE_LANGUAGES = ("en", "fr", "zh", "ar", "ru", "es")
 
 
 class UnknownTemplateError(ValueError):

@@ -39,7 +39,14 @@ def sample_context(language: str) -> dict[str, Any]:
         protocol_contact_email="protocol@example.org",
     )
     return {
-        "recipient": Recipient("Amina Diallo", "amina.diallo@example.org", "Ms", language),
+        "recipient": Recipient(
+            "Amina Diallo",
+            "amina.diallo@example.org",
+            "Ms",
+            language,
+            given_name="Amina",
+            family_name="Diallo",
+        ),
         "ceremony": ceremony,
         "manage_url": f"{_EXAMPLE}/manage/sample",
         "confirm_url": f"{_EXAMPLE}/confirm/sample",
@@ -68,6 +75,20 @@ def sample_context(language: str) -> dict[str, Any]:
 _PER_TEMPLATE: dict[str, dict[str, Any]] = {
     "details_updated": {"changes": ["full_name", "organisation"]},
 }
+#: Invitations go to dignitaries: their letters show the formal forms of address.
+_INVITEE_TEMPLATES = ("invitation", "invitation_reminder", "invitation_accepted")
+
+
+def _invitee(language: str) -> Recipient:
+    return Recipient(
+        "Amina Diallo",
+        "amina.diallo@example.org",
+        "H.E. Ms",
+        language,
+        given_name="Amina",
+        family_name="Diallo",
+        job_title="Ambassador",
+    )
 
 
 def preview(template: str, language: str, ceremony: CeremonyInfo | None = None) -> RenderedEmail:
@@ -78,6 +99,8 @@ def preview(template: str, language: str, ceremony: CeremonyInfo | None = None) 
             "template_not_found", f"No email template named {template!r}.", kind="not_found"
         )
     context = {**sample_context(language), **_PER_TEMPLATE.get(template, {})}
+    if template in _INVITEE_TEMPLATES:
+        context["recipient"] = _invitee(language)
     if ceremony is not None:
         context["ceremony"] = ceremony
     return render_email(template, language, context)

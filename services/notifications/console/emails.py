@@ -26,6 +26,7 @@ from shared.web import service_context
 
 from ..compose.contexts import TEMPLATES
 from ..compose.identity import identity
+from ..compose.letters import TEMPLATE_LANGUAGES
 from ..compose.previews import preview
 from ..deliver.assembly import ceremony_info
 from ..deliver.log import delivery_counts, get_delivery, resend_delivery, search_deliveries
@@ -39,9 +40,15 @@ bp = Blueprint(
     template_folder="templates",
 )
 
-#: The languages the email templates are written in.
-TEMPLATE_LANGUAGES = ("en", "fr", "zh")
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "zh": "中文"}
+#: Each language of the email templates by its own name.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "zh": "中文",
+    "ar": "العربية",
+    "ru": "Русский",
+    "es": "Español",
+}
 
 
 def _filters() -> dict[str, str]:

@@ -14,6 +14,7 @@ TEMPLATE_LABELS = {
     "confirmation": _l("Confirmation"),
     "details_updated": _l("Details updated"),
     "invitation": _l("Invitation"),
+    "invitation_accepted": _l("Invitation accepted"),
     "invitation_reminder": _l("Invitation reminder"),
     "manage_link": _l("Personal link"),
     "password_reset": _l("Password reset"),

@@ -47,6 +47,7 @@ ACCOUNT_TEMPLATES = ("password_reset", "account_invited")
 MOOT_WHEN_CANCELLED = (
     "confirmation",
     "promoted",
+    "invitation_accepted",
     "waitlisted",
     "ceremony_changed",
     "details_updated",
@@ -99,7 +100,17 @@ def _recipient(person: Any) -> Recipient:
         email=person.email,
         honorific=person.honorific,
         language=person.language,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        family_first=bool(person.family_first),
+        name_latin=person.name_latin,
+        job_title=person.job_title,
     )
+
+
+def _to_name(recipient: Recipient, language: str) -> str:
+    """The To: display name: the envelope name in the email's language (one line)."""
+    return recipient.envelope_name(language) or recipient.full_name
 
 
 class Assembler:
@@ -112,6 +123,7 @@ class Assembler:
         self._parts: dict[str, Callable[..., Parts]] = {
             "confirmation": self._with_seat,
             "promoted": self._with_seat,
+            "invitation_accepted": self._with_seat,
             "waitlisted": self._waitlisted,
             "cancelled": self._cancelled,
             "ceremony_changed": self._changed,
@@ -150,7 +162,7 @@ class Assembler:
             message = build_message(
                 rendered,
                 self.identity.from_header,
-                recipient.full_name,
+                _to_name(recipient, rendered.language_used),
                 delivery.recipient,
                 delivery.message_id,
                 parts.attachments,
@@ -192,7 +204,7 @@ class Assembler:
             message = build_message(
                 rendered,
                 self.identity.from_header,
-                recipient.full_name,
+                _to_name(recipient, rendered.language_used),
                 delivery.recipient,
                 delivery.message_id,
             )
@@ -225,6 +237,11 @@ class Assembler:
                 email=delivery.recipient,
                 honorific=details.get("honorific"),
                 language=details.get("language") or ceremony.default_language,
+                given_name=details.get("given_name"),
+                family_name=details.get("family_name"),
+                family_first=bool(details.get("family_first")),
+                name_latin=details.get("name_latin"),
+                job_title=details.get("job_title"),
             )
             return details, asker
         if delivery.template in INVITATION_TEMPLATES:
@@ -386,6 +403,10 @@ class Assembler:
             organisation=registration.organisation,
             job_title=registration.job_title,
             category=registration.category,
+            given_name=registration.given_name,
+            family_name=registration.family_name,
+            family_first=bool(registration.family_first),
+            name_latin=registration.name_latin,
         )
         arrived_at = datetime.fromisoformat(delivery.details["at"])
         gate = delivery.details.get("gate")
