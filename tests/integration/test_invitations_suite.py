@@ -161,7 +161,7 @@ def test_invited_dignitaries_answer_by_link_and_the_protocol_contact_hears_of_ar
     assert (registration["status"], registration["category"]) == ("confirmed", "dignitary")
 
     # ... then a badge, and a confirmation email that carries it.
-    confirmation = one_mail(smtp_server, "li.wei@example.org", "Registration confirmed")
+    confirmation = one_mail(smtp_server, "li.wei@example.org", "Attendance confirmed")
     badge = suite.call(
         "GET", "badges", f"/api/registrations/{registration['id']}/badge", headers=organiser
     ).json()
