@@ -16,6 +16,7 @@ from shared.config import Settings
 
 from .assets import install_assets
 from .formatting import install_formatting
+from .languages import install_languages
 from .menu import install_menu
 
 #: Where each service's console pages live; a reverse proxy routes on these prefixes (the
@@ -30,5 +31,6 @@ CONSOLE_PREFIXES = {
 def install_console(app: Flask, settings: Settings) -> None:
     """Give ``app`` the console's layout, assets, menu, time formatting and page strings."""
     install_assets(app, settings, CONSOLE_PREFIXES[settings.service])
+    install_languages(app)
     install_formatting(app)
     install_menu(app, settings, CONSOLE_PREFIXES)

@@ -1,5 +1,5 @@
-"""Page strings through gettext (Flask-Babel), and times shown as people read them: in the
-ceremony's own time zone, in the page's language, without seconds and never as raw UTC."""
+"""Times shown as people read them: in the ceremony's own time zone, in the page's language
+(``shared.console.languages``), without seconds and never as raw UTC."""
 
 from __future__ import annotations
 
@@ -8,19 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
-from flask import Flask, request
-from flask_babel import Babel, get_locale
-
-#: Languages the console's catalogs hold (English is the source language of its strings).
-CONSOLE_LANGUAGES = ("en",)
-
-
-def console_language() -> str:
-    """The page's language: asked for with ``?lang=``, else the browser's, else English."""
-    asked = request.args.get("lang")
-    if asked in CONSOLE_LANGUAGES:
-        return asked
-    return request.accept_languages.best_match(CONSOLE_LANGUAGES) or "en"
+from flask import Flask
+from flask_babel import get_locale
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -57,9 +46,7 @@ def number(value: int | float | None) -> str:
 
 
 def install_formatting(app: Flask) -> None:
-    """Flask-Babel with the console's language choice; the time filters in every template."""
-    if "babel" not in app.extensions:
-        Babel(app, locale_selector=console_language)
+    """The time and number filters in every template."""
     app.jinja_env.filters.update(
         local_time=local_time, local_date=local_date, clock=clock, number=number
     )

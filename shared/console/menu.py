@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import Flask, g
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from shared.access import (
@@ -111,4 +111,4 @@ def install_menu(app: Flask, settings: Settings, prefixes: Mapping[str, str]) ->
 
     @app.context_processor
     def console_context():
-        return {"console": links, "page_language": g.get("page_language", "en")}
+        return {"console": links}
