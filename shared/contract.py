@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from babel.localedata import locale_identifiers
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .protocol import display_name
@@ -253,6 +254,12 @@ def CeremonyTime(**kwargs) -> Instant:
 def _language(value: str) -> None:
     if not LANGUAGE_TAG.match(value):
         raise ValidationError("Not a language tag, e.g. en, fr, zh.")
+    if value.split("-")[0] not in _KNOWN_LANGUAGES:
+        raise ValidationError(f"Not a language known to the suite's locale data: {value}.")
+
+
+#: Languages with locale data (names, dates, plural rules): a tag must start with one.
+_KNOWN_LANGUAGES = frozenset(name.split("_")[0] for name in locale_identifiers())
 
 
 def Language(**kwargs) -> fields.String:
@@ -276,6 +283,28 @@ class ProgrammeItemSchema(Schema):
     starts_at = CeremonyTime(allow_none=True, load_default=None)
     #: The invitee who speaks at this item, when the speaker was invited.
     invitation_id = fields.UUID(allow_none=True, load_default=None)
+
+
+class CeremonyWordsSchema(Schema):
+    """A ceremony's own words in one more language; what is left out falls back to the
+    ceremony's text (written in its default language)."""
+
+    title = Line()
+    venue_name = Line()
+    venue_address = Line(max_len=500)
+    #: The programme items' titles in running order; None (or a missing tail) keeps an item's.
+    programme = fields.List(Line(), validate=validate.Length(max=100), load_default=list)
+
+
+def Translations(**kwargs) -> fields.Dict:
+    """A ceremony's words per language: ``{"fr": {"title": ..., ...}, "zh": {...}}``."""
+    kwargs.setdefault("load_default", dict)
+    return fields.Dict(
+        keys=fields.String(validate=[validate.Length(max=35), _language]),
+        values=fields.Nested(CeremonyWordsSchema),
+        validate=validate.Length(max=20),
+        **kwargs,
+    )
 
 
 def programme_to_json(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -34,6 +34,39 @@ SPEAKERS = [
         "fr",
     ),
 ]
+#: How each is written beyond the whole name: the parts, their order, a transliteration.
+NAMES = {
+    "Amina Diallo": {"given_name": "Amina", "family_name": "Diallo"},
+    "Li Wei": {
+        "full_name": "李伟",
+        "given_name": "伟",
+        "family_name": "李",
+        "family_first": True,
+        "name_latin": "Li Wei",
+    },
+    "Helen Marsh": {"given_name": "Helen", "family_name": "Marsh"},
+    "Jean-Luc Moreau": {"given_name": "Jean-Luc", "family_name": "Moreau"},
+}
+#: The ceremony's own words in its other languages.
+TRANSLATIONS = {
+    "fr": {
+        "title": "Cérémonie de clôture du cours de formation de six semaines",
+        "venue_name": "Grande salle",
+        "venue_address": "1, avenue de la Paix, Paris",
+        "programme": [
+            "Mot d'ouverture",
+            "Allocution",
+            "Discours principal",
+            "Intervention",
+            "Remise des certificats",
+        ],
+    },
+    "zh": {
+        "title": "六周培训课程结业典礼",
+        "venue_name": "大礼堂",
+        "programme": ["开幕致辞", "讲话", "主旨演讲", "致辞", "颁发证书"],
+    },
+}
 
 
 def _programme(starts: datetime) -> list[dict]:
@@ -97,6 +130,7 @@ def seed_reference_ceremony(
             "languages": ["en", "fr", "zh"],
             "protocol_contact_email": "protocol@example.org",
             "programme": _programme(starts),
+            "translations": TRANSLATIONS,
         },
     )
     cid = ceremony["id"]
@@ -110,6 +144,7 @@ def seed_reference_ceremony(
             "precedence": precedence,
             "language": language,
             "email": _email(name),
+            **NAMES.get(name, {}),
         }
         for honorific, name, title, org, category, precedence, language in SPEAKERS
     ]

@@ -22,6 +22,7 @@ from .contract import (
     Name,
     Precedence,
     ProgrammeItemSchema,
+    Translations,
     VenueSchema,
 )
 
@@ -49,6 +50,8 @@ class CeremonyData(DataSchema):
     gates = fields.List(Line(max_len=64), load_default=list)
     #: Grows with every change; calendar updates use it as SEQUENCE.
     sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+    #: The ceremony's words in more languages (``shared.content``); older consumers ignore it.
+    translations = Translations()
 
 
 class PersonData(DataSchema):
@@ -87,6 +90,8 @@ class RegistrationData(PersonData):
     cancel_reason = Line(max_len=64)
     #: Grows with every correction of the guest's details; calendar updates use it.
     revision = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    #: A companion's head of delegation: the head's registration (absent for everyone else).
+    delegation_of = fields.UUID(allow_none=True, load_default=None)
 
 
 class RegistrationUpdatedData(RegistrationData):
@@ -126,6 +131,22 @@ class InvitationData(PersonData):
     ceremony_id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(INVITATION_STATUSES))
     registration_id = fields.UUID(allow_none=True, load_default=None)
+    #: What the invitation allows: named companions (a head of delegation), a representative.
+    #: Consumers that predate these fields, and the ones below, ignore them.
+    companions_allowed = fields.Integer(load_default=0, validate=validate.Range(0, 20))
+    representative_allowed = fields.Boolean(load_default=False)
+    #: Who invites ("The Director General of the Institute").
+    host = Line()
+    #: The day answers are asked for, in the ceremony's time zone.
+    reply_by = fields.Date(allow_none=True, load_default=None)
+    dress_code = Line()
+    arrival_instructions = Line(max_len=500)
+    #: The answer came after ``reply_by``.
+    answered_late = fields.Boolean(load_default=False)
+    #: A declining invitee's message.
+    regrets = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+    #: The name of who comes in the invitee's place (``registration_id`` is theirs).
+    represented_by = Line()
 
 
 class BadgeData(DataSchema):

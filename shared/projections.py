@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     Integer,
     MetaData,
     String,
@@ -42,6 +43,9 @@ def ceremonies_table(metadata: MetaData) -> Table:
         Column("protocol_contact_email", String(254)),
         # [{title, speaker, role, starts_at}] as the event carried it (ISO times).
         Column("programme", JSON, nullable=False),
+        # {tag: {title?, venue_name?, venue_address?, programme?}} (shared.content); null for
+        # ceremonies projected before the events carried it.
+        Column("translations", JSON),
         Column("sequence", Integer, nullable=False),
         # occurred_at of the event this row reflects.
         Column("as_of", UTCDateTime(), nullable=False),
@@ -93,6 +97,15 @@ def invitations_table(metadata: MetaData) -> Table:
         Column("status", String(20), nullable=False),
         # The registration an acceptance created; it keeps the invitation's calendar entry.
         Column("registration_id", Uuid, index=True),
+        # What the invitation allows, who invites and what is asked of the invitee
+        # (shared.events.InvitationData); null for invitations projected before the events
+        # carried them.
+        Column("companions_allowed", Integer),  # named companions who may come, 0 to 20
+        Column("representative_allowed", Boolean),  # may send someone in their place
+        Column("host", String(200)),  # who invites: "The Director General of the Institute"
+        Column("reply_by", Date),  # the day answers are asked for, in the ceremony's zone
+        Column("dress_code", String(200)),
+        Column("arrival_instructions", String(500)),
         Column("as_of", UTCDateTime(), nullable=False),
     )
 
@@ -111,6 +124,7 @@ def apply_ceremony(session: Session, table: Table, event: Event) -> bool:
         "languages": data["languages"],
         "protocol_contact_email": data.get("protocol_contact_email"),
         "programme": programme_to_json(data.get("programme", [])),
+        "translations": data.get("translations") or {},
         "sequence": data["sequence"],
         "as_of": event.occurred_at,
     }
@@ -128,7 +142,15 @@ def apply_registration(session: Session, table: Table, event: Event) -> bool:
 def apply_invitation(session: Session, table: Table, event: Event) -> bool:
     """Store the invitation an event carries; returns False if a newer copy is kept already."""
     data = event.data
-    row = {key: data.get(key) for key in (*_PERSON, "status", "registration_id")}
+    terms = (
+        "companions_allowed",
+        "representative_allowed",
+        "host",
+        "reply_by",
+        "dress_code",
+        "arrival_instructions",
+    )
+    row = {key: data.get(key) for key in (*_PERSON, "status", "registration_id", *terms)}
     row.update(ceremony_id=data["ceremony_id"], as_of=event.occurred_at)
     return _upsert(session, table, data["invitation_id"], row)
 

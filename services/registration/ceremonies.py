@@ -36,6 +36,7 @@ _FIELDS = (
     "privacy_notice",
     "privacy_notice_url",
     "retention_days",
+    "translations",
 )
 #: A person's address: the trail says it changed, never what it was (purging removes it).
 _PERSONAL = ("protocol_contact_email",)
@@ -231,6 +232,12 @@ def _apply(ceremony: Ceremony, fields: dict[str, Any]) -> None:
     for name in _FIELDS:
         if name in fields:
             setattr(ceremony, name, fields[name])
+    if "translations" in fields:
+        # Only what was given is kept: a missing word falls back to the ceremony's own.
+        ceremony.translations = {
+            tag: {name: value for name, value in words.items() if value not in (None, "", [])}
+            for tag, words in (fields["translations"] or {}).items()
+        }
     if "programme" in fields:
         ceremony.programme = programme_to_json(fields["programme"])
     if "venue" in fields:
@@ -238,8 +245,22 @@ def _apply(ceremony: Ceremony, fields: dict[str, Any]) -> None:
         ceremony.venue_address = fields["venue"].get("address")
     if "gates" in fields:
         ceremony.gates = normalised_gates(fields["gates"])
+    _check_translations(ceremony)
     if ceremony.default_language and ceremony.default_language not in (ceremony.languages or []):
         ceremony.languages = [ceremony.default_language, *(ceremony.languages or [])]
+
+
+def _check_translations(ceremony: Ceremony) -> None:
+    """A translated programme has no more titles than the programme has items."""
+    items = len(ceremony.programme or [])
+    for tag, words in (ceremony.translations or {}).items():
+        if len(words.get("programme") or []) > items:
+            raise DomainError(
+                "translation_longer_than_programme",
+                "A translated programme has more titles than the programme has items.",
+                kind="invalid",
+                errors={"translations": {tag: {"programme": [f"At most {items} titles."]}}},
+            )
 
 
 def get_ceremony(session: Session, ceremony_id: uuid.UUID) -> Ceremony:
@@ -431,6 +452,7 @@ def ceremony_data(ceremony: Ceremony) -> dict[str, Any]:
         "programme": programme_from_json(ceremony.programme),
         "gates": list(ceremony.gates or []),
         "sequence": ceremony.sequence,
+        "translations": dict(ceremony.translations or {}),
     }
 
 

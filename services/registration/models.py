@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -60,6 +61,9 @@ class Ceremony(Base):
     protocol_contact_email: Mapped[str | None] = mapped_column(String(254))
     #: [{title, speaker?, role?, starts_at?}] in running order.
     programme: Mapped[list] = mapped_column(JSON, default=list)
+    #: The ceremony's words in more languages: {tag: {title?, venue_name?, venue_address?,
+    #: programme?: [item title or None, ...]}} (``shared.content``).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     #: Grows with each change; calendar updates carry it as SEQUENCE.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     #: Confirmed guests on public seats, kept under the row lock instead of counted each time.
@@ -142,6 +146,8 @@ class Registration(Person, Base):
     search_key: Mapped[str | None] = mapped_column(Text)
     #: First admission at the door (from ``checkin.recorded``), for sorting by arrival.
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A companion's head of delegation (the head's registration); None for everyone else.
+    delegation_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registrations.id"))
 
 
 class Invitation(Person, Base):
@@ -174,6 +180,24 @@ class Invitation(Person, Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Name, organisation and email folded for search (``shared.contract.search_key``).
     search_key: Mapped[str | None] = mapped_column(Text)
+    #: How many named companions the invitee may bring (a head of delegation), 0 to 20.
+    companions_allowed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Whether the invitee may send someone in their place.
+    representative_allowed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    #: Who invites, as the letter says it ("The Director General of the Institute").
+    host: Mapped[str | None] = mapped_column(String(200))
+    #: The day answers are asked for (in the ceremony's time zone); no reminders after it.
+    reply_by: Mapped[date | None] = mapped_column(Date)
+    dress_code: Mapped[str | None] = mapped_column(String(200))
+    arrival_instructions: Mapped[str | None] = mapped_column(String(500))
+    #: The answer came after ``reply_by``.
+    answered_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The message a declining invitee left.
+    regrets: Mapped[str | None] = mapped_column(Text)
+    #: The name of who comes in the invitee's place (``registration_id`` is theirs then).
+    represented_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class InvitationImport(Base):

@@ -130,7 +130,7 @@ def test_a_sender_that_dies_while_composing_leaves_the_email_due_at_once(
 ):
     service.register("waitlisted")
 
-    def die(session, delivery):
+    def die(session, delivery, now):
         raise SenderDied
 
     monkeypatch.setattr(service.agent.assembler, "compose", die)

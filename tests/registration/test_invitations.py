@@ -156,7 +156,7 @@ def test_the_rsvp_page_opened_from_a_buttons_link_focuses_that_answer(
 ):
     created = invite(client, ceremony, organiser_headers).json[0]
     page = client.get(rsvp_path(app, created["id"]) + "?answer=decline").get_data(as_text=True)
-    assert re.search(r'<button class="danger" type="submit" name="decline" autofocus>', page)
+    assert re.search(r'<button class="secondary" type="submit" name="decline" autofocus>', page)
     assert (
         client.get(f"/api/invitations/{created['id']}", headers=organiser_headers).json["status"]
         == "pending"
@@ -292,12 +292,24 @@ def test_invitations_need_an_organiser(client, ceremony, staff_headers):
     assert client.post(url, json={"invitees": INVITEES}, headers=staff_headers).status_code == 403
 
 
-def test_an_invitee_language_babel_does_not_know_gets_the_page_in_english(
+def test_an_invitee_language_without_pages_gets_the_page_in_english(
     app, client, ceremony, organiser_headers
 ):
-    created = invite(client, ceremony, organiser_headers, [{**INVITEES[0], "language": "xx-QQ"}])
+    created = invite(client, ceremony, organiser_headers, [{**INVITEES[0], "language": "de-AT"}])
     response = client.get(rsvp_path(app, created.json[0]["id"]))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "Accept" in page
+
+
+def test_an_invitee_language_the_locale_data_does_not_know_is_refused(
+    client, ceremony, organiser_headers
+):
+    response = client.post(
+        f"/api/ceremonies/{ceremony['id']}/invitations",
+        json={"invitees": [{**INVITEES[0], "language": "xx-QQ"}]},
+        headers=organiser_headers,
+    )
+    assert response.status_code == 422
+    assert "language" in str(response.json["errors"])

@@ -10,6 +10,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.content import ceremony_words
 from shared.contract import CATEGORIES, VIP_CATEGORIES
 from shared.errors import DomainError
 
@@ -36,6 +37,8 @@ _WITH_HOLDER = (
         ceremonies.c.starts_at,
         ceremonies.c.timezone,
         ceremonies.c.venue_name,
+        ceremonies.c.default_language,
+        ceremonies.c.translations,
     )
     .join_from(badges, registrations, registrations.c.id == badges.c.registration_id)
     # Outer: a badge can be issued before its ceremony's own event arrived.
@@ -72,13 +75,23 @@ def printable_view(row) -> BadgeView:
             "ceremony_not_known_yet",
             "The badge's ceremony has not reached this service yet; try again shortly.",
         )
+    # The ceremony's title and venue in the holder's language where it has them.
+    words = ceremony_words(
+        title=row.ceremony_title,
+        venue_name=row.venue_name,
+        venue_address=None,
+        programme=[],
+        default_language=row.default_language,
+        translations=row.translations,
+        language=row.language,
+    )
     return BadgeView(
         full_name=row.full_name,
         category=row.category,
-        ceremony_title=row.ceremony_title,
+        ceremony_title=words.title,
         starts_at=row.starts_at,
         timezone=row.timezone,
-        venue_name=row.venue_name,
+        venue_name=words.venue_name,
         code=row.code,
         honorific=row.honorific,
         organisation=row.organisation,

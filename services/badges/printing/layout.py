@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import qrcode
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
 from shared.contract import family_name as last_word_of
@@ -111,12 +111,75 @@ def printed_name(view: BadgeView) -> str:
     return envelope_name(name_of(person), view.language)
 
 
+#: The category labels in the holder's language (English for any other).
+CATEGORY_LABELS = {
+    "fr": {
+        "dignitary": "PERSONNALITÉ",
+        "speaker": "INTERVENANT",
+        "guest": "INVITÉ",
+        "participant": "PARTICIPANT",
+        "press": "PRESSE",
+        "staff": "ORGANISATION",
+    },
+    "es": {
+        "dignitary": "AUTORIDAD",
+        "speaker": "ORADOR",
+        "guest": "INVITADO",
+        "participant": "PARTICIPANTE",
+        "press": "PRENSA",
+        "staff": "ORGANIZACIÓN",
+    },
+    "ru": {
+        "dignitary": "ПОЧЁТНЫЙ ГОСТЬ",
+        "speaker": "ДОКЛАДЧИК",
+        "guest": "ГОСТЬ",
+        "participant": "УЧАСТНИК",
+        "press": "ПРЕССА",
+        "staff": "ОРГКОМИТЕТ",
+    },
+    "zh": {
+        "dignitary": "贵宾",
+        "speaker": "发言人",
+        "guest": "嘉宾",
+        "participant": "学员",
+        "press": "媒体",
+        "staff": "工作人员",
+    },
+    "ar": {
+        "dignitary": "كبار الشخصيات",
+        "speaker": "متحدث",
+        "guest": "ضيف",
+        "participant": "مشارك",
+        "press": "صحافة",
+        "staff": "فريق التنظيم",
+    },
+}
+
+
+def _holder_language(view: BadgeView) -> str:
+    return (view.language or "en").replace("_", "-").split("-")[0].lower()
+
+
+def category_label(view: BadgeView) -> str:
+    """The category's label in the holder's language."""
+    labels = CATEGORY_LABELS.get(_holder_language(view), {})
+    return labels.get(view.category) or CATEGORY_BANDS[view.category].label
+
+
 def format_start(view: BadgeView) -> str:
-    """Start in the ceremony's own time zone: 'Friday 12 December 2025, 15:00 CET'."""
+    """Start in the ceremony's own time zone, in the holder's language: 'Friday 12 December
+    2025, 15:00 CET', 'vendredi 12 décembre 2025, 15:00 CET', '2025年12月12日星期五 15:00 CET'."""
     zone = ZoneInfo(view.timezone)
     local = view.starts_at.astimezone(zone)
+    language = _holder_language(view)
     # Babel, not strftime, so the process locale cannot change the language of a badge.
-    text = format_datetime(local, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale="en")
+    if language in CATEGORY_LABELS:
+        day = format_date(local.date(), "full", locale=language)
+        clock = format_time(local, "HH:mm", tzinfo=zone, locale=language)
+        joint = {"zh": " ", "ar": "، "}.get(language, ", ")
+        text = f"{day}{joint}{clock}"
+    else:
+        text = format_datetime(local, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale="en")
     abbreviation = local.tzname() or ""
     # Zones without a letter abbreviation are named like "+04"; print "UTC+04" instead.
     return f"{text} {'UTC' if abbreviation[:1] in '+-' else ''}{abbreviation}".rstrip()
@@ -206,7 +269,9 @@ def layout_badge(view: BadgeView) -> BadgeLayout:
     # The person block sits centred in the room left between the header and the QR code.
     top = header_bottom + max(0.0, (qr.y - header_bottom - person_height) / 2)
     category = CATEGORY_BANDS[view.category]
-    label = TextBlock(category.label, band, size=18, min_size=10, bold=True, colour=category.text)
+    label = TextBlock(
+        category_label(view), band, size=18, min_size=10, bold=True, colour=category.text
+    )
     return BadgeLayout(
         texts=(*header, *_stack(person, top), label),
         band=band,

@@ -203,13 +203,25 @@ class TemplateSpec:
 
 
 COMMON_REQUIRED = ("recipient", "ceremony")
-COMMON_OPTIONAL: Mapping[str, Any] = {"office_name": None}
+#: fallback_notice: set by the renderer when the letter is not in the language asked for.
+COMMON_OPTIONAL: Mapping[str, Any] = {"office_name": None, "fallback_notice": None}
 
 _INVITATION = TemplateSpec(
     # accept_url/decline_url open the RSVP page (which changes nothing until its form is posted);
-    # host is who invites, e.g. "The Director General"; reply_by is an aware datetime.
+    # host is who invites, e.g. "The Director General"; reply_by is the day answers are asked
+    # for (a date, the ceremony's day; an aware datetime is shown as its day there);
+    # dress_code and arrival_instructions are one line each, shown in the details;
+    # companions_allowed (how many named companions may come) and representative_allowed say
+    # what the invitee may ask for on the reply page.
     required=("accept_url", "decline_url"),
-    optional={"host": None, "reply_by": None},
+    optional={
+        "host": None,
+        "reply_by": None,
+        "dress_code": None,
+        "arrival_instructions": None,
+        "companions_allowed": 0,
+        "representative_allowed": False,
+    },
 )
 _CONFIRMED = TemplateSpec(
     # Expects the calendar file attached; badge_attached says the badge PDF is attached too,

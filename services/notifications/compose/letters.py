@@ -7,11 +7,12 @@ the subject in a `subject` block. See `contexts.TEMPLATES` for what each templat
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -49,8 +50,8 @@ def _formatter(context: Context) -> LocalFormatter:
 
 
 @pass_context
-def _date(context: Context, value: datetime) -> str:
-    return _formatter(context).date(value)
+def _date(context: Context, value: date, style: str = "full") -> str:
+    return _formatter(context).date(value, style)
 
 
 @pass_context
@@ -66,6 +67,11 @@ def _timespan(context: Context, start: datetime, end: datetime) -> str:
 @pass_context
 def _zone_name(context: Context, value: datetime) -> str:
     return _formatter(context).zone_name(value)
+
+
+@pass_context
+def _plural(context: Context, count: int, **forms: str) -> str:
+    return _formatter(context).plural(count, forms)
 
 
 def _paragraphs(text: str) -> Markup:
@@ -94,20 +100,55 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(
-        date=_date, time=_time, timespan=_timespan, zone_name=_zone_name, paragraphs=_paragraphs
+        date=_date,
+        time=_time,
+        timespan=_timespan,
+        zone_name=_zone_name,
+        plural=_plural,
+        paragraphs=_paragraphs,
     )
     return env
 
 
 @lru_cache(maxsize=1024)
-def template_language(template: str, language: str | None) -> str:
-    """Return the language whose folder has both parts of `template`, else the fallback."""
-    wanted = primary_language(language)
-    if wanted and all(
-        (TEMPLATE_DIR / wanted / f"{template}.{ext}").is_file() for ext in ("txt", "html")
-    ):
-        return wanted
+def template_language(template: str, language: str | None, default: str | None = None) -> str:
+    """The language `template` is written in for a reader of `language`: that language if
+    its folder has both parts, else the ceremony's `default` language, else English."""
+    for candidate in (primary_language(language), primary_language(default)):
+        if candidate and all(
+            (TEMPLATE_DIR / candidate / f"{template}.{ext}").is_file() for ext in ("txt", "html")
+        ):
+            return candidate
     return FALLBACK_LANGUAGE
+
+
+#: What a letter says when it is not in the reader's language, in the language it is in;
+#: {asked} and {shown} are language names in that language (from the locale data).
+FALLBACK_NOTICES = {
+    "en": "This letter is not available in {asked}; it is shown in {shown}.",
+    "fr": "Cette lettre n'est pas disponible en {asked}\u202f; elle est présentée en {shown}.",
+    "es": "Esta carta no está disponible en {asked}; se presenta en {shown}.",
+    "ru": "Это письмо недоступно на языке «{asked}»; оно представлено на языке «{shown}».",
+    "zh": "本函没有{asked}版本，现以{shown}呈现。",
+    "ar": "هذه الرسالة غير متاحة باللغة {asked}، وهي معروضة باللغة {shown}.",
+}
+
+
+def fallback_notice(asked: str | None, shown: str) -> str | None:
+    """The notice for a letter asked for in `asked` and written in `shown`, or None when it
+    is in the language asked for (or none was asked)."""
+    wanted = primary_language(asked)
+    if not wanted or wanted == shown:
+        return None
+    try:
+        locale = Locale.parse(shown)
+        asked_name = locale.languages.get(wanted) or wanted
+        shown_name = locale.languages.get(shown) or shown
+    except (ValueError, UnknownLocaleError):
+        return None
+    return FALLBACK_NOTICES.get(shown, FALLBACK_NOTICES["en"]).format(
+        asked=asked_name, shown=shown_name
+    )
 
 
 def _template_values(template: str, context: Mapping[str, Any]) -> dict[str, Any]:
@@ -120,11 +161,19 @@ def _template_values(template: str, context: Mapping[str, Any]) -> dict[str, Any
     return {**COMMON_OPTIONAL, **spec.optional, **context}
 
 
-def render_email(template: str, language: str | None, context: Mapping[str, Any]) -> RenderedEmail:
-    """Render subject, text and HTML of `template` in `language`, falling back to English."""
+def render_email(
+    template: str,
+    language: str | None,
+    context: Mapping[str, Any],
+    *,
+    default_language: str | None = None,
+) -> RenderedEmail:
+    """Render subject, text and HTML of `template` in `language`, falling back to the
+    ceremony's `default_language` and then English; a letter not in `language` says so."""
     values = _template_values(template, context)
-    language_used = template_language(template, language)
+    language_used = template_language(template, language, default_language)
     values["lang"] = language_used
+    values["fallback_notice"] = fallback_notice(language, language_used)
     values["_formatter"] = LocalFormatter(
         formatting_locale(language, language_used), values["ceremony"].zone
     )
@@ -133,5 +182,7 @@ def render_email(template: str, language: str | None, context: Mapping[str, Any]
     subject_block = text_template.blocks["subject"]
     subject = single_line("".join(subject_block(text_template.new_context(values))))
     text = text_template.render(values)
+    if values["fallback_notice"]:
+        text = f"{values['fallback_notice']}\n\n{text}"
     html = env.get_template(f"{language_used}/{template}.html").render(values, subject=subject)
     return RenderedEmail(subject=subject, text=text, html=html, language_used=language_used)

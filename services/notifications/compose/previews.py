@@ -58,7 +58,7 @@ def sample_context(language: str) -> dict[str, Any]:
         "changes": ["schedule", "venue"],
         "accept_url": f"{_EXAMPLE}/rsvp/sample",
         "decline_url": f"{_EXAMPLE}/rsvp/sample",
-        "reply_by": starts - timedelta(days=10),
+        "reply_by": (starts - timedelta(days=10)).date(),
         "guest": VipGuest("Li Wei", "H.E. Mr", "Ministry of Foreign Affairs", "Director General"),
         "arrived_at": starts - timedelta(minutes=20),
         "gate": "North Gate",
@@ -74,6 +74,9 @@ def sample_context(language: str) -> dict[str, Any]:
 #: What differs for one template from the shared sample.
 _PER_TEMPLATE: dict[str, dict[str, Any]] = {
     "details_updated": {"changes": ["full_name", "organisation"]},
+    # What an invitation may allow, in the letter's own words.
+    "invitation": {"companions_allowed": 2, "representative_allowed": True},
+    "invitation_reminder": {"companions_allowed": 2, "representative_allowed": True},
 }
 #: Invitations go to dignitaries: their letters show the formal forms of address.
 _INVITEE_TEMPLATES = ("invitation", "invitation_reminder", "invitation_accepted")

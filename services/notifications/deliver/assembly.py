@@ -11,13 +11,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.content import ceremony_words
 from shared.contract import programme_from_json
 from shared.links import GuestLinks, password_link, sign_in_link
 
@@ -25,7 +27,7 @@ from ..compose.announcement_text import choose_text, markdown_html
 from ..compose.calendar import build_cancel, build_invite
 from ..compose.contexts import Attachment, CeremonyInfo, CeremonyRef, Recipient, VipGuest
 from ..compose.identity import MailIdentity
-from ..compose.letters import render_email
+from ..compose.letters import render_email, template_language
 from ..compose.message import build_message
 from ..models import announcements, invitations
 from ..projections import (
@@ -55,7 +57,8 @@ MOOT_WHEN_CANCELLED = (
 
 
 class SkipDelivery(Exception):
-    """The email no longer applies: the guest cancelled before it could be sent."""
+    """The email no longer applies: the guest cancelled, the invitee answered or their
+    reply-by day passed before it could be sent."""
 
 
 @dataclass(frozen=True)
@@ -77,20 +80,38 @@ class Parts:
     language: str | None = None
 
 
-def ceremony_info(row: Any) -> CeremonyInfo:
-    """The projected ceremony as the templates and calendar files want it."""
-    return CeremonyInfo(
-        id=str(row.id),
+def ceremony_info(row: Any, language: str | None = None) -> CeremonyInfo:
+    """The projected ceremony as the templates and calendar files want it, in its words in
+    ``language`` where it has them (``shared.content``), else its own."""
+    words = ceremony_words(
         title=row.title,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        timezone=row.timezone,
         venue_name=row.venue_name,
         venue_address=row.venue_address,
         programme=programme_from_json(row.programme),
+        default_language=row.default_language,
+        translations=getattr(row, "translations", None),
+        language=language,
+    )
+    return CeremonyInfo(
+        id=str(row.id),
+        title=words.title,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        timezone=row.timezone,
+        venue_name=words.venue_name,
+        venue_address=words.venue_address,
+        programme=words.programme,
         protocol_contact_email=row.protocol_contact_email,
         sequence=row.sequence,
     )
+
+
+def reminder_still_due(invitation: Any, timezone: str, now: datetime) -> None:
+    """Raise SkipDelivery once the invitation's reply-by day is over where the ceremony is:
+    a reminder then would ask for an answer the registration service no longer takes."""
+    reply_by = invitation.reply_by
+    if reply_by is not None and now.astimezone(ZoneInfo(timezone)).date() > reply_by:
+        raise SkipDelivery(f"the reply-by day ({reply_by.isoformat()}) has passed")
 
 
 def _recipient(person: Any) -> Recipient:
@@ -138,8 +159,9 @@ class Assembler:
             "vip_arrival": self._arrival,
         }
 
-    def compose(self, session: Session, delivery: Any) -> Composed:
-        """The message for ``delivery``; raises a delivery error or SkipDelivery."""
+    def compose(self, session: Session, delivery: Any, now: datetime | None = None) -> Composed:
+        """The message for ``delivery``, composed at ``now`` (default: the current time);
+        raises a delivery error or SkipDelivery."""
         if delivery.template in ACCOUNT_TEMPLATES:
             return self._compose_account_email(session, delivery)
         projected = ceremony_row(session, delivery.ceremony_id)
@@ -149,12 +171,21 @@ class Assembler:
         if build_parts is None:
             raise PermanentDeliveryError(f"no email is composed for {delivery.template!r}")
         subject, recipient = self._addressee(session, delivery, projected)
+        if delivery.template == "invitation_reminder":
+            reminder_still_due(subject, projected.timezone, now or datetime.now(UTC))
         try:
-            ceremony = ceremony_info(projected)
+            # The ceremony's words in the language the letter will be written in.
+            letter_language = template_language(
+                delivery.template, recipient.language, projected.default_language
+            )
+            ceremony = ceremony_info(projected, letter_language)
             parts = build_parts(session, delivery, subject, ceremony, recipient)
             context = {"recipient": recipient, "ceremony": ceremony, **parts.context}
             rendered = render_email(
-                delivery.template, parts.language or recipient.language, context
+                delivery.template,
+                parts.language or recipient.language,
+                context,
+                default_language=projected.default_language,
             )
             if parts.language:
                 # The words are the organiser's, in that language, whatever frames them.
@@ -373,12 +404,19 @@ class Assembler:
         )
 
     def _invitation(self, session, delivery, invitation, ceremony, recipient) -> Parts:
+        """The invitation or its reminder: the reply links and the invitation's terms."""
         rsvp_url = self.links.rsvp_url(invitation.id, until=ceremony.ends_at)
         # Each button opens the RSVP page, which records nothing until its form is posted.
         return Parts(
             {
                 "accept_url": f"{rsvp_url}?answer=accept",
                 "decline_url": f"{rsvp_url}?answer=decline",
+                "host": invitation.host,
+                "reply_by": invitation.reply_by,
+                "dress_code": invitation.dress_code,
+                "arrival_instructions": invitation.arrival_instructions,
+                "companions_allowed": invitation.companions_allowed or 0,
+                "representative_allowed": bool(invitation.representative_allowed),
             },
             self._invite(self.identity.calendar_uid(invitation.id), ceremony, recipient),
         )

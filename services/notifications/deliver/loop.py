@@ -160,7 +160,7 @@ class DeliveryAgent:
     def _compose(self, session: Session, delivery: Any) -> Composed | None:
         """The message to send; None once an email that cannot be composed is recorded so."""
         try:
-            return self.assembler.compose(session, delivery)
+            return self.assembler.compose(session, delivery, self.clock())
         except SkipDelivery as exc:
             mark_skipped(session, delivery, str(exc))
         except PermanentDeliveryError as exc:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from shared.access import MANAGE, READ, actor, current_principal, has_permission
 from shared.audit import entries
@@ -46,11 +47,22 @@ bp = Blueprint(
     template_folder="templates",
 )
 
+_HEAD = aliased(Registration)
+#: A companion sorts under the name of their head of delegation, right after the head.
+_HEAD_NAME = (
+    select(_HEAD.full_name)
+    .where(_HEAD.id == Registration.delegation_of)
+    .correlate(Registration)
+    .scalar_subquery()
+)
 #: How the table may be sorted, and the SQL order of each.
 SORTS = {
     "protocol": (
         Registration.precedence.is_(None),
         Registration.precedence,
+        func.coalesce(_HEAD_NAME, Registration.full_name),
+        func.coalesce(Registration.delegation_of, Registration.id),
+        Registration.delegation_of.is_not(None),
         Registration.full_name,
     ),
     "arrival": (Registration.arrived_at.is_(None), Registration.arrived_at.desc()),

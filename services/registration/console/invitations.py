@@ -48,6 +48,7 @@ from ..imports import (
 from ..invitations import (
     answer,
     count_by_status,
+    delegation,
     get_invitation,
     import_invitees,
     invite,
@@ -89,6 +90,12 @@ FIELD_LABELS = {
     "language": _l("Language"),
     "category": _l("Category"),
     "precedence": _l("Precedence"),
+    "companions_allowed": _l("Companions allowed"),
+    "representative_allowed": _l("May send a representative"),
+    "host": _l("Host"),
+    "reply_by": _l("Reply by"),
+    "dress_code": _l("Dress code"),
+    "arrival_instructions": _l("Arrival instructions"),
 }
 CATEGORY_LABELS = {"dignitary": _l("Dignitary"), "speaker": _l("Speaker")}
 CHANNEL_LABELS = {
@@ -208,16 +215,19 @@ def _invitee_options(ceremony) -> dict:
 
 
 def _typed(form, names: list[str]) -> dict:
-    """The fields a form filled, precedence as a number when it is one."""
+    """The fields a form filled, precedence and companions as numbers when they are."""
     given = {name: form.get(name, "").strip() for name in names if form.get(name, "").strip()}
-    if given.get("precedence", "").isdigit():
-        given["precedence"] = int(given["precedence"])
+    for name in ("precedence", "companions_allowed"):
+        if given.get(name, "").isdigit():
+            given[name] = int(given[name])
     return given
 
 
 def _person_errors(error: ValidationError | DomainError) -> dict[str, str]:
     if isinstance(error, DomainError) and error.code == "already_invited":
         return {"email": _("Already invited to this ceremony.")}
+    if isinstance(error, DomainError) and error.code == "invalid_reply_by":
+        return {"reply_by": _("The reply-by date must be on or before the ceremony's day.")}
     return field_errors(error)
 
 
@@ -256,7 +266,10 @@ def remind(ceremony_id: uuid.UUID):
         return _refused(ceremony_id, error)
     message = _("%(count)s invitees reminded.", count=len(reminded))
     if skipped:
-        message += " " + _("%(count)s skipped: they answered or were not sent.", count=skipped)
+        message += " " + _(
+            "%(count)s skipped: they answered, were not sent, or their reply-by date has passed.",
+            count=skipped,
+        )
     flash(message, "success")
     return redirect(_back(ceremony_id), 303)
 
@@ -308,7 +321,11 @@ def invitee(ceremony_id: uuid.UUID, invitation_id: uuid.UUID):
     rsvp_url = None
     if invitation.status not in ("draft", "withdrawn"):
         rsvp_url = links().rsvp_url(invitation.id, until=ceremony.ends_at)
-    return _page("show.html", ceremony, invitation=invitation, rsvp_url=rsvp_url)
+    with service_context().database.transaction() as session:
+        companions = delegation(session, invitation)
+    return _page(
+        "show.html", ceremony, invitation=invitation, rsvp_url=rsvp_url, companions=companions
+    )
 
 
 @bp.route(BASE + "/<uuid:invitation_id>/withdraw", methods=["GET", "POST"])
@@ -344,7 +361,7 @@ def record_answer(ceremony_id: uuid.UUID, invitation_id: uuid.UUID):
     if request.method == "GET":
         return _page("answer.html", ceremony, invitation=invitation, form={}, errors={})
     try:
-        body = _ANSWER.load(_typed(request.form, ["answer", "via", "note"]))
+        body = _ANSWER.load(_typed(request.form, ["answer", "via", "note", "regrets"]))
         with service_context().database.transaction() as session:
             answer(
                 session,
@@ -353,6 +370,7 @@ def record_answer(ceremony_id: uuid.UUID, invitation_id: uuid.UUID):
                 by="organiser",
                 via=body["via"],
                 note=body["note"],
+                regrets=body["regrets"],
                 actor=actor(),
             )
     except (ValidationError, DomainError) as error:

@@ -26,6 +26,7 @@ from ..ceremonies import get_ceremony
 from ..imports import MAX_FILE_BYTES
 from ..invitations import (
     answer,
+    delegations,
     get_invitation,
     invite,
     list_invitations,
@@ -54,9 +55,11 @@ blp = Blueprint("invitations", __name__, url_prefix="/api", description="Invitat
 
 
 def with_links(session, invitations):
-    """Invitations with their RSVP links attached for the organiser's view."""
+    """Invitations with their RSVP links and companions attached for the organiser's view."""
     single = not isinstance(invitations, list)
+    companions = delegations(session, [invitations] if single else invitations)
     for invitation in [invitations] if single else invitations:
+        invitation.companions = companions[invitation.id]
         if invitation.status == "draft":
             invitation.rsvp_url = None  # its link opens once it is sent
             continue
@@ -204,7 +207,8 @@ class InvitationAnswer(MethodView):
     @blp.response(200, InvitationSchema)
     @blp.doc(security=BEARER)
     def post(self, body, invitation_id: uuid.UUID):
-        """Record an answer the invitee gave another way, e.g. by phone (organiser)."""
+        """Record an answer the invitee gave another way, e.g. by phone (organiser): accept
+        with companions, represent (someone comes instead), or decline with regrets."""
         with service_context().database.transaction() as session:
             ensure_access(get_invitation(session, invitation_id).ceremony_id, MANAGE)
             invitation = answer(
@@ -214,6 +218,9 @@ class InvitationAnswer(MethodView):
                 by="organiser",
                 via=body["via"],
                 note=body["note"],
+                companions=body["companions"],
+                representative=body["representative"],
+                regrets=body["regrets"],
                 actor=actor(),
             )
             return with_links(session, invitation)

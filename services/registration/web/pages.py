@@ -11,6 +11,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from marshmallow import ValidationError
 
 from shared.audit_web import guest_actor
+from shared.content import InLanguage
 from shared.contract import PUBLIC_CATEGORIES
 from shared.errors import DomainError
 from shared.web import service_context
@@ -20,14 +21,9 @@ from ..links import links
 from ..privacy import personal_data
 from ..registration_requests import register_or_request
 from ..registrations import cancel, get_registration
+from .page_languages import choose_language, text_direction
 from .schemas import RegistrationInSchema
-from .translations import (
-    LANGUAGE_NAMES,
-    local_datetime,
-    pick_language,
-    strings_for,
-    words_language,
-)
+from .translations import LANGUAGE_NAMES, local_datetime, strings_for
 
 bp = Blueprint(
     "pages",
@@ -37,14 +33,27 @@ bp = Blueprint(
     static_url_path="/assets",
 )
 FORM_FIELDS = ("full_name", "email", "honorific", "organisation", "job_title", "category", "needs")
+# Every page's <html> names its direction: Arabic pages read right to left.
+bp.add_app_template_global(text_direction, "text_direction")
 
 
 @bp.get("/")
 def index():
     """The ceremonies open for registration."""
+    chosen = choose_language()
+    lang = chosen.shown
     with service_context().database.transaction() as session:
-        ceremonies = [(ceremony, _when(ceremony, "en")) for ceremony in list_ceremonies(session)]
-    return render_template("index.html", ceremonies=ceremonies, t=strings_for("en"), lang="en")
+        ceremonies = [
+            (InLanguage(ceremony, lang), _when(ceremony, lang))
+            for ceremony in list_ceremonies(session)
+        ]
+    return render_template(
+        "index.html",
+        ceremonies=ceremonies,
+        t=strings_for(lang),
+        lang=lang,
+        language_notice=chosen.notice(),
+    )
 
 
 @bp.route("/ceremonies/<uuid:ceremony_id>/register", methods=["GET", "POST"])
@@ -57,9 +66,8 @@ def register_page(ceremony_id: uuid.UUID):
         except DomainError:
             return _page_message("not_found", 404)
         free = ceremony.capacity - ceremony.seats_taken
-    lang = pick_language(
-        request.values.get("lang"), ceremony.languages or ["en"], ceremony.default_language
-    )
+    chosen = choose_language(offered=ceremony.languages, default=ceremony.default_language)
+    lang = chosen.shown
     t = strings_for(lang)
     form, errors, status = {}, {}, 200
     if request.method == "POST":
@@ -76,7 +84,11 @@ def register_page(ceremony_id: uuid.UUID):
                 # The same page whoever is or is not registered: the email says the rest.
                 key = "confirmation_sent" if outcome == "confirm_email" else "awaiting_approval"
                 return render_template(
-                    "message.html", message=t[key], heading=ceremony.title, t=t, lang=lang
+                    "message.html",
+                    message=t[key],
+                    heading=InLanguage(ceremony, lang).title,
+                    t=t,
+                    lang=lang,
                 )
             capability = links().manage_capability(outcome.id)
             return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
@@ -91,7 +103,7 @@ def register_page(ceremony_id: uuid.UUID):
     return (
         render_template(
             "register.html",
-            ceremony=ceremony,
+            ceremony=InLanguage(ceremony, lang),
             when=_when(ceremony, lang),
             free=max(free, 0),
             categories=PUBLIC_CATEGORIES,
@@ -101,6 +113,7 @@ def register_page(ceremony_id: uuid.UUID):
             t=t,
             lang=lang,
             languages=_language_links(ceremony),
+            language_notice=chosen.notice(),
         ),
         status,
     )
@@ -115,19 +128,19 @@ def manage_page(capability: str):
     with service_context().database.transaction() as session:
         registration = get_registration(session, registration_id)
         ceremony = get_ceremony(session, registration.ceremony_id)
-    lang = pick_language(
-        request.args.get("lang") or registration.language,
-        ceremony.languages or ["en"],
-        ceremony.default_language,
+    chosen = choose_language(
+        own=registration.language, offered=ceremony.languages, default=ceremony.default_language
     )
+    lang = chosen.shown
     return render_template(
         "manage.html",
-        ceremony=ceremony,
+        ceremony=InLanguage(ceremony, lang),
         registration=registration,
         capability=capability,
         when=_when(ceremony, lang),
         t=strings_for(lang),
         lang=lang,
+        language_notice=chosen.notice(),
     )
 
 
@@ -162,9 +175,12 @@ def _invalid_link():
 
 
 def _page_message(key: str, status: int):
-    lang = words_language(request.args.get("lang"))
-    t = strings_for(lang)
-    return render_template("message.html", message=t[key], t=t, lang=lang), status
+    chosen = choose_language()
+    t = strings_for(chosen.shown)
+    page = render_template(
+        "message.html", message=t[key], t=t, lang=chosen.shown, language_notice=chosen.notice()
+    )
+    return page, status
 
 
 def _message(t: dict[str, str], lang: str, messages) -> str:

@@ -21,11 +21,12 @@ from shared.contract import (
     Precedence,
     ProgrammeItemSchema,
     Text,
+    Translations,
     VenueSchema,
 )
 
 from ..ceremonies import MAX_GATES
-from ..invitations import ANSWER_CHANNELS
+from ..invitations import ANSWER_CHANNELS, ANSWER_KINDS, MAX_COMPANIONS
 
 _ZONES = frozenset(available_timezones())
 
@@ -57,6 +58,14 @@ class CeremonyInSchema(Schema):
     )
     programme = fields.List(
         fields.Nested(ProgrammeItemSchema), validate=validate.Length(max=100), load_default=list
+    )
+    translations = Translations(
+        metadata={
+            "description": "The ceremony's words in more languages, by language tag: any of "
+            "title, venue_name, venue_address and programme (item titles in running order). "
+            "A reader's language is looked up as given, then by its base language; what is "
+            "missing is the ceremony's own text."
+        }
     )
     gates = fields.List(
         Line(required=True, max_len=GATE_MAX_CHARS),
@@ -118,6 +127,7 @@ class CeremonySchema(Schema):
         metadata={"description": "Shown to the ceremony's organisers only; null for others."},
     )
     programme = fields.List(fields.Dict())
+    translations = fields.Dict()
     gates = fields.List(fields.String())
     sequence = fields.Integer()
     registration_mode = fields.String()
@@ -201,9 +211,31 @@ class RegistrationQuerySchema(Schema):
 
 
 class InviteeSchema(PersonInSchema):
-    """One person to invite."""
+    """One person to invite, and what the invitation allows and tells them."""
 
     category = fields.String(validate=validate.OneOf(VIP_CATEGORIES), load_default="dignitary")
+    companions_allowed = fields.Integer(
+        strict=True,
+        load_default=0,
+        validate=validate.Range(0, MAX_COMPANIONS),
+        metadata={"description": "How many named companions a head of delegation may bring."},
+    )
+    representative_allowed = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Whether the invitee may name someone to come in their place."},
+    )
+    host = Line(metadata={"description": 'Who invites, e.g. "The Director General".'})
+    reply_by = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "The day answers are asked for (YYYY-MM-DD, in the ceremony's time "
+            "zone), at the latest the ceremony's day; no reminders after it, and later answers "
+            "are marked late."
+        },
+    )
+    dress_code = Line()
+    arrival_instructions = Line(max_len=500)
 
 
 class InvitationsInSchema(Schema):
@@ -260,11 +292,40 @@ class RemindResultSchema(Schema):
     invitation_ids = fields.List(fields.UUID())
 
 
+class DelegateOutSchema(Schema):
+    """A companion or a representative, with the registration the answer gave them."""
+
+    registration_id = fields.UUID(attribute="id")
+    status = fields.String()
+    full_name = fields.String()
+    honorific = fields.String(allow_none=True)
+    email = fields.String()
+    language = fields.String()
+
+
 class InvitationSchema(PersonOutSchema):
     """An invitation as the API shows it."""
 
+    companions_allowed = fields.Integer()
+    representative_allowed = fields.Boolean()
+    host = fields.String(allow_none=True)
+    reply_by = fields.Date(allow_none=True)
+    dress_code = fields.String(allow_none=True)
+    arrival_instructions = fields.String(allow_none=True)
     answered_by = fields.String(allow_none=True)
     answered_at = fields.AwareDateTime(allow_none=True)
+    answered_late = fields.Boolean(
+        metadata={"description": "The answer came after the reply-by date."}
+    )
+    regrets = fields.String(allow_none=True, metadata={"description": "A declining message."})
+    represented_by = fields.String(
+        allow_none=True,
+        metadata={"description": "Who comes in the invitee's place; registration_id is theirs."},
+    )
+    companions = fields.List(
+        fields.Nested(DelegateOutSchema),
+        metadata={"description": "The companions an acceptance named, with their registrations."},
+    )
     registration_id = fields.UUID(allow_none=True)
     reminders = fields.Integer()
     created_at = fields.AwareDateTime()
@@ -288,14 +349,70 @@ class InvitationQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(INVITATION_STATUSES))
 
 
-class AnswerSchema(Schema):
-    """An answer to an invitation that an organiser records: how it came, and a note."""
+class DelegateSchema(PersonNameSchema):
+    """A companion, or the person who comes in the invitee's place: each gets a registration,
+    a badge and a confirmation of their own, so each needs an email."""
 
-    answer = fields.String(required=True, validate=validate.OneOf(("accept", "decline")))
+    honorific = Line(max_len=50)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    language = Language(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Their confirmation's language; none: the invitation's."},
+    )
+    organisation = Line()
+    job_title = Line()
+
+
+class AnswerSchema(Schema):
+    """An answer to an invitation; an organiser says how it came and may add a note.
+
+    - ``{"answer": "accept", "companions": [{...}]}``: the invitee comes, with up to
+      ``companions_allowed`` named companions (omitted: those named before stay);
+    - ``{"answer": "represent", "representative": {...}}``: someone comes in the invitee's place
+      (when ``representative_allowed``); they get the registration instead of the invitee;
+    - ``{"answer": "decline", "regrets": "..."}``: the invitee does not come; the message is
+      optional.
+
+    Answering again replaces the answer: companions no longer named lose their registration.
+    """
+
+    answer = fields.String(required=True, validate=validate.OneOf(ANSWER_KINDS))
+    companions = fields.List(
+        fields.Nested(DelegateSchema),
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=MAX_COMPANIONS),
+        metadata={
+            "description": "With accept only: each companion's name and email (omitted: those "
+            "named before stay; an empty list: none)."
+        },
+    )
+    representative = fields.Nested(
+        DelegateSchema,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "With represent only: who comes instead."},
+    )
+    regrets = Text(max_len=2000, metadata={"description": "With decline only."})
     via = fields.String(
         validate=validate.OneOf(ANSWER_CHANNELS), allow_none=True, load_default=None
     )
     note = Text(max_len=500, metadata={"description": "Kept in the audit trail."})
+
+    @validates_schema
+    def _fits_the_answer(self, data, **kwargs):
+        reply = data.get("answer")
+        if data.get("companions") and reply != "accept":
+            raise ValidationError("Companions come with accept only.", field_name="companions")
+        if reply == "represent" and not data.get("representative"):
+            raise ValidationError("Name who comes in your place.", field_name="representative")
+        if data.get("representative") and reply != "represent":
+            raise ValidationError(
+                "A representative comes with represent only.", field_name="representative"
+            )
+        if data.get("regrets") and reply != "decline":
+            raise ValidationError("Regrets come with decline only.", field_name="regrets")
 
 
 class ImportQuerySchema(Schema):

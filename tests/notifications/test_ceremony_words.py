@@ -1,0 +1,100 @@
+"""The ceremony's own words (title, venue, programme) in each reader's language, and letters
+that are not in the reader's language say so, in the language they are in."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+TRANSLATIONS = {
+    "fr": {
+        "title": "Cérémonie de clôture",
+        "venue_name": "Grande salle",
+        "venue_address": "1, avenue de la Paix",
+        "programme": ["Allocution de bienvenue"],
+    },
+    "zh": {"title": "结业典礼", "programme": [None]},
+}
+PROGRAMME = [{"title": "Welcome address", "speaker": "H.E. Amina Diallo"}]
+
+
+def last_email(smtp_server):
+    return smtp_server.received[-1].parsed()
+
+
+def text_of(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_of(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+@pytest.fixture
+def translated(service):
+    service.update_ceremony(translations=TRANSLATIONS, programme=PROGRAMME)
+    return service
+
+
+def test_a_french_invitee_reads_the_ceremonys_french_words(translated, smtp_server):
+    translated.invite(language="fr")
+    translated.deliver()
+
+    message = last_email(smtp_server)
+    assert "Cérémonie de clôture" in message["Subject"]
+    text = text_of(message)
+    assert "Grande salle" in text and "1, avenue de la Paix" in text
+    assert "Allocution de bienvenue" in text and "Welcome address" not in text
+
+
+def test_a_word_not_translated_is_the_ceremonys_own(translated, smtp_server):
+    translated.invite(language="zh")
+    translated.deliver()
+
+    text = text_of(last_email(smtp_server))
+    assert "结业典礼" in text
+    # No Chinese venue or programme title: the ceremony's own are shown.
+    assert "Welcome address" in text
+
+
+def test_an_english_guest_reads_the_ceremonys_own_words(translated, smtp_server):
+    translated.confirm(language="en")
+    translated.deliver()
+
+    assert "Cérémonie" not in last_email(smtp_server)["Subject"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "default", "shown", "notice"),
+    [
+        ("de", "en", "en", "This letter is not available in German; it is shown in English."),
+        (
+            "de",
+            "fr",
+            "fr",
+            "Cette lettre n'est pas disponible en allemand\u202f; elle est présentée en français.",
+        ),
+        ("ja", "zh", "zh", "本函没有日语版本，现以中文呈现。"),
+        ("tr", "ar", "ar", "هذه الرسالة غير متاحة باللغة التركية، وهي معروضة باللغة العربية."),
+    ],
+)
+def test_a_language_without_letters_falls_back_to_the_ceremonys_then_says_so(
+    service, smtp_server, asked, default, shown, notice
+):
+    service.update_ceremony(default_language=default)
+    service.confirm(language=asked)
+    service.deliver()
+
+    message = last_email(smtp_server)
+    assert message["Content-Language"] == shown
+    assert text_of(message).startswith(notice)
+    assert notice in html.unescape(html_of(message))
+    assert [d.language_used for d in service.log()] == [shown]
+
+
+def test_a_letter_in_the_language_asked_for_has_no_notice(service, smtp_server):
+    service.confirm(language="fr-CA")
+    service.deliver()
+
+    assert "pas disponible" not in text_of(last_email(smtp_server))
