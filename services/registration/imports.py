@@ -50,6 +50,12 @@ FIELDS = (
     "language",
     "category",
     "precedence",
+    "companions_allowed",
+    "representative_allowed",
+    "host",
+    "reply_by",
+    "dress_code",
+    "arrival_instructions",
 )
 #: Headers as people type them, folded (no accents, lower case, words joined by "_").
 ALIASES = {
@@ -72,7 +78,22 @@ ALIASES = {
     "language": ("language", "langue", "lang"),
     "category": ("category", "categorie"),
     "precedence": ("precedence", "preseance", "rank", "rang", "order", "ordre"),
+    "companions_allowed": ("companions_allowed", "companions", "accompagnants"),
+    "representative_allowed": (
+        "representative_allowed",
+        "representative",
+        "may_send_a_representative",
+        "representant",
+    ),
+    "host": ("host", "hote", "invited_by", "invite_par"),
+    "reply_by": ("reply_by", "rsvp_by", "repondre_avant", "reponse_avant"),
+    "dress_code": ("dress_code", "dress", "tenue"),
+    "arrival_instructions": ("arrival_instructions", "arrival", "arrivee", "acces"),
 }
+#: Whole numbers a cell may give as text.
+_NUMBERS = ("precedence", "companions_allowed")
+#: A day a workbook's date cell gives with a midnight time.
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
 _FIELD_OF = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
 _SEPARATORS = ",;\t"
@@ -291,9 +312,12 @@ def person_of(mapping: list[str], cells: list[str]) -> tuple[dict[str, Any], str
     for name, cell in zip(mapping, cells, strict=False):
         value = cell.strip()
         if name and value:
-            given[name] = (
-                int(value) if name == "precedence" and _WHOLE_NUMBER.match(value) else value
-            )
+            if name in _NUMBERS and _WHOLE_NUMBER.match(value):
+                given[name] = int(value)
+            elif name == "reply_by" and _MIDNIGHT.match(value):
+                given[name] = _MIDNIGHT.match(value).group(1)
+            else:
+                given[name] = value
     return given, None
 
 

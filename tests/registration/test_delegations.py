@@ -632,3 +632,36 @@ def test_a_representative_posted_where_none_is_allowed_gets_the_page_again(
         as_text=True
     )
     assert 'name="representative-email"' not in response.get_data(as_text=True)
+
+
+def test_an_import_gives_each_invitation_its_details(client, ceremony, organiser_headers):
+    from datetime import date as day
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    ceremony_day = day.fromisoformat(ceremony["starts_at"][:10])
+    book = Workbook()
+    book.active.append(["Name", "Email", "Companions", "Representative", "Reply by", "Dress code"])
+    book.active.append(["Amina Diallo", "amina@example.sn", 2, "yes", ceremony_day, "Lounge suit"])
+    book.active.append(["Li Wei", "li@example.cn", "", "", "", ""])
+    buffer = BytesIO()
+    book.save(buffer)
+
+    answer = client.post(
+        f"/api/ceremonies/{ceremony['id']}/invitations/import",
+        query_string={"send": "false"},
+        data={"file": (BytesIO(buffer.getvalue()), "invitees.xlsx")},
+        content_type="multipart/form-data",
+        headers=organiser_headers,
+    )
+
+    assert answer.status_code == 201, answer.json
+    details = [
+        (i["companions_allowed"], i["representative_allowed"], i["reply_by"], i["dress_code"])
+        for i in answer.json
+    ]
+    assert details == [
+        (2, True, ceremony_day.isoformat(), "Lounge suit"),
+        (0, False, None, None),
+    ]
