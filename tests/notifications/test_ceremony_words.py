@@ -7,6 +7,14 @@ import html
 
 import pytest
 
+from services.notifications.compose.contexts import TEMPLATES
+from services.notifications.compose.letters import (
+    FALLBACK_NOTICES,
+    TEMPLATE_LANGUAGES,
+    fallback_notice,
+    render_email,
+)
+
 TRANSLATIONS = {
     "fr": {
         "title": "Cérémonie de clôture",
@@ -98,3 +106,50 @@ def test_a_letter_in_the_language_asked_for_has_no_notice(service, smtp_server):
     service.deliver()
 
     assert "pas disponible" not in text_of(last_email(smtp_server))
+
+
+def _rendered(template: str, asked: str, default: str):
+    from services.notifications.compose.previews import (
+        _INVITEE_TEMPLATES,
+        _PER_TEMPLATE,
+        _invitee,
+        sample_context,
+    )
+
+    context = {**sample_context(asked), **_PER_TEMPLATE.get(template, {})}
+    if template in _INVITEE_TEMPLATES:
+        context["recipient"] = _invitee(asked)
+    return render_email(template, asked, context, default_language=default)
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+@pytest.mark.parametrize(
+    ("asked", "default", "notice"),
+    [
+        ("de", "en", "This letter is not available in German; it is shown in English."),
+        ("pt", "es", "Esta carta no está disponible en portugués; se presenta en español."),
+        (
+            "ja",
+            "ru",
+            "Это письмо недоступно на языке «японский»; оно представлено на языке «русский».",
+        ),
+    ],
+)
+def test_every_template_says_so_when_it_is_not_in_the_language_asked_for(
+    template, asked, default, notice
+):
+    rendered = _rendered(template, asked, default)
+
+    assert rendered.language_used == default
+    assert rendered.text.startswith(notice)
+    assert notice in html.unescape(rendered.html)
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+@pytest.mark.parametrize("language", TEMPLATE_LANGUAGES)
+def test_no_template_has_a_notice_in_a_language_it_is_written_in(template, language):
+    rendered = _rendered(template, language, "en")
+
+    assert rendered.language_used == language
+    assert fallback_notice(language, language) is None
+    assert all(n.split("{")[0] not in rendered.text for n in FALLBACK_NOTICES.values())
