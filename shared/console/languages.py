@@ -31,7 +31,8 @@ LANGUAGE_NAMES = {
 RIGHT_TO_LEFT = frozenset({"ar"})
 #: Remembers the language last chosen in the menu, so the next page keeps it; only console
 #: pages (every service's prefix is under ``/console``) set or read it, so the sign-in and guest
-#: pages keep their own choice of language.
+#: pages keep their own choice of language. The door page keeps its own, of the same name,
+#: under ``/scan``.
 LANGUAGE_COOKIE = "console_language"
 COOKIE_PATH = "/console"
 _YEAR = 365 * 24 * 3600
@@ -71,17 +72,17 @@ def language_links() -> list[dict]:
     return links
 
 
-def remember_language(response: Response) -> Response:
-    """Keep a language asked for with ``?lang=`` for the pages that follow."""
+def remember_language(response: Response, path: str = COOKIE_PATH) -> Response:
+    """Keep a language asked for with ``?lang=`` for the pages under ``path`` that follow."""
     asked = request.args.get("lang")
-    if not request.path.startswith(COOKIE_PATH):
+    if not request.path.startswith(path):
         return response
     if asked in CONSOLE_LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != asked:
         response.set_cookie(
             LANGUAGE_COOKIE,
             asked,
             max_age=_YEAR,
-            path=COOKIE_PATH,
+            path=path,
             secure=request.is_secure,
             httponly=True,
             samesite="Lax",

@@ -177,9 +177,10 @@ class DoorPage:
             ignored_exceptions=(StaleElementReferenceException,),
         )
 
-    def sign_in(self, token: str) -> None:
-        """Open /scan, sign in, and wait until the offline bundle is loaded."""
-        self.driver.get(f"{self.base_url}/scan")
+    def sign_in(self, token: str, lang: str | None = None) -> None:
+        """Open /scan (in ``lang`` when given), sign in, and wait until the offline bundle is
+        loaded."""
+        self.driver.get(f"{self.base_url}/scan" + (f"?lang={lang}" if lang else ""))
         self.driver.find_element(By.NAME, "token").send_keys(token, Keys.ENTER)
         self.wait.until(lambda d: self.network.get_attribute("data-ready") == "true")
 

@@ -87,3 +87,16 @@ def test_offline_the_page_reloads_and_still_admits(door, ceremony, code):
     door.wait.until(lambda d: door.network.get_attribute("data-ready") == "true")
     verdict = door.scan(code)
     assert (verdict.result, verdict.offline) == ("admitted", True)
+
+
+def test_offline_the_page_reloads_in_the_language_it_was_opened_in(door, ceremony, code):
+    door.sign_in(ceremony.staff_token(), lang="fr")
+    door.wait.until(lambda d: d.execute_script("return !!navigator.serviceWorker.controller"))
+    door.set_offline(True)
+    door.driver.refresh()
+    door.wait.until(lambda d: door.network.get_attribute("data-ready") == "true")
+
+    assert door.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    verdict = door.scan(code)
+    assert (verdict.result, verdict.offline) == ("admitted", True)
+    assert "Entrée autorisée" in verdict.text

@@ -3,6 +3,11 @@
 Nothing comes from a CDN: the venue may have no internet. The decoder for camera mode is the
 npm-installed jsQR, served from disk; without it the page works, and camera mode says that
 it is unavailable.
+
+The page is in the console's languages, chosen as the console's are (``?lang=``, the choice
+remembered, the browser's, English), with the console's catalogs; the choice is remembered in
+the console's cookie, set for ``/scan`` (the console's own is kept under ``/console``). The
+scripts' words come in the page, translated (``words.py``).
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from flask import (
     url_for,
 )
 
+from shared.console.languages import remember_language
 from shared.web import service_context
 
 from ..printing.layout import CATEGORY_BANDS
+from .words import script_words
 
 bp = Blueprint("door", __name__, url_prefix="/scan", template_folder="templates")
 
@@ -61,10 +68,10 @@ def page():
         # Where door devices' enrolment links point: the sign-in's camera opens only those.
         "enrolment": service_context().settings.public_urls["registration"] + "/enrol/",
     }
-    response = Response(render_template("door/scan.html", config=config))
+    response = Response(render_template("door/scan.html", config=config, words=script_words()))
     # Staff tokens pass through this page: never keep a copy in a shared cache.
     response.headers["Cache-Control"] = "no-store"
-    return response
+    return remember_language(response, path=url_for("door.page"))
 
 
 @bp.get("/assets/<path:filename>")

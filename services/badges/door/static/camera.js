@@ -1,6 +1,8 @@
 // Camera mode: frames from the (rear) camera go to a worker running jsQR; a decoded code is
 // scanned like a typed one. The same code is not scanned again while it stays in view.
 
+import { t } from "./words.js";
+
 const MAX_WIDTH = 960;
 const REPEAT_AFTER_MS = 4000;
 
@@ -9,7 +11,7 @@ const REPEAT_AFTER_MS = 4000;
  * `prompt` says what to hold up (a badge, or a door device's enrolment code).
  */
 export class Camera {
-  constructor(video, status, onCode, decoderInstalled, prompt = "Hold the badge's QR code in front of the camera.") {
+  constructor(video, status, onCode, decoderInstalled, prompt = t("Hold the badge's QR code in front of the camera.")) {
     this.video = video;
     this.status = status;
     this.onCode = onCode;
@@ -24,10 +26,10 @@ export class Camera {
   /** Why camera mode cannot run here, or null. */
   unavailable() {
     if (!this.decoderInstalled) {
-      return "Camera scanning is unavailable: the QR decoder is not installed on the server.";
+      return t("Camera scanning is unavailable: the QR decoder is not installed on the server.");
     }
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      return "Camera scanning is unavailable: this browser gives no camera here (it needs HTTPS).";
+      return t("Camera scanning is unavailable: this browser gives no camera here (it needs HTTPS).");
     }
     return null;
   }
@@ -50,7 +52,7 @@ export class Camera {
         audio: false,
       });
     } catch (error) {
-      this.status.textContent = `Camera scanning is unavailable: ${error.message || error.name}.`;
+      this.status.textContent = t("Camera scanning is unavailable: %(reason)s.", { reason: error.message || error.name });
       return false;
     }
     this.video.srcObject = this.stream;

@@ -2,7 +2,8 @@
 // here offline had come in through another gate meanwhile): the server's answer wins, and
 // staff see what it was.
 
-const CLOCK = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+import { verdictWord } from "./verdict.js";
+import { clockTime, t } from "./words.js";
 
 /** The list of upload conflicts, newest first; each item carries the server's data-result. */
 export class ConflictList {
@@ -17,12 +18,16 @@ export class ConflictList {
     if (!conflicts.length) return;
     for (const { scan, answer } of conflicts) {
       const item = document.createElement("li");
-      const who = (answer.guest && answer.guest.full_name) || scan.full_name || "Unknown guest";
-      const when = new Date(scan.scanned_at).toLocaleTimeString([], CLOCK);
-      const since = answer.admitted_gate ? ` (came in through ${answer.admitted_gate})` : "";
-      item.textContent =
-        `${who}: ${scan.local_result} here offline at ${when}; ` +
-        `the server says ${answer.result}${since}.`;
+      const values = {
+        name: (answer.guest && answer.guest.full_name) || scan.full_name || t("Unknown guest"),
+        here: verdictWord(scan.local_result),
+        time: clockTime(scan.scanned_at),
+        server: verdictWord(answer.result),
+        gate: answer.admitted_gate,
+      };
+      item.textContent = answer.admitted_gate
+        ? t("%(name)s: %(here)s here offline at %(time)s; the server says %(server)s (came in through %(gate)s).", values)
+        : t("%(name)s: %(here)s here offline at %(time)s; the server says %(server)s.", values);
       item.dataset.result = answer.result;
       this.list.prepend(item);
     }

@@ -13,6 +13,7 @@ import { parseCode, serialOf } from "./codes.js";
 import { LocalDoor, UploadRefused } from "./offline.js";
 import { clearSession, writeSession } from "./session.js";
 import { Store } from "./store.js";
+import { t } from "./words.js";
 
 const CHECKIN_TIMEOUT_MS = 2500;
 // How long after its ceremony ended a guest list may stay on the device.
@@ -152,7 +153,7 @@ export class Door extends EventTarget {
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error;
       this.goOffline();
-      const message = "The network dropped: admit by name later.";
+      const message = t("The network dropped: admit by name later.");
       this.#show({ result: "error", message }, { startedAt });
     }
   }
@@ -168,7 +169,7 @@ export class Door extends EventTarget {
       try {
         const { status, body } = await this.#api.request("GET", url);
         if (status === 200) return { guests: body.guests, offline: false, error: null };
-        return { guests: [], offline: false, error: body?.message || `Search failed (${status}).` };
+        return { guests: [], offline: false, error: body?.message || t("Search failed (%(status)s).", { status }) };
       } catch (error) {
         if (!(error instanceof Unreachable)) throw error;
         this.goOffline();
@@ -237,8 +238,8 @@ export class Door extends EventTarget {
     }
     const message =
       status === 401 || status === 403
-        ? "The staff token was refused: sign out and sign in again."
-        : body?.message || `The server answered ${status}.`;
+        ? t("The staff token was refused: sign out and sign in again.")
+        : body?.message || t("The server answered %(status)s.", { status });
     this.#show({ result: "error", message }, { startedAt });
   }
 
@@ -269,7 +270,7 @@ export class Door extends EventTarget {
       if (conflicts.length) this.#emit("conflicts", conflicts);
     } catch (error) {
       if (!(error instanceof UploadRefused)) throw error;
-      this.#problem = `Upload refused: ${error.message}`;
+      this.#problem = t("Upload refused: %(reason)s", { reason: error.message });
     }
   }
 

@@ -3,6 +3,7 @@
 // their nonces and go up when the network returns; the server's answer to them wins.
 
 import { CodeError, Verifier, canVerify } from "./codes.js";
+import { t } from "./words.js";
 
 const UPLOAD_BATCH = 200;
 
@@ -21,7 +22,7 @@ export class LocalDoor {
     this.ceremonyId = ceremonyId;
     this.verifier = null;
     // Why offline verdicts cannot be given, if they cannot.
-    this.problem = "No offline list yet: it loads from the server after sign-in.";
+    this.problem = t("No offline list yet: it loads from the server after sign-in.");
     this.guests = new Map();
     this.revoked = new Set();
     this.inside = new Map();
@@ -50,7 +51,7 @@ export class LocalDoor {
   /** Fetch a fresh bundle and keep it. */
   async refresh(api) {
     const { status, body } = await api.request("GET", `/api/ceremonies/${this.ceremonyId}/scanner-bundle`);
-    if (status !== 200) throw new UploadRefused(body?.message || `scanner bundle: ${status}`);
+    if (status !== 200) throw new UploadRefused(body?.message || t("The guest list could not be loaded (%(status)s).", { status }));
     await this.store.saveBundle(body);
     await this.adopt(body);
   }
@@ -58,12 +59,12 @@ export class LocalDoor {
   /** Take a bundle as what the door knows, with the scans still waiting here laid on top. */
   async adopt(bundle) {
     if (!canVerify()) {
-      this.problem = "Offline checks need the page over HTTPS (WebCrypto).";
+      this.problem = t("Offline checks need the page over HTTPS (WebCrypto).");
     } else {
       try {
         this.verifier = await Verifier.fromBundle(bundle);
       } catch {
-        this.problem = "This browser cannot verify Ed25519 signatures: no offline checks.";
+        this.problem = t("This browser cannot verify Ed25519 signatures: no offline checks.");
       }
     }
     this.guests = new Map(bundle.guests.map((guest) => [guest.serial, guest]));
@@ -140,7 +141,7 @@ export class LocalDoor {
       }));
       const url = `/api/ceremonies/${this.ceremonyId}/offline-scans`;
       const { status, body } = await api.request("POST", url, { scans: payload }, 20000);
-      if (status !== 200) throw new UploadRefused(body?.message || `upload refused: ${status}`);
+      if (status !== 200) throw new UploadRefused(body?.message || t("The server answered %(status)s.", { status }));
       // A scan the server failed to record (5xx) stays queued: its nonce makes sending it
       // again safe. Every other answer is final.
       const recorded = batch.filter((scan, index) => body.results[index].status < 500);

@@ -8,15 +8,16 @@ import { Search } from "./search.js";
 import { leaveNotice } from "./session.js";
 import { StatusView } from "./status.js";
 import { VerdictView } from "./verdict.js";
+import { t } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 
 // What the sign-in screen says when the server signed this device out, by the 401's code.
 const SIGNED_OUT = {
-  credential_revoked: "This device was signed out: its credential was revoked.",
-  signed_out: "This device was signed out: its session was ended.",
-  account_disabled: "This device was signed out: its account is disabled.",
-  expired: "This device was signed out: its credential has expired.",
+  credential_revoked: t("This device was signed out: its credential was revoked."),
+  signed_out: t("This device was signed out: its session was ended."),
+  account_disabled: t("This device was signed out: its account is disabled."),
+  expired: t("This device was signed out: its credential has expired."),
 };
 
 /** The door's screen for one signed-in session, wired to its Door. */
@@ -61,7 +62,7 @@ export class DoorScreen {
     $("signin").hidden = true;
     $("door").hidden = false;
     $("ceremony-title").textContent = this.door.title;
-    $("gate-name").textContent = this.door.gate || "not named";
+    $("gate-name").textContent = this.door.gate || t("not named");
     this.wire();
     this.showDirection();
     this.focusCode();
@@ -105,7 +106,7 @@ export class DoorScreen {
     const button = $("direction");
     button.dataset.direction = direction;
     button.setAttribute("aria-pressed", String(direction === "out"));
-    button.textContent = direction === "in" ? "Entering" : "Leaving";
+    button.textContent = direction === "in" ? t("Entering") : t("Leaving");
     $("door").dataset.direction = direction;
   }
 
@@ -135,14 +136,16 @@ export class DoorScreen {
   /** The server signed the door out, and it forgot what it kept: show the sign-in, saying so. */
   signedOut(code) {
     this.camera.stop();
-    const why = SIGNED_OUT[code] || "This device was signed out.";
-    leaveNotice(`${why} The guest list and the scans kept on it have been wiped.`);
+    const why = SIGNED_OUT[code] || t("This device was signed out.");
+    leaveNotice(`${why} ${t("The guest list and the scans kept on it have been wiped.")}`);
     window.location.reload();
   }
 
   async signOut() {
     const waiting = this.door.waiting;
-    const question = `${waiting} scans wait for upload; they stay on this device. Sign out?`;
+    const question = t("Scans waiting to upload: %(count)s. They stay on this device. Sign out?", {
+      count: waiting,
+    });
     if (waiting && !window.confirm(question)) return;
     await this.door.signOut();
     window.location.reload();

@@ -2,9 +2,10 @@
 // the server admits with the badge it has on file, through the same door rules as a scan).
 // The panel reaches the door only through the functions it is given.
 
+import { isolated, t } from "./words.js";
+
 const DEBOUNCE_MS = 250;
-const OFFLINE_NOTE =
-  "Offline: from the guest list on this device. Admitting without a badge needs the network.";
+const OFFLINE_NOTE = t("Offline: from the guest list on this device. Admitting without a badge needs the network.");
 
 /** The search panel: a name field, the guests found and an Admit button on each who may enter. */
 export class Search {
@@ -48,13 +49,13 @@ export class Search {
   async run() {
     const name = this.input.value.trim();
     if (name.length < 2) {
-      this.render([], "Type at least two letters of the name.");
+      this.render([], t("Type at least two letters of the name."));
       return;
     }
     const { guests, offline, error } = await this.findGuests(name);
     if (error) this.render([], error);
-    else if (offline) this.render(guests, guests.length ? OFFLINE_NOTE : `No guest of that name. ${OFFLINE_NOTE}`);
-    else this.render(guests, guests.length ? "" : "No guest of that name.", true);
+    else if (offline) this.render(guests, guests.length ? OFFLINE_NOTE : `${t("No guest of that name.")} ${OFFLINE_NOTE}`);
+    else this.render(guests, guests.length ? "" : t("No guest of that name."), true);
   }
 
   render(guests, message, canAdmit = false) {
@@ -68,19 +69,23 @@ export class Search {
     item.dataset.serial = guest.serial;
     const who = document.createElement("p");
     who.className = "found-name";
+    who.dir = "auto";
     who.textContent = [guest.honorific, guest.full_name].filter(Boolean).join(" ");
     const about = document.createElement("p");
     about.className = "found-about";
-    let state = guest.inside ? "Inside" : "Not arrived";
-    if (guest.status === "revoked") state = "Registration cancelled";
+    let state = guest.inside ? t("Inside") : t("Not arrived");
+    if (guest.status === "revoked") state = t("Registration cancelled");
+    // Each part in its own direction: an organisation in Latin letters in an Arabic line.
     about.textContent = [guest.organisation, this.categoryLabel(guest.category), state]
       .filter(Boolean)
+      .map(isolated)
       .join(" · ");
     item.append(who);
     if (guest.name_latin) {
       // A name in a script the staff may not read, in Latin letters under it.
       const latin = document.createElement("p");
       latin.className = "found-latin";
+      latin.dir = "ltr";
       latin.textContent = guest.name_latin;
       item.append(latin);
     }
@@ -90,7 +95,7 @@ export class Search {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "primary admit";
-      button.textContent = "Admit";
+      button.textContent = t("Admit");
       button.addEventListener("click", async () => {
         button.disabled = true;
         await this.admit(guest, performance.now());

@@ -6,15 +6,16 @@
 import { Api } from "./api.js";
 import { Camera } from "./camera.js";
 import { writeSession } from "./session.js";
+import { t } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 
 // Why the server refused a credential, by the code of its 401 answer.
 const REFUSED = {
-  credential_revoked: "This credential has been revoked.",
-  signed_out: "This session was signed out: sign in again.",
-  account_disabled: "This account is disabled.",
-  expired: "This credential has expired.",
+  credential_revoked: t("This credential has been revoked."),
+  signed_out: t("This session was signed out: sign in again."),
+  account_disabled: t("This account is disabled."),
+  expired: t("This credential has expired."),
 };
 
 /**
@@ -30,7 +31,7 @@ export function showSignIn(onSignedIn, { config, notice = null, credential = nul
   wireEnrolmentCamera(config);
   if (notice) $("signin-notice").textContent = notice;
   if (credential) {
-    $("signin-notice").textContent = "Signing in this device…";
+    $("signin-notice").textContent = t("Signing in this device…");
     signIn(credential, onSignedIn).then((signedIn) => {
       if (!signedIn) $("signin-notice").textContent = "";
     });
@@ -68,15 +69,15 @@ function wireEnrolmentCamera(config) {
     status,
     (text) => {
       if (!isEnrolmentLink(text, config.enrolment)) {
-        status.textContent = "This is not a door enrolment code: hold up the one the protocol office gave.";
+        status.textContent = t("This is not a door enrolment code: hold up the one the protocol office gave.");
         return;
       }
       camera.stop();
-      status.textContent = "Opening the enrolment page…";
+      status.textContent = t("Opening the enrolment page…");
       window.location.assign(text);
     },
     config.decoder,
-    "Hold the door device's enrolment QR code in front of the camera.",
+    t("Hold the door device's enrolment QR code in front of the camera."),
   );
   button.addEventListener("click", async () => {
     if (camera.running) {
@@ -97,19 +98,19 @@ async function signIn(token, onSignedIn) {
   const error = $("signin-error");
   error.textContent = "";
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    error.textContent = "This token is not valid: paste it exactly as it was issued.";
+    error.textContent = t("This token is not valid: paste it exactly as it was issued.");
     return false;
   }
   let answer;
   try {
     answer = await new Api(token).request("GET", "/api/door/session");
   } catch {
-    error.textContent = "The server cannot be reached. Check the network and try again.";
+    error.textContent = t("The server cannot be reached. Check the network and try again.");
     return false;
   }
   if (answer.status !== 200) {
-    if (answer.status === 403) error.textContent = "This token is not a staff token.";
-    else error.textContent = REFUSED[answer.body?.code] || "This token is not valid or has expired.";
+    if (answer.status === 403) error.textContent = t("This token is not a staff token.");
+    else error.textContent = REFUSED[answer.body?.code] || t("This token is not valid or has expired.");
     return false;
   }
   const { ceremony_id: bound, gate, ceremonies } = answer.body;
@@ -120,12 +121,12 @@ async function signIn(token, onSignedIn) {
   else if (!$("ceremony-choice").hidden) chosen = ceremonies.find((ceremony) => ceremony.id === select.value);
   if (!chosen) {
     if (bound || !ceremonies.length) {
-      error.textContent = "The badges service does not know this ceremony yet.";
+      error.textContent = t("The badges service does not know this ceremony yet.");
       return false;
     }
     select.replaceChildren(...ceremonies.map((ceremony) => new Option(ceremony.title, ceremony.id)));
     $("ceremony-choice").hidden = false;
-    error.textContent = "Choose the ceremony, then sign in.";
+    error.textContent = t("Choose the ceremony, then sign in.");
     select.focus();
     return false;
   }

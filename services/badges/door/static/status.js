@@ -4,6 +4,8 @@
 // The status line carries data-state ("online", "offline"), data-waiting (scans not uploaded)
 // and data-ready (whether the door can give verdicts on its own).
 
+import { t } from "./words.js";
+
 /** Shows the Door's `status` (its "change" event) in the page's header. */
 export class StatusView {
   /** `elements`: network (the status line), admitted and inside (the counters). */
@@ -19,9 +21,9 @@ export class StatusView {
     network.dataset.state = online ? "online" : "offline";
     network.dataset.waiting = String(waiting);
     network.dataset.ready = String(ready);
-    const parts = [online ? "Online" : "Offline"];
+    const parts = [online ? t("Online") : t("Offline")];
     if (!online && !ready) parts.push(unready);
-    if (waiting) parts.push(`${waiting} scan${waiting === 1 ? "" : "s"} waiting to upload`);
+    if (waiting) parts.push(t("Waiting to upload: %(count)s", { count: waiting }));
     if (problem) parts.push(problem);
     network.textContent = parts.join(" · ");
     if (counts) {

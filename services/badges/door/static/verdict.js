@@ -4,38 +4,44 @@
 // verdict) and, once the verdict is painted, data-ms: milliseconds from the scan (the Enter key,
 // the camera's decode, the Admit button) to the painted verdict.
 
+import { clockTime, t } from "./words.js";
+
 const WORDS = {
-  admitted: "Admitted",
-  already_admitted: "Already inside",
-  revoked: "Revoked",
-  wrong_ceremony: "Wrong ceremony",
-  invalid: "Invalid badge",
-  exited: "Exit recorded",
-  not_inside: "Not inside",
-  error: "Cannot check",
+  admitted: t("Admitted"),
+  already_admitted: t("Already inside"),
+  revoked: t("Revoked"),
+  wrong_ceremony: t("Wrong ceremony"),
+  invalid: t("Invalid badge"),
+  exited: t("Exit recorded"),
+  not_inside: t("Not inside"),
+  error: t("Cannot check"),
 };
 const DETAILS = {
-  revoked: "This registration was cancelled. Do not admit.",
-  wrong_ceremony: "This badge is for another ceremony. Do not admit.",
-  not_inside: "This guest was not inside.",
+  revoked: t("This registration was cancelled. Do not admit."),
+  wrong_ceremony: t("This badge is for another ceremony. Do not admit."),
+  not_inside: t("This guest was not inside."),
 };
 const REASONS = {
-  bad_signature: "The signature is wrong: a forged or damaged badge.",
-  unknown_key: "Not signed by this ceremony's key.",
-  unknown_badge: "No such badge was issued.",
-  wrong_length: "Not a badge code (wrong length).",
-  bad_base32: "Not a badge code.",
-  empty: "Nothing was scanned.",
-  nonce_reused: "This scan was already used for another badge.",
+  bad_signature: t("The signature is wrong: a forged or damaged badge."),
+  unknown_key: t("Not signed by this ceremony's key."),
+  unknown_badge: t("No such badge was issued."),
+  wrong_length: t("Not a badge code (wrong length)."),
+  bad_base32: t("Not a badge code."),
+  empty: t("Nothing was scanned."),
+  nonce_reused: t("This scan was already used for another badge."),
 };
 // How long a verdict stays before the door shows the scan screen again.
 const HOLD_MS = { admitted: 3000, exited: 3000 };
 const HOLD_REFUSAL_MS = 8000;
 const QUEUED = new Set(["admitted", "exited"]);
 
+/** A result code's word, in the page's language (the code itself when it has none). */
+export function verdictWord(result) {
+  return WORDS[result] || result;
+}
+
 function clock(iso) {
-  if (!iso) return null;
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  return iso ? clockTime(iso) : null;
 }
 
 function setText(element, text) {
@@ -64,9 +70,9 @@ export class VerdictView {
     element.dataset.seq = String(Number(element.dataset.seq || 0) + 1);
     delete element.dataset.ms;
 
-    setText(this.part("word"), WORDS[result] || result);
+    setText(this.part("word"), verdictWord(result));
     const name = guest ? [guest.honorific, guest.full_name].filter(Boolean).join(" ") : "";
-    const unlisted = result === "admitted" && offline ? "Guest not in the offline list" : "";
+    const unlisted = result === "admitted" && offline ? t("Guest not in the offline list") : "";
     setText(this.part("name"), name || unlisted);
     // A name in a script the staff may not read, in Latin letters under it.
     setText(this.part("latin"), guest ? guest.name_latin : "");
@@ -75,13 +81,13 @@ export class VerdictView {
     setText(this.part("detail"), this.detail(verdict));
     const vip = this.part("vip");
     vip.hidden = !(guest && guest.attention);
-    vip.textContent = vip.hidden ? "" : `VIP · ${this.label(guest.category)} · inform protocol`;
+    vip.textContent = vip.hidden ? "" : t("VIP · %(category)s · inform protocol", { category: this.label(guest.category) });
     const note = this.part("offline");
     note.hidden = !offline;
     // Only admissions and exits wait for the server; a refusal stands as given.
     note.textContent = QUEUED.has(result)
-      ? "Offline verdict: the server confirms it when the network returns."
-      : "Offline verdict, checked on this device.";
+      ? t("Offline verdict: the server confirms it when the network returns.")
+      : t("Offline verdict, checked on this device.");
 
     element.hidden = false;
     clearTimeout(this.timer);
@@ -106,10 +112,12 @@ export class VerdictView {
     if (verdict.result === "already_admitted") {
       const at = clock(verdict.admitted_at);
       const gate = verdict.admitted_gate;
-      if (!at && !gate) return "Came in before the network dropped.";
-      return `Came in${at ? ` at ${at}` : ""}${gate ? ` through ${gate}` : ""}.`;
+      if (at && gate) return t("Came in at %(time)s through %(gate)s.", { time: at, gate });
+      if (at) return t("Came in at %(time)s.", { time: at });
+      if (gate) return t("Came in through %(gate)s.", { gate });
+      return t("Came in before the network dropped.");
     }
-    if (verdict.result === "invalid") return REASONS[verdict.reason] || "Not a valid badge. Do not admit.";
+    if (verdict.result === "invalid") return REASONS[verdict.reason] || t("Not a valid badge. Do not admit.");
     if (verdict.result === "error") return verdict.message;
     return DETAILS[verdict.result] || "";
   }

@@ -1,0 +1,37 @@
+// The words the scripts show, in the page's language. The page writes them into its
+// "door-words" data island, each keyed by its English; a word missing there is shown in English.
+
+const island = document.getElementById("door-words");
+const WORDS = island ? JSON.parse(island.textContent) : {};
+// Unicode's first-strong isolate and its end: a value keeps its own direction in a sentence.
+const ISOLATE = "\u2068";
+const END_ISOLATE = "\u2069";
+
+/** The page's language (its `<html lang>`), for times. */
+export const pageLanguage = document.documentElement.lang || "en";
+
+/**
+ * `english` in the page's language, each `%(name)s` in it replaced by `values[name]`, isolated
+ * so that a name, gate or time written the other way does not scramble the sentence.
+ */
+export function t(english, values = {}) {
+  const text = Object.hasOwn(WORDS, english) ? WORDS[english] : english;
+  return text.replace(/%\((\w+)\)s/g, (placeholder, name) =>
+    Object.hasOwn(values, name) ? isolated(values[name]) : placeholder,
+  );
+}
+
+/** `text` kept in its own direction within a line written either way. */
+export function isolated(text) {
+  return `${ISOLATE}${text}${END_ISOLATE}`;
+}
+
+/** A time of day as "15:30", in the page's language with Western digits, like the counters. */
+export function clockTime(iso) {
+  return new Date(iso).toLocaleTimeString(pageLanguage, {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    numberingSystem: "latn",
+  });
+}
