@@ -25,6 +25,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.serving import make_server
 
 from services.registration.app import create_app
+from services.registration.web.translations import PAGE_LANGUAGES
 from shared.auth import Signer
 from shared.config import Settings
 from shared.links import GuestLinks
@@ -70,7 +71,7 @@ class LiveRegistration:
         return response
 
     def ceremony(self, title: str, **fields) -> dict:
-        """A ceremony in English, French and Chinese starting in a fortnight, in Tokyo."""
+        """A ceremony in the six languages of the pages, starting in a fortnight in Tokyo."""
         day = datetime.now(UTC).date() + timedelta(days=14)
         starts = datetime(day.year, day.month, day.day, 8, 30, tzinfo=UTC)
         body = {
@@ -80,7 +81,7 @@ class LiveRegistration:
             "timezone": TIMEZONE,
             "venue": {"name": "Grand Hall", "address": "1 Avenue de la Paix"},
             "capacity": 50,
-            "languages": ["en", "fr", "zh"],
+            "languages": PAGE_LANGUAGES,
             **fields,
         }
         return self.api("POST", "/ceremonies", json=body).json()
@@ -175,6 +176,11 @@ class GuestBrowser:
         violations = self.driver.execute_async_script(_RUN_AXE, list(WCAG_TAGS))
         assert not violations, f"axe found on {self.driver.current_url}:\n{describe(violations)}"
         assert self.find("html").get_attribute("lang") == lang
+        # Arabic reads right to left, and its layout mirrors: the text starts at the right.
+        direction = "rtl" if lang == "ar" else "ltr"
+        assert self.driver.execute_script("return getComputedStyle(document.body).direction") == (
+            direction
+        )
         scroll, inner = self.driver.execute_script(
             "return [document.documentElement.scrollWidth, window.innerWidth]"
         )

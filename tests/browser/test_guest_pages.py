@@ -1,6 +1,7 @@
 """The guests' pages in headless Chromium, at phone and desktop size, in English, French and
-Chinese: no axe-core violation, nothing wider than the screen, ``<html lang>`` right, times in
-the ceremony's zone, and each page's job done as a guest does it.
+Chinese, and at phone size in Arabic (right to left): no axe-core violation, nothing wider than
+the screen, ``<html lang>`` and the direction right, times in the ceremony's zone, and each
+page's job done as a guest does it.
 
 On a phone the guest taps and types; on a desktop they use the keyboard alone (Tab, Space,
 Enter), which also checks the focus order and that each focused control shows it.
@@ -14,7 +15,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from services.registration.service import SERVICE
-from services.registration.web.translations import LANGUAGE_NAMES, STRINGS
+from services.registration.web.translations import LANGUAGE_NAMES, PAGE_LANGUAGES, STRINGS
 from tests.browser.guest_harness import (
     DESKTOP,
     LOCAL_HOURS,
@@ -35,7 +36,7 @@ SIZES = {"phone": PHONE, "desktop": DESKTOP, "zoomed": ZOOMED}
 VIEWS = [
     pytest.param(lang, size, id=f"{lang}-{size}")
     for lang, size in (("en", "phone"), ("en", "desktop"), ("fr", "phone"), ("fr", "desktop"))
-] + [pytest.param("zh", "phone", id="zh-phone")]
+] + [pytest.param(lang, "phone", id=f"{lang}-phone") for lang in ("zh", "ar")]
 #: A privacy notice as long as real ones are: it scrolls inside its box.
 NOTICE = "\n".join(
     f"{n}. We keep your name, organisation and needs to seat you, and erase them 30 days after "
@@ -120,8 +121,10 @@ def test_a_guest_registers_with_the_form(guest, ceremonies, lang, size, with_not
     assert guest.find("form.card h2").text == words(lang)["register_title"]
     links = guest.find_all("nav.languages a")
     assert [(a.text, a.get_attribute("lang")) for a in links] == [
-        (LANGUAGE_NAMES[code], code) for code in ("en", "fr", "zh")
+        (LANGUAGE_NAMES[code], code) for code in PAGE_LANGUAGES
     ]
+    if lang == "ar":  # the switch mirrors: English, the first, is at the right
+        assert links[0].rect["x"] > links[1].rect["x"]
     assert [a.get_attribute("aria-current") for a in links].count("true") == 1
     assert guest.find("nav.languages a[aria-current]").get_attribute("lang") == lang
     for control in guest.find_all("input:not([type=hidden]), select, textarea"):

@@ -594,7 +594,7 @@ def test_sending_a_representative_and_declining_with_regrets_on_the_page(
     declined = client.post(path, data={"answer": "decline", "regrets": "Avec mes regrets."})
 
     assert sent.status_code == declined.status_code == 303
-    assert "Paul Mensah vous représentera." in page
+    assert "<bdi>Paul Mensah</bdi> vous représentera." in page
     (confirmed,) = events_of(app, "registration.confirmed")
     assert (confirmed["email"], confirmed["language"]) == ("paul@example.org", "en")
     assert "Avec mes regrets." in client.get(path).get_data(as_text=True)

@@ -11,7 +11,7 @@ import hmac
 import math
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, g, redirect, render_template, request
 from marshmallow import ValidationError
 
 from shared.access import current_principal
@@ -34,8 +34,10 @@ from ..accounts import (
     start_session,
 )
 from .account_schemas import PasswordResetSchema, SignInSchema
+from .account_words import WORDS
 from .auth import sign_in_browser, sign_out_browser
-from .translations import strings_for, words_language
+from .page_languages import choose_language
+from .translations import strings_for
 
 bp = Blueprint("account_pages", __name__, template_folder="templates")
 
@@ -53,11 +55,11 @@ SSO_PATH = "/sign-in/sso"
 
 
 def page_language(preferred: str | None = None) -> str:
-    """The language of a page: asked for with ``lang``, the account's, or the browser's."""
-    asked = request.values.get("lang") or preferred
-    if not asked and request.accept_languages:
-        asked = request.accept_languages.best_match(["en", "fr", "zh"])
-    return words_language(asked)
+    """The language of a page: asked for with ``lang``, the account's (``preferred``), the
+    browser's, else English. The page says so when it is not the one asked for."""
+    chosen = choose_language(own=preferred)
+    g.language_notice = chosen.notice()
+    return chosen.shown
 
 
 def safe_next(value: str | None) -> str:
@@ -87,7 +89,11 @@ def words_for(lang: str) -> dict[str, str]:
 
 
 def _page(template: str, lang: str, status: int = 200, **context):
-    return render_template(template, t=words_for(lang), lang=lang, **context), status
+    notice = g.get("language_notice", "")
+    page = render_template(
+        template, t=words_for(lang), lang=lang, language_notice=notice, **context
+    )
+    return page, status
 
 
 def _message(lang: str, key: str, status: int, *, links=(), heading: str | None = None, **fmt):
@@ -344,170 +350,3 @@ def _link_problem(exc: DomainError):
     return _message(
         lang, key, status, heading="password_title", links=[("ask_again", "/account/forgot")]
     )
-
-
-#: Every word these pages show, by language.
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "sign_in_title": "Sign in",
-        "sign_in_button": "Sign in",
-        "password": "Password",
-        "forgot_link": "Forgot your password?",
-        "sso_button": "Sign in with {name}",
-        "signed_in_as": "You are signed in as {name}.",
-        "continue": "Continue",
-        "sign_out": "Sign out",
-        "signed_out": "You are signed out.",
-        "code_title": "Two-step sign-in",
-        "code_intro": (
-            "Enter the 6-digit code your authenticator app shows, or one of your recovery codes."
-        ),
-        "code_label": "Code",
-        "code_hint": "6 digits, or a recovery code such as abcde-fghjk",
-        "start_over": "Start again",
-        "second_step_expired": "The sign-in took too long: enter your password again.",
-        "invalid_credentials": "The email address or the password is not right.",
-        "code_required": "Enter the code of your authenticator app.",
-        "invalid_code": "This code is not right, or was used already.",
-        "locked_out": (
-            "Too many failed attempts: this account is locked. Try again in {minutes} minutes."
-        ),
-        "account_disabled": "This account is disabled. Ask an administrator.",
-        "local_passwords_disabled": "Signing in with a password is turned off here.",
-        "csrf_failed": "This form could not be checked: reload the page and try again.",
-        "sign_in": "Sign in",
-        "forgot_title": "Forgotten password",
-        "forgot_intro": (
-            "Enter your account's email address: we will send it a link to set a new password."
-        ),
-        "send_link": "Send the link",
-        "reset_sent": (
-            "If an account exists for this address, an email with a link is on its way. "
-            "The link works for one hour."
-        ),
-        "password_title": "Set your password",
-        "password_intro_reset": "Choose a new password for {email}.",
-        "password_intro_welcome": "Welcome, {name}. Choose a password for your account {email}.",
-        "new_password": "New password",
-        "password_hint": "At least {count} characters. A few unrelated words make a strong one.",
-        "repeat_password": "Repeat the password",
-        "save_password": "Save the password",
-        "password_too_short": "Use at least {count} characters.",
-        "passwords_differ": "The two passwords are not the same.",
-        "password_set": "Your password is set, and you are signed in.",
-        "go_to_console": "Go to the console",
-        "link_expired": "This link has expired. Ask for a new one.",
-        "link_used": "This link was used already, or a newer one was sent. Ask for a new one.",
-        "link_invalid": "This link is not valid.",
-        "ask_again": "Ask for a new link",
-    },
-    "fr": {
-        "sign_in_title": "Connexion",
-        "sign_in_button": "Se connecter",
-        "password": "Mot de passe",
-        "forgot_link": "Mot de passe oublié ?",
-        "sso_button": "Se connecter avec {name}",
-        "signed_in_as": "Vous êtes connecté en tant que {name}.",
-        "continue": "Continuer",
-        "sign_out": "Se déconnecter",
-        "signed_out": "Vous êtes déconnecté.",
-        "code_title": "Connexion en deux étapes",
-        "code_intro": (
-            "Saisissez le code à 6 chiffres affiché par votre application d'authentification, "
-            "ou l'un de vos codes de secours."
-        ),
-        "code_label": "Code",
-        "code_hint": "6 chiffres, ou un code de secours comme abcde-fghjk",
-        "start_over": "Recommencer",
-        "second_step_expired": (
-            "La connexion a pris trop de temps : saisissez à nouveau votre mot de passe."
-        ),
-        "invalid_credentials": "L'adresse électronique ou le mot de passe est incorrect.",
-        "code_required": "Saisissez le code de votre application d'authentification.",
-        "invalid_code": "Ce code est incorrect, ou a déjà été utilisé.",
-        "locked_out": (
-            "Trop de tentatives infructueuses : ce compte est verrouillé. "
-            "Réessayez dans {minutes} minutes."
-        ),
-        "account_disabled": "Ce compte est désactivé. Adressez-vous à un administrateur.",
-        "local_passwords_disabled": "La connexion par mot de passe est désactivée ici.",
-        "csrf_failed": "Ce formulaire n'a pas pu être vérifié : rechargez la page et réessayez.",
-        "sign_in": "Se connecter",
-        "forgot_title": "Mot de passe oublié",
-        "forgot_intro": (
-            "Saisissez l'adresse électronique de votre compte : nous y enverrons un lien pour "
-            "choisir un nouveau mot de passe."
-        ),
-        "send_link": "Envoyer le lien",
-        "reset_sent": (
-            "Si un compte existe pour cette adresse, un courriel contenant un lien est en "
-            "route. Le lien est valable une heure."
-        ),
-        "password_title": "Choisir votre mot de passe",
-        "password_intro_reset": "Choisissez un nouveau mot de passe pour {email}.",
-        "password_intro_welcome": (
-            "Bienvenue, {name}. Choisissez un mot de passe pour votre compte {email}."
-        ),
-        "new_password": "Nouveau mot de passe",
-        "password_hint": (
-            "Au moins {count} caractères. Quelques mots sans rapport entre eux en font un bon."
-        ),
-        "repeat_password": "Répétez le mot de passe",
-        "save_password": "Enregistrer le mot de passe",
-        "password_too_short": "Utilisez au moins {count} caractères.",
-        "passwords_differ": "Les deux mots de passe ne sont pas identiques.",
-        "password_set": "Votre mot de passe est enregistré, et vous êtes connecté.",
-        "go_to_console": "Aller à la console",
-        "link_expired": "Ce lien a expiré. Demandez-en un nouveau.",
-        "link_used": (
-            "Ce lien a déjà été utilisé, ou un lien plus récent a été envoyé. "
-            "Demandez-en un nouveau."
-        ),
-        "link_invalid": "Ce lien n'est pas valide.",
-        "ask_again": "Demander un nouveau lien",
-    },
-    "zh": {
-        "sign_in_title": "登录",
-        "sign_in_button": "登录",
-        "password": "密码",
-        "forgot_link": "忘记密码？",
-        "sso_button": "使用{name}登录",
-        "signed_in_as": "您已以 {name} 的身份登录。",
-        "continue": "继续",
-        "sign_out": "退出登录",
-        "signed_out": "您已退出登录。",
-        "code_title": "两步验证登录",
-        "code_intro": "请输入身份验证器应用显示的 6 位数字验证码，或一个备用码。",
-        "code_label": "验证码",
-        "code_hint": "6 位数字，或形如 abcde-fghjk 的备用码",
-        "start_over": "重新开始",
-        "second_step_expired": "登录用时过长，请重新输入密码。",
-        "invalid_credentials": "电子邮箱或密码不正确。",
-        "code_required": "请输入身份验证器应用中的验证码。",
-        "invalid_code": "验证码不正确，或已被使用。",
-        "locked_out": "失败次数过多，此账户已被锁定。请在 {minutes} 分钟后重试。",
-        "account_disabled": "此账户已停用，请联系管理员。",
-        "local_passwords_disabled": "此处已关闭密码登录。",
-        "csrf_failed": "无法核验此表单，请刷新页面后重试。",
-        "sign_in": "登录",
-        "forgot_title": "忘记密码",
-        "forgot_intro": "请输入您账户的电子邮箱，我们将向其发送设置新密码的链接。",
-        "send_link": "发送链接",
-        "reset_sent": "如果此邮箱有对应的账户，一封含有链接的邮件正在发送。链接在一小时内有效。",
-        "password_title": "设置密码",
-        "password_intro_reset": "请为 {email} 设置新密码。",
-        "password_intro_welcome": "欢迎，{name}。请为您的账户 {email} 设置密码。",
-        "new_password": "新密码",
-        "password_hint": "至少 {count} 个字符。几个互不相关的词语组合起来就是强密码。",
-        "repeat_password": "再次输入密码",
-        "save_password": "保存密码",
-        "password_too_short": "请至少使用 {count} 个字符。",
-        "passwords_differ": "两次输入的密码不一致。",
-        "password_set": "密码已设置，您已登录。",
-        "go_to_console": "前往控制台",
-        "link_expired": "此链接已过期，请重新申请。",
-        "link_used": "此链接已被使用，或已发送了更新的链接。请重新申请。",
-        "link_invalid": "此链接无效。",
-        "ask_again": "重新申请链接",
-    },
-}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 from flask import request
+from markupsafe import Markup, escape
 
 from .translations import PAGE_LANGUAGES, strings_for
 
@@ -48,7 +49,7 @@ def choose_language(
 ) -> PageLanguage:
     """The language of a page of this request: see the module's docstring. ``offered``:
     the ceremony's languages (every language of the pages when there is no ceremony)."""
-    choices = [tag for tag in (offered or PAGE_LANGUAGES) if _primary(tag) in PAGE_LANGUAGES]
+    choices = [tag for tag in (offered or PAGE_LANGUAGES) if has_words(tag)]
     choices = choices or ["en"]
     link = (request.values.get("lang") or "").strip() or None
     browser = [tag for tag, _ in request.accept_languages if tag != "*"]
@@ -60,14 +61,19 @@ def choose_language(
     return PageLanguage(choices[0], asked)
 
 
+def has_words(tag: str) -> bool:
+    """The pages have words in ``tag``'s language."""
+    return _primary(tag) in PAGE_LANGUAGES
+
+
 def language_name(tag: str, in_language: str) -> str:
     """The name of ``tag``'s language in ``in_language`` from the locale data ("allemand"),
-    else the tag itself."""
+    else the tag itself (cut short: it may come from a link)."""
     try:
         locale = Locale.parse(in_language.replace("-", "_"))
     except (ValueError, TypeError, UnknownLocaleError):
         locale = Locale("en")
-    return locale.languages.get(_primary(tag), tag)
+    return locale.languages.get(_primary(tag), tag[:35])
 
 
 def text_direction(tag: str | None) -> str:
@@ -76,6 +82,14 @@ def text_direction(tag: str | None) -> str:
         return Locale.parse((tag or "en").replace("-", "_")).text_direction
     except (ValueError, TypeError, UnknownLocaleError):
         return "ltr"
+
+
+def isolate(text: str, **values) -> Markup:
+    """``text`` with its placeholders filled, each value in ``<bdi>``: a Latin name or an
+    address keeps its own direction inside Arabic words, and the words keep theirs."""
+    return escape(text).format(
+        **{name: Markup("<bdi>%s</bdi>") % value for name, value in values.items()}
+    )
 
 
 def _offered(tag: str | None, choices: list[str]) -> str | None:

@@ -21,7 +21,7 @@ from ..links import links
 from ..privacy import personal_data
 from ..registration_requests import register_or_request
 from ..registrations import cancel, get_registration
-from .page_languages import choose_language, text_direction
+from .page_languages import choose_language, has_words, isolate, text_direction
 from .schemas import RegistrationInSchema
 from .translations import LANGUAGE_NAMES, local_datetime, strings_for
 
@@ -35,6 +35,7 @@ bp = Blueprint(
 FORM_FIELDS = ("full_name", "email", "honorific", "organisation", "job_title", "category", "needs")
 # Every page's <html> names its direction: Arabic pages read right to left.
 bp.add_app_template_global(text_direction, "text_direction")
+bp.add_app_template_global(isolate, "isolate")
 
 
 @bp.get("/")
@@ -195,4 +196,6 @@ def _when(ceremony, lang: str) -> str:
 
 
 def _language_links(ceremony) -> list[tuple[str, str]]:
-    return [(lang, LANGUAGE_NAMES.get(lang, lang)) for lang in ceremony.languages or ["en"]]
+    """The switch to the ceremony's languages that the pages have words in."""
+    offered = [lang for lang in ceremony.languages or ["en"] if has_words(lang)]
+    return [(lang, LANGUAGE_NAMES.get(lang, lang)) for lang in offered]

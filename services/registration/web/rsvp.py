@@ -28,7 +28,7 @@ from shared.web import service_context
 from ..ceremonies import get_ceremony, has_started
 from ..invitations import ANSWERS, answer, delegation, get_invitation, note_opened
 from ..links import links
-from .page_languages import choose_language
+from .page_languages import choose_language, language_name
 from .schemas import DelegateSchema
 from .translations import LANGUAGE_NAMES, local_datetime, strings_for
 
@@ -155,6 +155,12 @@ def _day(value: date | None, language: str) -> str:
         return format_date(value, "long", locale="en")
 
 
+def _own_name(code: str) -> str:
+    """A language in its own name ("Deutsch"), for a companion to find theirs in the list."""
+    name = LANGUAGE_NAMES.get(code) or language_name(code, code)
+    return name[:1].upper() + name[1:]
+
+
 def _invitation_or_none(capability: str):
     try:
         return links().invitation_for(capability)
@@ -204,7 +210,7 @@ def _render(
             errors={name: t[key] for name, key in (errors or {}).items()},
             form=request.form if errors or error else {},
             delegate_fields=DELEGATE_FIELDS,
-            languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
+            languages=[(code, _own_name(code)) for code in languages],
             withdrawn=withdrawn,
             t=t,
             lang=lang,

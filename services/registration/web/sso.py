@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 from authlib.integrations.flask_client import OAuth, OAuthError
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import Blueprint, current_app, g, redirect, render_template, request, session
 from flask.blueprints import BlueprintSetupState
 from joserfc.errors import JoseError
 
@@ -168,6 +168,7 @@ def _message(lang: str, key: str, status: int):
         heading=t["sso_title"],
         message=t[key],
         links=[(t["sso_back"], "/sign-in")],
+        language_notice=g.get("language_notice", ""),
     )
     return page, status
 
@@ -256,5 +257,88 @@ WORDS: dict[str, dict[str, str]] = {
         "sso_linked_elsewhere": "此邮箱对应的账户已绑定登录服务中的另一个身份。请联系管理员。",
         "sso_account_disabled": "此账户已停用，请联系管理员。",
         "sso_invalid_account": "登录服务提供的信息无法保存（电子邮箱无效）。请联系管理员。",
+    },
+    "ar": {
+        "sso_title": "الدخول الموحَّد",
+        "sso_back": "العودة إلى صفحة تسجيل الدخول",
+        "sso_not_configured": "الدخول الموحَّد غير مُعَدّ على هذا الموقع.",
+        "sso_unreachable": "يتعذّر الوصول إلى خدمة الدخول حاليًا. يُرجى المحاولة لاحقًا.",
+        "sso_failed": (
+            "تعذّر إتمام تسجيل الدخول: فقد أُلغي، أو استغرق وقتًا طويلًا، أو بدأ في متصفح آخر. "
+            "يُرجى البدء من جديد من صفحة تسجيل الدخول."
+        ),
+        "sso_email_unverified": (
+            "لم تتحقق خدمة الدخول من عنوان بريدكم الإلكتروني. يُرجى التحقق منه لديها، ثم "
+            "تسجيل الدخول مجددًا."
+        ),
+        "sso_email_missing": (
+            "لم تقدّم خدمة الدخول عنوان بريدكم الإلكتروني، وهو ما يحتاج إليه هذا الموقع "
+            "للتعرّف عليكم."
+        ),
+        "sso_linked_elsewhere": (
+            "حساب هذا العنوان الإلكتروني يسجّل الدخول بهوية أخرى لدى خدمة الدخول. يُرجى "
+            "التواصل مع أحد المسؤولين."
+        ),
+        "sso_account_disabled": "هذا الحساب معطَّل. يُرجى التواصل مع أحد المسؤولين.",
+        "sso_invalid_account": (
+            "قدّمت خدمة الدخول بيانات لا يمكن لهذا الموقع حفظها (عنوان بريد إلكتروني غير "
+            "صالح). يُرجى التواصل مع أحد المسؤولين."
+        ),
+    },
+    "es": {
+        "sso_title": "Inicio de sesión único",
+        "sso_back": "Volver a la página de inicio de sesión",
+        "sso_not_configured": "El inicio de sesión único no está configurado en este sitio.",
+        "sso_unreachable": (
+            "No es posible contactar ahora con el servicio de identificación. Inténtelo más tarde."
+        ),
+        "sso_failed": (
+            "No se ha podido completar el inicio de sesión: se canceló, tardó demasiado o se "
+            "inició en otro navegador. Vuelva a empezar desde la página de inicio de sesión."
+        ),
+        "sso_email_unverified": (
+            "El servicio de identificación no ha verificado su dirección de correo electrónico. "
+            "Verifíquela en dicho servicio y vuelva a iniciar sesión."
+        ),
+        "sso_email_missing": (
+            "El servicio de identificación no ha facilitado su dirección de correo electrónico, "
+            "que este sitio necesita para reconocerle."
+        ),
+        "sso_linked_elsewhere": (
+            "La cuenta de esta dirección inicia sesión con otra identidad del servicio de "
+            "identificación. Diríjase a un administrador."
+        ),
+        "sso_account_disabled": "Esta cuenta está desactivada. Diríjase a un administrador.",
+        "sso_invalid_account": (
+            "El servicio de identificación ha facilitado datos que este sitio no puede conservar "
+            "(una dirección de correo no válida). Diríjase a un administrador."
+        ),
+    },
+    "ru": {
+        "sso_title": "Единый вход",
+        "sso_back": "Вернуться на страницу входа",
+        "sso_not_configured": "Единый вход на этом сайте не настроен.",
+        "sso_unreachable": "Служба входа сейчас недоступна. Повторите попытку позднее.",
+        "sso_failed": (
+            "Не удалось завершить вход: он был отменён, занял слишком много времени или был "
+            "начат в другом браузере. Начните заново со страницы входа."
+        ),
+        "sso_email_unverified": (
+            "Служба входа не подтвердила Ваш адрес электронной почты. Подтвердите его в этой "
+            "службе, затем войдите снова."
+        ),
+        "sso_email_missing": (
+            "Служба входа не передала Ваш адрес электронной почты, который необходим этому "
+            "сайту, чтобы Вас узнать."
+        ),
+        "sso_linked_elsewhere": (
+            "Учётная запись с этим адресом входит под другой учётной записью службы входа. "
+            "Обратитесь к администратору."
+        ),
+        "sso_account_disabled": "Эта учётная запись отключена. Обратитесь к администратору.",
+        "sso_invalid_account": (
+            "Служба входа передала данные, которые этот сайт не может сохранить (недопустимый "
+            "адрес электронной почты). Обратитесь к администратору."
+        ),
     },
 }

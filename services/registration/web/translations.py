@@ -389,12 +389,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_data": "تنزيل البيانات المحفوظة عني (JSON)",
         "privacy_notice": "إشعار الخصوصية",
         "privacy_notice_read": "قراءة إشعار الخصوصية",
-        "consent": "لقد اطّلعت على إشعار الخصوصية وأوافق على استخدام بياناتي على النحو المبيَّن فيه.",
+        "consent": (
+            "لقد اطّلعت على إشعار الخصوصية وأوافق على استخدام بياناتي على النحو المبيَّن فيه."
+        ),
         "consent_required": "يُرجى الموافقة على إشعار الخصوصية لإتمام التسجيل.",
         "needs_without_notice": "لا يطلب هذا الحفل بيان أي احتياجات.",
         "confirmation_sent": (
-            "شكرًا لكم. أرسلنا رسالة إلى هذا العنوان: يُرجى اتباع الرابط الوارد فيها لتأكيد "
-            "تسجيلكم."
+            "شكرًا لكم. أرسلنا رسالة إلى هذا العنوان: يُرجى اتباع الرابط الوارد فيها لتأكيد تسجيلكم."
         ),
         "awaiting_approval": (
             "شكرًا لكم. لقد تسلّمنا طلبكم، وسيكتب إليكم المنظمون على هذا العنوان فور البتّ فيه."
@@ -403,9 +404,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "confirm_intro": "يُرجى تأكيد رغبتكم في الحضور. يُحجز مقعدكم عند التأكيد.",
         "confirm_button": "تأكيد تسجيلي",
         "confirm_done": "تم تأكيد تسجيلكم.",
-        "confirm_expired": (
-            "انتهت صلاحية رابط التأكيد هذا. يُرجى التسجيل مجددًا من صفحة الحفل."
-        ),
+        "confirm_expired": ("انتهت صلاحية رابط التأكيد هذا. يُرجى التسجيل مجددًا من صفحة الحفل."),
         "host": "بدعوة من",
         "dress_code": "اللباس",
         "arrival_instructions": "عند الوصول",
@@ -477,7 +476,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "cancel": "Cancelar mi inscripción",
         "cancel_confirm": "¿Desea realmente cancelar? Su plaza se asignará a otra persona.",
         "link_invalid": "Este enlace no es válido o ha caducado.",
-        "keep_link": "Conserve la dirección de esta página: es su enlace para gestionar su inscripción.",
+        "keep_link": (
+            "Conserve la dirección de esta página: es su enlace para gestionar su inscripción."
+        ),
         "ceremonies": "Ceremonias",
         "invitation": "Invitación",
         "invited_to": "Tenemos el honor de invitarle a",
@@ -545,8 +546,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "decline_title": "No podré asistir",
         "regrets": "Un mensaje de disculpa (opcional)",
         "answer_represented": (
-            "{name} asistirá en su lugar. Recibirá por correo una confirmación con la "
-            "acreditación."
+            "{name} asistirá en su lugar. Recibirá por correo una confirmación con la acreditación."
         ),
         "companions_named": "Sus acompañantes:",
         "your_regrets": "Su mensaje:",
@@ -594,17 +594,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_waitlisted": "В листе ожидания: мы сообщим Вам, если освободится место.",
         "status_cancelled": "Отменена.",
         "cancel": "Отменить мою регистрацию",
-        "cancel_confirm": "Вы действительно хотите отменить регистрацию? Ваше место будет передано другому лицу.",
+        "cancel_confirm": (
+            "Вы действительно хотите отменить регистрацию? Ваше место будет передано другому лицу."
+        ),
         "link_invalid": "Эта ссылка недействительна или срок её действия истёк.",
-        "keep_link": "Сохраните адрес этой страницы: по нему Вы можете управлять своей регистрацией.",
+        "keep_link": (
+            "Сохраните адрес этой страницы: по нему Вы можете управлять своей регистрацией."
+        ),
         "ceremonies": "Церемонии",
         "invitation": "Приглашение",
         "invited_to": "Имеем честь пригласить Вас на",
         "programme": "Программа",
         "accept": "Принять",
         "decline": "Отклонить",
-        "answer_accepted": "Вы приняли приглашение. Подтверждение с Вашим бейджем будет направлено по электронной почте.",
-        "answer_declined": "Вы отклонили приглашение. Вы по-прежнему можете изменить свой ответ здесь.",
+        "answer_accepted": (
+            "Вы приняли приглашение. Подтверждение с Вашим бейджем будет направлено по "
+            "электронной почте."
+        ),
+        "answer_declined": (
+            "Вы отклонили приглашение. Вы по-прежнему можете изменить свой ответ здесь."
+        ),
         "answer_pending": "Просим сообщить, сможете ли Вы присутствовать.",
         "change_answer": "Вы можете изменить свой ответ до начала церемонии.",
         "rsvp_closed": "Церемония началась: приём ответов закрыт.",
@@ -619,7 +628,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "использование моих данных в соответствии с ним."
         ),
         "consent_required": "Для регистрации просим принять уведомление о конфиденциальности.",
-        "needs_without_notice": "Сведения об особых потребностях для этой церемонии не запрашиваются.",
+        "needs_without_notice": (
+            "Сведения об особых потребностях для этой церемонии не запрашиваются."
+        ),
         "confirmation_sent": (
             "Благодарим Вас. Мы направили письмо на этот адрес: для подтверждения регистрации "
             "перейдите по ссылке в нём."
@@ -644,7 +655,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "reply_by": "Просим ответить до",
         "allows_companions": "Вы можете прийти в сопровождении не более {n} лиц.",
         "allows_one_companion": "Вы можете прийти в сопровождении одного лица.",
-        "allows_representative": "Если Вы не сможете присутствовать, Вы можете направить вместо себя другое лицо.",
+        "allows_representative": (
+            "Если Вы не сможете присутствовать, Вы можете направить вместо себя другое лицо."
+        ),
         "accept_title": "Я буду присутствовать",
         "companions_title": "Сопровождающие меня лица",
         "companions_hint": (
@@ -669,7 +682,9 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "companions_named": "Сопровождающие Вас лица:",
         "your_regrets": "Ваше сообщение:",
-        "answered_late": "Ваш ответ поступил после указанного срока; тем не менее он зарегистрирован.",
+        "answered_late": (
+            "Ваш ответ поступил после указанного срока; тем не менее он зарегистрирован."
+        ),
         "name_required": "Просим указать имя или фамилию этого лица.",
         "delegate_email_taken": (
             "Этот адрес уже приглашён или зарегистрирован на эту церемонию либо является Вашим "
@@ -682,8 +697,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "«{shown}»."
         ),
         "not_offered_page": (
-            "Настоящая страница недоступна на языке «{asked}»; она представлена на языке "
-            "«{shown}»."
+            "Настоящая страница недоступна на языке «{asked}»; она представлена на языке «{shown}»."
         ),
     },
 }
@@ -699,12 +713,6 @@ LANGUAGE_NAMES = {
 }
 #: The languages the pages have words in.
 PAGE_LANGUAGES = list(LANGUAGE_NAMES)
-
-
-def words_language(language: str | None) -> str:
-    """The language whose words a page in ``language`` is shown in: its own, else English."""
-    primary = (language or "en").split("-")[0].lower()
-    return primary if primary in STRINGS else "en"
 
 
 def local_datetime(value: datetime, timezone: str, *languages: str | None) -> str:
@@ -725,11 +733,3 @@ def strings_for(language: str | None) -> dict[str, str]:
     """The page words in ``language`` (its primary subtag), falling back to English."""
     primary = (language or "en").split("-")[0].lower()
     return {**STRINGS["en"], **STRINGS.get(primary, {})}
-
-
-def pick_language(requested: str | None, offered: list[str], default: str) -> str:
-    """The requested language if the ceremony offers it and we have its words; else the default."""
-    choices = [lang for lang in offered if lang.split("-")[0] in STRINGS] or ["en"]
-    if requested and requested in choices:
-        return requested
-    return default if default in choices else choices[0]
