@@ -69,6 +69,19 @@ def ceremony_words(
     )
 
 
+#: An invitation's words that may be given per language.
+INVITATION_WORDS = ("host", "dress_code", "arrival_instructions")
+
+
+def invitation_words(invitation: Any, language: str | None) -> dict[str, str | None]:
+    """The invitation's host, dress code and arrival instructions in ``language`` where it
+    has them, else its own (``invitation`` has those attributes and ``translations``)."""
+    translated, _ = translation_for(getattr(invitation, "translations", None), language)
+    return {
+        name: translated.get(name) or getattr(invitation, name, None) for name in INVITATION_WORDS
+    }
+
+
 class InLanguage:
     """A ceremony (any object with its columns) read in one language: ``title``,
     ``venue_name``, ``venue_address`` and ``programme`` are its words in that language, every

@@ -296,6 +296,25 @@ class CeremonyWordsSchema(Schema):
     programme = fields.List(Line(), validate=validate.Length(max=100), load_default=list)
 
 
+class InvitationWordsSchema(Schema):
+    """An invitation's own words in one more language; what is left out is the invitation's."""
+
+    host = Line()
+    dress_code = Line()
+    arrival_instructions = Line(max_len=500)
+
+
+def InvitationTranslations(**kwargs) -> fields.Dict:
+    """An invitation's words per language: ``{"fr": {"host": ..., "dress_code": ...}}``."""
+    kwargs.setdefault("load_default", dict)
+    return fields.Dict(
+        keys=fields.String(validate=[validate.Length(max=35), _language]),
+        values=fields.Nested(InvitationWordsSchema),
+        validate=validate.Length(max=20),
+        **kwargs,
+    )
+
+
 def Translations(**kwargs) -> fields.Dict:
     """A ceremony's words per language: ``{"fr": {"title": ..., ...}, "zh": {...}}``."""
     kwargs.setdefault("load_default", dict)

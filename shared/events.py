@@ -18,6 +18,7 @@ from .contract import (
     REGISTRATION_STATUSES,
     REQUEST_STATUSES,
     Instant,
+    InvitationTranslations,
     Line,
     Name,
     Precedence,
@@ -147,6 +148,8 @@ class InvitationData(PersonData):
     regrets = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
     #: The name of who comes in the invitee's place (``registration_id`` is theirs).
     represented_by = Line()
+    #: host, dress_code and arrival_instructions in more languages (``shared.content``).
+    translations = InvitationTranslations()
 
 
 class BadgeData(DataSchema):

@@ -106,6 +106,8 @@ def invitations_table(metadata: MetaData) -> Table:
         Column("reply_by", Date),  # the day answers are asked for, in the ceremony's zone
         Column("dress_code", String(200)),
         Column("arrival_instructions", String(500)),
+        # host, dress_code and arrival_instructions in more languages (shared.content).
+        Column("translations", JSON),
         Column("as_of", UTCDateTime(), nullable=False),
     )
 
@@ -151,7 +153,11 @@ def apply_invitation(session: Session, table: Table, event: Event) -> bool:
         "arrival_instructions",
     )
     row = {key: data.get(key) for key in (*_PERSON, "status", "registration_id", *terms)}
-    row.update(ceremony_id=data["ceremony_id"], as_of=event.occurred_at)
+    row.update(
+        ceremony_id=data["ceremony_id"],
+        translations=data.get("translations") or {},
+        as_of=event.occurred_at,
+    )
     return _upsert(session, table, data["invitation_id"], row)
 
 

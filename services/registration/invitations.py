@@ -135,6 +135,10 @@ def invite(
             reply_by=person.get("reply_by"),
             dress_code=person.get("dress_code"),
             arrival_instructions=person.get("arrival_instructions"),
+            translations={
+                tag: {name: text for name, text in words.items() if text}
+                for tag, words in (person.get("translations") or {}).items()
+            },
         )
         session.add(invitation)
         created.append(invitation)
@@ -907,5 +911,6 @@ def _announce(session: Session, invitation: Invitation, event_type: str) -> None
         "answered_late": bool(invitation.answered_late),
         "regrets": invitation.regrets,
         "represented_by": invitation.represented_by,
+        "translations": dict(invitation.translations or {}),
     }
     publish_event(session, outbox, event_type, data, SOURCE)

@@ -192,6 +192,8 @@ class Invitation(Person, Base):
     reply_by: Mapped[date | None] = mapped_column(Date)
     dress_code: Mapped[str | None] = mapped_column(String(200))
     arrival_instructions: Mapped[str | None] = mapped_column(String(500))
+    #: host, dress_code and arrival_instructions in more languages: {tag: {name: text}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     #: The answer came after ``reply_by``.
     answered_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The message a declining invitee left.

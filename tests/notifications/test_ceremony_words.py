@@ -153,3 +153,22 @@ def test_no_template_has_a_notice_in_a_language_it_is_written_in(template, langu
     assert rendered.language_used == language
     assert fallback_notice(language, language) is None
     assert all(n.split("{")[0] not in rendered.text for n in FALLBACK_NOTICES.values())
+
+
+def test_an_invitation_letter_uses_the_invitations_words_of_its_language(service, smtp_server):
+    words = {
+        "host": "The Director General of the Institute",
+        "dress_code": "Lounge suit",
+        "translations": {
+            "fr": {"host": "Le Directeur général de l'Institut", "dress_code": "Tenue de ville"}
+        },
+    }
+    service.invite(language="fr", email="fr@example.org", **words)
+    service.invite(language="en", email="en@example.org", **words)
+    service.deliver()
+
+    letters = {m.rcpt_tos[0]: text_of(m.parsed()) for m in smtp_server.received}
+    assert "Le Directeur général de l'Institut" in letters["fr@example.org"]
+    assert "Tenue de ville" in letters["fr@example.org"]
+    assert "The Director General of the Institute" in letters["en@example.org"]
+    assert "Lounge suit" in letters["en@example.org"]

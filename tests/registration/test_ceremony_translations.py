@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.registration.models import outbox
 from tests.registration.conftest import ceremony_body
+from tests.registration.test_invitations import rsvp_path
 
 PROGRAMME = [{"title": "Welcome address"}, {"title": "Award of certificates"}]
 TRANSLATIONS = {
@@ -142,3 +143,55 @@ def test_a_guests_own_page_shows_the_words_of_their_language(client, organiser_h
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Cérémonie de clôture" in text and "Grande salle" in text
+
+
+INVITEE = {
+    "full_name": "Amina Diallo",
+    "email": "amina@example.sn",
+    "language": "fr",
+    "host": "The Director General of the Institute",
+    "dress_code": "Lounge suit",
+    "translations": {
+        "fr": {"host": "Le Directeur général de l'Institut", "dress_code": "Tenue de ville"},
+    },
+}
+
+
+def test_an_invitations_words_per_language_are_kept_published_and_shown(
+    app, client, organiser_headers
+):
+    ceremony = created(client, organiser_headers).json
+    (invitation,) = client.post(
+        f"/api/ceremonies/{ceremony['id']}/invitations",
+        json={"invitees": [INVITEE]},
+        headers=organiser_headers,
+    ).json
+
+    assert invitation["translations"] == INVITEE["translations"]
+    (event,) = published(app, "invitation.created")
+    assert event["translations"] == INVITEE["translations"]
+    path = rsvp_path(app, invitation["id"])
+    page = client.get(path).get_data(as_text=True)
+    assert "Le Directeur général de l&#39;Institut" in page and "Tenue de ville" in page
+    english = client.get(path, query_string={"lang": "en"}).get_data(as_text=True)
+    assert "The Director General of the Institute" in english and "Lounge suit" in english
+
+
+@pytest.mark.parametrize(
+    "translations",
+    [{"xx": {"host": "?"}}, {"fr": {"colour": "bleu"}}, {"fr": {"host": "Hôte\u202e"}}],
+    ids=["unknown-language", "unknown-word", "bidi"],
+)
+def test_bad_invitation_words_are_refused_naming_translations(
+    app, client, organiser_headers, translations
+):
+    ceremony = created(client, organiser_headers).json
+    answer = client.post(
+        f"/api/ceremonies/{ceremony['id']}/invitations",
+        json={"invitees": [{**INVITEE, "translations": translations}]},
+        headers=organiser_headers,
+    )
+
+    assert answer.status_code == 422
+    assert "translations" in json.dumps(answer.json["errors"])
+    assert published(app, "invitation.created") == []

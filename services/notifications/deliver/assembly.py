@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.content import ceremony_words
+from shared.content import ceremony_words, invitation_words
 from shared.contract import programme_from_json
 from shared.links import GuestLinks, password_link, sign_in_link
 
@@ -406,15 +406,25 @@ class Assembler:
     def _invitation(self, session, delivery, invitation, ceremony, recipient) -> Parts:
         """The invitation or its reminder: the reply links and the invitation's terms."""
         rsvp_url = self.links.rsvp_url(invitation.id, until=ceremony.ends_at)
+        projected = ceremony_row(session, delivery.ceremony_id)
+        # The invitation's own words in the language the letter is written in.
+        words = invitation_words(
+            invitation,
+            template_language(
+                delivery.template,
+                recipient.language,
+                projected.default_language if projected is not None else None,
+            ),
+        )
         # Each button opens the RSVP page, which records nothing until its form is posted.
         return Parts(
             {
                 "accept_url": f"{rsvp_url}?answer=accept",
                 "decline_url": f"{rsvp_url}?answer=decline",
-                "host": invitation.host,
+                "host": words["host"],
                 "reply_by": invitation.reply_by,
-                "dress_code": invitation.dress_code,
-                "arrival_instructions": invitation.arrival_instructions,
+                "dress_code": words["dress_code"],
+                "arrival_instructions": words["arrival_instructions"],
                 "companions_allowed": invitation.companions_allowed or 0,
                 "representative_allowed": bool(invitation.representative_allowed),
             },

@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 
 from shared.audit_web import guest_actor
 from shared.auth import AuthError
-from shared.content import InLanguage
+from shared.content import InLanguage, invitation_words
 from shared.errors import DomainError
 from shared.web import service_context
 
@@ -196,6 +196,7 @@ def _render(
         render_template(
             "rsvp.html",
             invitation=invitation,
+            words=invitation_words(invitation, lang),
             ceremony=InLanguage(ceremony, lang),
             companions=companions,
             capability=capability,

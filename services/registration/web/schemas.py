@@ -15,6 +15,7 @@ from shared.contract import (
     REQUEST_STATUSES,
     VIP_CATEGORIES,
     CeremonyTime,
+    InvitationTranslations,
     Language,
     Line,
     PersonNameSchema,
@@ -236,6 +237,13 @@ class InviteeSchema(PersonInSchema):
     )
     dress_code = Line()
     arrival_instructions = Line(max_len=500)
+    translations = InvitationTranslations(
+        metadata={
+            "description": "host, dress_code and arrival_instructions in more languages, by "
+            'language tag: {"fr": {"host": "Le Directeur général"}}; what is left out is the '
+            "invitation's own."
+        }
+    )
 
 
 class InvitationsInSchema(Schema):
@@ -310,6 +318,7 @@ class InvitationSchema(PersonOutSchema):
     representative_allowed = fields.Boolean()
     host = fields.String(allow_none=True)
     reply_by = fields.Date(allow_none=True)
+    translations = fields.Dict()
     dress_code = fields.String(allow_none=True)
     arrival_instructions = fields.String(allow_none=True)
     answered_by = fields.String(allow_none=True)

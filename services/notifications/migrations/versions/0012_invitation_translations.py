@@ -1,0 +1,23 @@
+"""the projected invitations keep their words in more languages
+
+Revision ID: 0012
+Revises: 0011
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("invitations") as batch:
+        batch.add_column(sa.Column("translations", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("invitations") as batch:
+        batch.drop_column("translations")
