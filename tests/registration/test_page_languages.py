@@ -242,3 +242,27 @@ def test_the_rsvp_page_shows_the_invitations_details_in_its_language(
     months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"]
     months += ["septembre", "octobre", "novembre", "décembre"]
     assert f"{date} {months[month - 1]} {year}" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "fields", "field", "message"),
+    [
+        ("fr", {"email": "ada@"}, "email", "Saisissez une adresse électronique telle que"),
+        ("fr", {"full_name": "1234"}, "full_name", "Un nom doit comporter au moins une lettre."),
+        ("zh", {"email": "ada@"}, "email", "请输入有效的电子邮件地址"),
+        ("ar", {"full_name": "Ada\u202e"}, "full_name", "يُرجى حذف فواصل الأسطر"),
+        ("es", {"email": ""}, "email", "Este campo es obligatorio."),
+        ("ru", {"organisation": "x" * 300}, "organisation", "Текст слишком длинный."),
+        ("en", {"email": "ada@"}, "email", "Enter an email address such as name@example.org."),
+    ],
+)
+def test_a_form_error_says_what_is_wrong_in_the_pages_language(
+    client, six, lang, fields, field, message
+):
+    form = {"full_name": "Ada Guest", "email": "ada@example.org", "category": "guest", **fields}
+    page = client.post(f"/ceremonies/{six['id']}/register?lang={lang}", data=form)
+
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    beside = re.search(rf'id="{field}-error"[^>]*>([^<]*)<', html)
+    assert beside and message in beside.group(1), html

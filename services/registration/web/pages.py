@@ -184,11 +184,29 @@ def _page_message(key: str, status: int):
     return page, status
 
 
+#: What a validation message is about, by the words it starts with, and the page's key for it.
+_MESSAGE_KEYS = (
+    ("Missing data", "required"),
+    ("Must not be blank", "required"),
+    ("Not a valid email", "invalid_email"),
+    ("Must contain a letter", "needs_letter"),
+    ("Length must be", "too_long"),
+    ("Longer than", "too_long"),
+    ("The given and family names together are longer", "too_long"),
+    ("Must be a single line", "single_line"),
+    ("Must be written in Latin letters", "latin_only"),
+    ("Not a language", "bad_language"),
+)
+
+
 def _message(t: dict[str, str], lang: str, messages) -> str:
-    text = " ".join(messages) if isinstance(messages, list) else str(messages)
-    if "required" in text.lower():
-        return t["required"]
-    return text if lang.startswith("en") else t["invalid"]
+    """A field's validation message in the page's language: what is wrong, said plainly."""
+    texts = messages if isinstance(messages, list) else [str(messages)]
+    for text in texts:
+        for start, key in _MESSAGE_KEYS:
+            if str(text).startswith(start):
+                return t[key]
+    return t["invalid"]
 
 
 def _when(ceremony, lang: str) -> str:

@@ -125,7 +125,10 @@ def _people(reply: str) -> tuple[list[dict], list[str], dict[str, str]]:
                 if name == "full_name":
                     errors[prefix + "given_name"] = "name_required"
                 else:
-                    errors[prefix + name] = "invalid" if name in filled else "required"
+                    if name not in filled:
+                        errors[prefix + name] = "required"
+                    else:
+                        errors[prefix + name] = "invalid_email" if name == "email" else "invalid"
     return people, named, errors
 
 
