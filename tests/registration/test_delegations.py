@@ -548,7 +548,7 @@ def test_a_bad_companion_on_the_french_page_is_shown_beside_the_field(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Veuillez corriger les champs signalés ci-dessous." in page
-    assert re.search(r'id="companions-0-email-error">Cette valeur n&#39;est pas valide\.', page)
+    assert re.search(r'id="companions-0-email-error">Saisissez une adresse électronique', page)
     assert 'id="companions-1-given_name-error">Veuillez indiquer le prénom' in page
     assert 'value="pas-une-adresse"' in page
     assert registrations(app) == []
