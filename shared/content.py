@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-_WORDS = ("title", "venue_name", "venue_address")
+_WORDS = ("title", "venue_name", "venue_address", "reply_note")
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Words:
     title: str
     venue_name: str
     venue_address: str | None
+    #: What invitees are asked about their reply.
+    reply_note: str | None = None
     #: The programme, each item with its title in the reader's language when there is one.
     programme: list[dict[str, Any]] = field(default_factory=list)
     #: The language the title is in: a translation's tag, or the ceremony's default language.
@@ -50,9 +52,15 @@ def ceremony_words(
     default_language: str,
     translations: Mapping[str, Any] | None,
     language: str | None,
+    reply_note: str | None = None,
 ) -> Words:
     """The ceremony's words in ``language``, each falling back to the ceremony's own."""
-    own = {"title": title, "venue_name": venue_name, "venue_address": venue_address}
+    own = {
+        "title": title,
+        "venue_name": venue_name,
+        "venue_address": venue_address,
+        "reply_note": reply_note,
+    }
     translated, tag = translation_for(translations, language)
     words = {name: translated.get(name) or own[name] for name in _WORDS}
     titles = list(translated.get("programme") or [])
@@ -97,9 +105,10 @@ class InLanguage:
             default_language=ceremony.default_language,
             translations=getattr(ceremony, "translations", None),
             language=language,
+            reply_note=getattr(ceremony, "reply_note", None),
         )
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("title", "venue_name", "venue_address", "programme"):
+        if name in ("title", "venue_name", "venue_address", "reply_note", "programme"):
             return getattr(self._words, name)
         return getattr(self._ceremony, name)

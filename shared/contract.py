@@ -292,6 +292,7 @@ class CeremonyWordsSchema(Schema):
     title = Line()
     venue_name = Line()
     venue_address = Line(max_len=500)
+    reply_note = Line(max_len=500)
     #: The programme items' titles in running order; None (or a missing tail) keeps an item's.
     programme = fields.List(Line(), validate=validate.Length(max=100), load_default=list)
 

@@ -53,6 +53,8 @@ class CeremonyData(DataSchema):
     sequence = fields.Integer(required=True, validate=validate.Range(min=0))
     #: The ceremony's words in more languages (``shared.content``); older consumers ignore it.
     translations = Translations()
+    #: What invitees are asked about their reply.
+    reply_note = Line(max_len=500)
 
 
 class PersonData(DataSchema):

@@ -46,6 +46,7 @@ def ceremonies_table(metadata: MetaData) -> Table:
         # {tag: {title?, venue_name?, venue_address?, programme?}} (shared.content); null for
         # ceremonies projected before the events carried it.
         Column("translations", JSON),
+        Column("reply_note", String(500)),
         Column("sequence", Integer, nullable=False),
         # occurred_at of the event this row reflects.
         Column("as_of", UTCDateTime(), nullable=False),
@@ -127,6 +128,7 @@ def apply_ceremony(session: Session, table: Table, event: Event) -> bool:
         "protocol_contact_email": data.get("protocol_contact_email"),
         "programme": programme_to_json(data.get("programme", [])),
         "translations": data.get("translations") or {},
+        "reply_note": data.get("reply_note"),
         "sequence": data["sequence"],
         "as_of": event.occurred_at,
     }

@@ -37,6 +37,7 @@ _FIELDS = (
     "privacy_notice_url",
     "retention_days",
     "translations",
+    "reply_note",
 )
 #: A person's address: the trail says it changed, never what it was (purging removes it).
 _PERSONAL = ("protocol_contact_email",)
@@ -453,6 +454,7 @@ def ceremony_data(ceremony: Ceremony) -> dict[str, Any]:
         "gates": list(ceremony.gates or []),
         "sequence": ceremony.sequence,
         "translations": dict(ceremony.translations or {}),
+        "reply_note": ceremony.reply_note,
     }
 
 

@@ -61,6 +61,9 @@ class Ceremony(Base):
     protocol_contact_email: Mapped[str | None] = mapped_column(String(254))
     #: [{title, speaker?, role?, starts_at?}] in running order.
     programme: Mapped[list] = mapped_column(JSON, default=list)
+    #: What invitees are asked about their reply ("Kindly reply to the Protocol Office by
+    #: telephone."), shown with every invitation; may be given per language too.
+    reply_note: Mapped[str | None] = mapped_column(String(500))
     #: The ceremony's words in more languages: {tag: {title?, venue_name?, venue_address?,
     #: programme?: [item title or None, ...]}} (``shared.content``).
     translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")

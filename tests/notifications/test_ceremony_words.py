@@ -172,3 +172,19 @@ def test_an_invitation_letter_uses_the_invitations_words_of_its_language(service
     assert "Tenue de ville" in letters["fr@example.org"]
     assert "The Director General of the Institute" in letters["en@example.org"]
     assert "Lounge suit" in letters["en@example.org"]
+
+
+def test_the_note_on_replies_is_in_the_invitation_in_its_language(service, smtp_server):
+    service.update_ceremony(
+        reply_note="Kindly reply to the Protocol Office by telephone.",
+        translations={"fr": {"reply_note": "Merci de répondre au Service du protocole."}},
+    )
+    service.invite(language="fr", email="fr@example.org")
+    service.invite(language="zh", email="zh@example.org")
+    service.deliver()
+
+    letters = {m.rcpt_tos[0]: m.parsed() for m in smtp_server.received}
+    assert "Merci de répondre au Service du protocole." in text_of(letters["fr@example.org"])
+    chinese = letters["zh@example.org"]
+    assert "Kindly reply to the Protocol Office by telephone." in text_of(chinese)
+    assert "Kindly reply to the Protocol Office by telephone." in html_of(chinese)

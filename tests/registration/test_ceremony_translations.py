@@ -195,3 +195,26 @@ def test_bad_invitation_words_are_refused_naming_translations(
     assert answer.status_code == 422
     assert "translations" in json.dumps(answer.json["errors"])
     assert published(app, "invitation.created") == []
+
+
+def test_the_note_on_replies_is_published_and_shown_in_the_invitations_language(
+    app, client, organiser_headers
+):
+    ceremony = created(
+        client,
+        organiser_headers,
+        reply_note="Kindly reply to the Protocol Office by telephone.",
+        translations={"fr": {"reply_note": "Merci de répondre au Service du protocole."}},
+    ).json
+    (invitation,) = client.post(
+        f"/api/ceremonies/{ceremony['id']}/invitations",
+        json={"invitees": [{"full_name": "Ada Guest", "email": "a@example.org", "language": "fr"}]},
+        headers=organiser_headers,
+    ).json
+
+    (event,) = published(app, "ceremony.created")
+    assert event["reply_note"] == "Kindly reply to the Protocol Office by telephone."
+    path = rsvp_path(app, invitation["id"])
+    assert "Merci de répondre au Service du protocole." in client.get(path).get_data(as_text=True)
+    english = client.get(path, query_string={"lang": "en"}).get_data(as_text=True)
+    assert "Kindly reply to the Protocol Office by telephone." in english

@@ -122,6 +122,8 @@ class CeremonyInfo:
     venue_address: str | None = None
     programme: Sequence[ProgrammeItem] = ()
     protocol_contact_email: str | None = None
+    #: What invitees are asked about their reply, in the letter's language.
+    reply_note: str | None = None
     # Bumped by each change that calendars must pick up (iCalendar SEQUENCE).
     sequence: int = 0
 

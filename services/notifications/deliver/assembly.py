@@ -91,6 +91,7 @@ def ceremony_info(row: Any, language: str | None = None) -> CeremonyInfo:
         default_language=row.default_language,
         translations=getattr(row, "translations", None),
         language=language,
+        reply_note=getattr(row, "reply_note", None),
     )
     return CeremonyInfo(
         id=str(row.id),
@@ -100,6 +101,7 @@ def ceremony_info(row: Any, language: str | None = None) -> CeremonyInfo:
         timezone=row.timezone,
         venue_name=words.venue_name,
         venue_address=words.venue_address,
+        reply_note=words.reply_note,
         programme=words.programme,
         protocol_contact_email=row.protocol_contact_email,
         sequence=row.sequence,

@@ -241,6 +241,7 @@ def _typed_form(ceremony) -> MultiDict:
             "default_language": ceremony.default_language,
             "registration_mode": ceremony.registration_mode,
             "protocol_contact_email": ceremony.protocol_contact_email or "",
+            "reply_note": ceremony.reply_note or "",
             "gates": "\n".join(ceremony.gates or []),
         }
     )
@@ -264,6 +265,7 @@ def _ceremony_body(form, schema) -> tuple[dict, dict[str, str]]:
         "default_language": form.get("default_language", ""),
         "registration_mode": form.get("registration_mode", ""),
         "protocol_contact_email": form.get("protocol_contact_email", "").strip() or None,
+        "reply_note": form.get("reply_note", "").strip() or None,
         "gates": [line.strip() for line in form.get("gates", "").splitlines() if line.strip()],
     }
     zone = body["timezone"] if body["timezone"] in ZONES else None

@@ -26,7 +26,7 @@ bp = Blueprint(
     template_folder="templates",
 )
 
-WORDS = ("title", "venue_name", "venue_address")
+WORDS = ("title", "venue_name", "venue_address", "reply_note")
 _SCHEMA = Translations()
 
 

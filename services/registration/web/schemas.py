@@ -60,6 +60,12 @@ class CeremonyInSchema(Schema):
     programme = fields.List(
         fields.Nested(ProgrammeItemSchema), validate=validate.Length(max=100), load_default=list
     )
+    reply_note = Line(
+        max_len=500,
+        metadata={
+            "description": "What invitees are asked about their reply, with every invitation."
+        },
+    )
     translations = Translations(
         metadata={
             "description": "The ceremony's words in more languages, by language tag: any of "
@@ -128,6 +134,7 @@ class CeremonySchema(Schema):
         metadata={"description": "Shown to the ceremony's organisers only; null for others."},
     )
     programme = fields.List(fields.Dict())
+    reply_note = fields.String(allow_none=True)
     translations = fields.Dict()
     gates = fields.List(fields.String())
     sequence = fields.Integer()
