@@ -82,6 +82,7 @@ def pages(world) -> list[tuple[str, str]]:
         ("registration", f"/console/ceremonies/{c}"),
         ("registration", f"/console/ceremonies/{c}/edit"),
         ("registration", f"/console/ceremonies/{c}/programme"),
+        ("registration", f"/console/ceremonies/{c}/words"),
         ("registration", f"/console/ceremonies/{c}/guests"),
         ("registration", f"/console/ceremonies/{c}/guests/{g}"),
         ("registration", f"/console/ceremonies/{c}/guests/new"),

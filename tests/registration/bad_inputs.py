@@ -692,6 +692,95 @@ HTTP_CASES = [
     ),
 ]
 
+# Names in parts, languages, a ceremony's and an invitation's words, delegations.
+CEREMONY_CASES += [
+    (
+        "words in a language the locale data does not know",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(translations={"xx": {"title": "?"}}),
+        422,
+        "validation_error",
+        "translations",
+    ),
+    (
+        "a translated programme longer than the programme",
+        "POST",
+        "/api/ceremonies",
+        ceremony_body(translations={"fr": {"programme": ["Allocution"]}}),
+        422,
+        "translation_longer_than_programme",
+        "translations",
+    ),
+]
+REGISTRATION_CASES += [
+    (
+        "name parts without a letter",
+        "POST",
+        REG,
+        {"email": "a@example.org", "given_name": "1", "family_name": "2"},
+        422,
+        "validation_error",
+        "given_name",
+    ),
+    (
+        "name parts together over 200 characters",
+        "POST",
+        REG,
+        {"email": "a@example.org", "given_name": "a" * 100, "family_name": "b" * 100},
+        422,
+        "validation_error",
+        "family_name",
+    ),
+    (
+        "transliteration not in Latin letters",
+        "POST",
+        REG,
+        {**GUEST, "name_latin": "محمد"},
+        422,
+        "validation_error",
+        "name_latin",
+    ),
+    (
+        "language the locale data does not know",
+        "POST",
+        REG,
+        {**GUEST, "language": "xx"},
+        422,
+        "validation_error",
+        "language",
+    ),
+]
+INVITATION_CASES += [
+    (
+        "more companions than an invitation may allow",
+        "POST",
+        INV,
+        {"invitees": [{**DIGNITARY, "companions_allowed": 21}]},
+        422,
+        "validation_error",
+        "invitees.0.companions_allowed",
+    ),
+    (
+        "reply-by that is not a date",
+        "POST",
+        INV,
+        {"invitees": [{**DIGNITARY, "reply_by": "soon"}]},
+        422,
+        "validation_error",
+        "invitees.0.reply_by",
+    ),
+    (
+        "an invitation's words in a language the locale data does not know",
+        "POST",
+        INV,
+        {"invitees": [{**DIGNITARY, "translations": {"xx": {"host": "?"}}}]},
+        422,
+        "validation_error",
+        "invitees.0.translations",
+    ),
+]
+
 ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES + INVITATION_CASES + HTTP_CASES
 
 
