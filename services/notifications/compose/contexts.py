@@ -124,6 +124,8 @@ class CeremonyInfo:
     protocol_contact_email: str | None = None
     #: What invitees are asked about their reply, in the letter's language.
     reply_note: str | None = None
+    #: The language the letter is written in, whose words the ceremony's are (None: its own).
+    language: str | None = None
     # Bumped by each change that calendars must pick up (iCalendar SEQUENCE).
     sequence: int = 0
 

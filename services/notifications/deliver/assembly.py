@@ -102,6 +102,7 @@ def ceremony_info(row: Any, language: str | None = None) -> CeremonyInfo:
         venue_name=words.venue_name,
         venue_address=words.venue_address,
         reply_note=words.reply_note,
+        language=language,
         programme=words.programme,
         protocol_contact_email=row.protocol_contact_email,
         sequence=row.sequence,
@@ -408,16 +409,8 @@ class Assembler:
     def _invitation(self, session, delivery, invitation, ceremony, recipient) -> Parts:
         """The invitation or its reminder: the reply links and the invitation's terms."""
         rsvp_url = self.links.rsvp_url(invitation.id, until=ceremony.ends_at)
-        projected = ceremony_row(session, delivery.ceremony_id)
         # The invitation's own words in the language the letter is written in.
-        words = invitation_words(
-            invitation,
-            template_language(
-                delivery.template,
-                recipient.language,
-                projected.default_language if projected is not None else None,
-            ),
-        )
+        words = invitation_words(invitation, ceremony.language)
         # Each button opens the RSVP page, which records nothing until its form is posted.
         return Parts(
             {
