@@ -94,7 +94,7 @@ def register_page(ceremony_id: uuid.UUID):
             capability = links().manage_capability(outcome.id)
             return redirect(url_for("pages.manage_page", capability=capability, lang=lang), 303)
         except ValidationError as exc:
-            errors = {name: _message(t, lang, text) for name, text in exc.messages.items()}
+            errors = {name: _message(t, text) for name, text in exc.messages.items()}
             status = 422
         except DomainError as exc:
             message = t.get(exc.code, exc.message)
@@ -199,7 +199,7 @@ _MESSAGE_KEYS = (
 )
 
 
-def _message(t: dict[str, str], lang: str, messages) -> str:
+def _message(t: dict[str, str], messages) -> str:
     """A field's validation message in the page's language: what is wrong, said plainly."""
     texts = messages if isinstance(messages, list) else [str(messages)]
     for text in texts:
