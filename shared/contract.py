@@ -283,6 +283,9 @@ class ProgrammeItemSchema(Schema):
     starts_at = CeremonyTime(allow_none=True, load_default=None)
     #: The invitee who speaks at this item, when the speaker was invited.
     invitation_id = fields.UUID(allow_none=True, load_default=None)
+    #: The registration of the person who speaks (a registered guest, or the invitee once they
+    #: accepted): the run sheet shows their seat and whether they have arrived.
+    registration_id = fields.UUID(allow_none=True, load_default=None)
 
 
 class CeremonyWordsSchema(Schema):
@@ -336,6 +339,9 @@ def programme_to_json(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
             "role": item.get("role"),
             "starts_at": _iso(item.get("starts_at")),
             "invitation_id": str(item["invitation_id"]) if item.get("invitation_id") else None,
+            "registration_id": (
+                str(item["registration_id"]) if item.get("registration_id") else None
+            ),
         }
         for item in items
     ]
@@ -350,6 +356,7 @@ def programme_from_json(items: Iterable[Mapping[str, Any]] | None) -> list[dict[
             "role": item.get("role"),
             "starts_at": _instant(item.get("starts_at")),
             "invitation_id": item.get("invitation_id"),
+            "registration_id": item.get("registration_id"),
         }
         for item in items or []
     ]

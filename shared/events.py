@@ -26,6 +26,7 @@ from .contract import (
     Translations,
     VenueSchema,
 )
+from .venue import GateRuleSchema, SeatInfoSchema, ZoneSchema
 
 
 class DataSchema(Schema):
@@ -49,12 +50,33 @@ class CeremonyData(DataSchema):
     programme = fields.List(fields.Nested(ProgrammeItemSchema), load_default=list)
     #: The ceremony's gates, by name: devices and door credentials name one of them.
     gates = fields.List(Line(max_len=64), load_default=list)
+    #: Version 2: the zones of the venue and who is admitted to each (``shared.venue``).
+    zones = fields.List(fields.Nested(ZoneSchema), load_default=list)
+    #: Version 2: what each gate leads into and its door hours; a gate without a rule admits
+    #: every category at any time.
+    gate_rules = fields.List(fields.Nested(GateRuleSchema), load_default=list)
     #: Grows with every change; calendar updates use it as SEQUENCE.
     sequence = fields.Integer(required=True, validate=validate.Range(min=0))
     #: The ceremony's words in more languages (``shared.content``); older consumers ignore it.
     translations = Translations()
     #: What invitees are asked about their reply.
     reply_note = Line(max_len=500)
+
+
+class SeatingAssignedData(DataSchema):
+    """A guest's seat was given, changed or freed (``seat`` is then none)."""
+
+    ceremony_id = fields.UUID(required=True)
+    registration_id = fields.UUID(required=True)
+    seat = fields.Nested(SeatInfoSchema, allow_none=True, required=True)
+    #: The seat the guest had before, if any.
+    previous_seat = fields.Nested(SeatInfoSchema, allow_none=True, load_default=None)
+    #: Why the guest sits there ("precedence 3, block Dignitaries"; "placed by protocol").
+    reason = Line(max_len=300)
+    #: The guest needs an accessible seat (the door says so).
+    accessible_seat = fields.Boolean(load_default=False)
+    #: Write to the guest: seats were announced and this one is new to them, or changed.
+    announce = fields.Boolean(load_default=False)
 
 
 class PersonData(DataSchema):
@@ -278,6 +300,7 @@ EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
     "badge.issued": BadgeData,
     "badge.revoked": BadgeData,
     "checkin.recorded": CheckinData,
+    "seating.assigned": SeatingAssignedData,
     "delivery.failed": DeliveryFailedData,
     "credential.revoked": CredentialRevokedData,
     "account.signed_out": AccountSignedOutData,
@@ -287,6 +310,8 @@ EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
     "account.invited": AccountEmailData,
 }
 EVENT_VERSION = 1
+#: Events whose data grew in a way consumers should know of; others are at ``EVENT_VERSION``.
+EVENT_VERSIONS = {"ceremony.created": 2, "ceremony.updated": 2}
 
 
 class EnvelopeSchema(Schema):
@@ -332,7 +357,7 @@ def make_envelope(event_type: str, data: dict[str, Any], producer: str) -> dict[
     return {
         "event_id": str(uuid.uuid4()),
         "type": event_type,
-        "version": EVENT_VERSION,
+        "version": EVENT_VERSIONS.get(event_type, EVENT_VERSION),
         "occurred_at": datetime.now(UTC).isoformat(),
         "producer": producer,
         "data": dumped,

@@ -26,6 +26,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "account.signed_out",
         "role.granted",
         "role.revoked",
+        "seating.assigned",
     ),
     "notifications": (
         "ceremony.created",
@@ -52,6 +53,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "role.revoked",
         "account.password_reset_requested",
         "account.invited",
+        "seating.assigned",
     ),
 }
 
