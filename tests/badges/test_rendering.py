@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from services.badges.printing import fonts, rendering
+from services.badges.printing import rendering
 from services.badges.printing.layout import (
     CATEGORY_BANDS,
     LINE_SPACING,
@@ -22,6 +22,7 @@ from services.badges.printing.layout import (
     sort_for_print,
 )
 from services.badges.signing import codes
+from shared import fonts
 
 
 def render_text_line(

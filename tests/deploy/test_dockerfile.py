@@ -10,9 +10,9 @@ import tomllib
 from pathlib import Path, PurePosixPath
 
 from services.badges.door.page import DEFAULT_DECODER
-from services.badges.printing.fonts import FONT_FILES
 from shared.config import PORTS, load_settings
 from shared.console.assets import HTMX
+from shared.fonts import FONT_FILES
 from tests.deploy.contract import DEPLOY, IMAGE_WORKDIR, REPO, command_problem
 from tests.deploy.dockerfile import copies, environment, runtime, stages, workdir
 

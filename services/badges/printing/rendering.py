@@ -18,13 +18,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from services.badges.printing.fonts import (
-    find_font,
-    synthetic_bold,
-    text_runs,
-    uncovered_characters,
-    visual_text,
-)
 from services.badges.printing.layout import (
     BADGE_HEIGHT_MM,
     BADGE_WIDTH_MM,
@@ -35,6 +28,13 @@ from services.badges.printing.layout import (
     layout_badge,
     place_text,
     printed_name,
+)
+from shared.fonts import (
+    find_font,
+    synthetic_bold,
+    text_runs,
+    uncovered_characters,
+    visual_text,
 )
 
 logger = logging.getLogger(__name__)

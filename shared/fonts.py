@@ -1,6 +1,6 @@
-"""Fonts for badges: found on the system at run time, chosen per character, shaped for print.
+"""Fonts for print (badges, charts, cards): found at run time, chosen per character, shaped.
 
-Badges carry names in Latin, Arabic and Chinese script. The font files come from Debian
+Printed names come in Latin, Arabic and Chinese script. The font files come from Debian
 packages (see FONT_FILES) or from a directory named by CEREMONY_FONT_DIR; they are never
 shipped with the code. Only TrueType-outline fonts are listed because ReportLab cannot embed
 CFF-outline ones (which is why the Noto CJK fonts are not used).
