@@ -32,15 +32,18 @@ from .deliver.log import (
     record_for_invitation,
     record_for_registration,
 )
-from .models import ceremonies, credentials, invitations, promotions, registrations
+from .models import ceremonies, credentials, invitations, promotions, registrations, seats
 from .projections import (
     apply_guest,
+    apply_seat,
     ceremony_row,
     invitation_of_registration,
     invitation_row,
     is_promoted,
+    items_spoken_by,
     registration_row,
 )
+from .seat_letters import record_seat_letter
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +64,17 @@ BADGE_REDRAW_SECONDS = 10.0
 
 
 class RegistrationNotYetKnown(RuntimeError):
-    """A badge came before its registration's confirmation: the worker retries the event later."""
+    """A badge, or a seat to announce, came before its registration's confirmation: the
+    worker retries the event later."""
+
+
+def _programme_as_shown(items: Any) -> list[tuple]:
+    """The programme as guests read it: naming who speaks by their registration or invitation
+    changes nothing in their calendar."""
+    return [
+        (item["title"], item["speaker"], item["role"], item["starts_at"])
+        for item in programme_from_json(items)
+    ]
 
 
 def ceremony_changes(before: Any, data: dict[str, Any]) -> list[str]:
@@ -75,7 +88,7 @@ def ceremony_changes(before: Any, data: dict[str, Any]) -> list[str]:
     venue = data["venue"]
     if (before.venue_name, before.venue_address) != (venue["name"], venue.get("address")):
         changes.append("venue")
-    if programme_from_json(before.programme) != programme_from_json(data.get("programme", [])):
+    if _programme_as_shown(before.programme) != _programme_as_shown(data.get("programme", [])):
         changes.append("programme")
     return changes
 
@@ -188,6 +201,20 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
             template = "invitation_accepted"
         record_for_registration(session, identity, event.event_id, template, registration)
 
+    def on_seating_assigned(session: Session, event: Event) -> None:
+        """Keep the guest's seat; write to them when the seating is to be announced."""
+        data = event.data
+        if not apply_seat(session, event) or not data["announce"]:
+            return  # an older seating, or one the guest is not told of
+        registration = registration_row(session, data["registration_id"])
+        if registration is None:
+            raise RegistrationNotYetKnown(
+                f"a seat to announce came before registration {data['registration_id']}"
+            )
+        record_seat_letter(
+            session, identity, event, registration, delay_seconds=BADGE_REDRAW_SECONDS
+        )
+
     def on_invitation(template: str | None) -> Handler:
         def handle(session: Session, event: Event) -> None:
             # An older copy changes nothing; an answer already given makes the email moot.
@@ -262,6 +289,12 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         """Forget a person: their projected registration and invitation, their emails."""
         data = event.data
         erase_person(session, registrations, data["registration_id"], event)
+        # Emptied rather than deleted: a seating older than the erasure stays ignored.
+        session.execute(
+            seats.update()
+            .where(seats.c.registration_id == data["registration_id"])
+            .values(seat=None, as_of=event.occurred_at)
+        )
         digest = data["email_digest"]
         for invitation in session.execute(
             select(invitations.c.id, invitations.c.email).where(
@@ -284,6 +317,11 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         erase_ceremony_people(session, registrations, event)
         erase_ceremony_people(session, invitations, event)
         session.execute(
+            seats.update()
+            .where(seats.c.ceremony_id == event.data["ceremony_id"])
+            .values(seat=None, as_of=event.occurred_at)
+        )
+        session.execute(
             ceremonies.update()
             .where(ceremonies.c.id == event.data["ceremony_id"])
             .values(protocol_contact_email=None)
@@ -291,10 +329,14 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         erase_deliveries(session, event.data["ceremony_id"], lambda row: True)
 
     def on_checkin(session: Session, event: Event) -> None:
+        """Tell the protocol contact a VIP, or anyone who speaks at the ceremony, arrived."""
         data = event.data
-        if data["direction"] != "in" or data["guest"]["category"] not in VIP_CATEGORIES:
+        if data["direction"] != "in":
             return
         ceremony = ceremony_row(session, data["ceremony_id"])
+        speaks = ceremony is not None and items_spoken_by(ceremony, data["registration_id"])
+        if data["guest"]["category"] not in VIP_CATEGORIES and not speaks:
+            return
         if ceremony is None or not ceremony.protocol_contact_email:
             log.info("no protocol contact to tell of %s's arrival", data["registration_id"])
             return
@@ -327,6 +369,7 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         "registration.updated": on_updated,
         "registration.confirmation_resent": on_confirmation_resent,
         "badge.issued": on_badge_issued,
+        "seating.assigned": on_seating_assigned,
         "invitation.created": on_invitation("invitation"),
         "invitation.reminded": on_invitation("invitation_reminder"),
         "invitation.accepted": on_invitation(None),

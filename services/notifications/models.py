@@ -53,6 +53,20 @@ promotions = Table(
     Column("promoted_at", UTCDateTime(), nullable=False),
 )
 
+#: Each guest's seat, kept from ``seating.assigned``: letters and arrival alerts name it. Apart
+#: from ``registrations`` because a seat may be given before the registration is known here,
+#: and its own ``as_of`` keeps an older seating from overwriting a newer one.
+seats = Table(
+    "seats",
+    Base.metadata,
+    Column("registration_id", Uuid, primary_key=True),
+    Column("ceremony_id", Uuid, nullable=False, index=True),
+    # shared.venue.SeatInfoSchema as the event carried it; null once freed (or the guest erased).
+    Column("seat", JSON, nullable=True),
+    # occurred_at of the seating.assigned this row reflects.
+    Column("as_of", UTCDateTime(), nullable=False),
+)
+
 #: An organiser's message to part of a ceremony's guests; one delivery per guest.
 announcements = Table(
     "announcements",

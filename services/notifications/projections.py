@@ -1,4 +1,4 @@
-"""What this service reads of the ceremonies, registrations and invitations it keeps."""
+"""What this service reads of the ceremonies, registrations, invitations and seats it keeps."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from shared.events import Event
 from shared.projections import apply_registration
 
-from .models import ceremonies, invitations, promotions, registrations
+from .models import ceremonies, invitations, promotions, registrations, seats
 
 
 def apply_guest(session: Session, event: Event) -> bool:
@@ -62,3 +62,41 @@ def is_promoted(session: Session, registration_id) -> bool:
         promotions.c.registration_id == registration_id
     )
     return session.execute(query).first() is not None
+
+
+def apply_seat(session: Session, event: Event) -> bool:
+    """Store the seat a ``seating.assigned`` gives (or frees); False if a newer seating of the
+    guest is kept already."""
+    data = event.data
+    key = data["registration_id"]
+    row = {
+        "ceremony_id": data["ceremony_id"],
+        "seat": data["seat"],
+        "as_of": event.occurred_at,
+    }
+    current = session.execute(
+        select(seats.c.as_of).where(seats.c.registration_id == key).with_for_update()
+    ).first()
+    if current is None:
+        session.execute(seats.insert().values(registration_id=key, **row))
+        return True
+    if current.as_of > event.occurred_at:
+        return False
+    session.execute(seats.update().where(seats.c.registration_id == key).values(**row))
+    return True
+
+
+def seat_of(session: Session, registration_id) -> dict | None:
+    """The guest's seat as the last seating gave it, or None."""
+    query = select(seats.c.seat).where(seats.c.registration_id == registration_id)
+    return session.execute(query).scalar()
+
+
+def items_spoken_by(ceremony, registration_id) -> list[int]:
+    """The positions in the projected ceremony's programme of the items the guest speaks at."""
+    wanted = str(registration_id)
+    return [
+        position
+        for position, item in enumerate(ceremony.programme or [])
+        if item.get("registration_id") == wanted
+    ]

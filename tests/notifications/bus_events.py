@@ -114,3 +114,37 @@ def checkin_data(registration: dict[str, Any], gate: str = "North Gate", **overr
     }
     data.update(overrides)
     return data
+
+
+def seat_info(section: str = "A", row: str = "1", number: int = 5, **overrides: Any) -> dict:
+    """A seat as ``seating.assigned`` carries it (``shared.venue.SeatInfoSchema``)."""
+    data = {
+        "id": f"{section}:{row}:{number}",
+        "section": section,
+        "kind": "rows",
+        "row": row,
+        "number": number,
+        "block": "Guests",
+    }
+    data.update(overrides)
+    return data
+
+
+def seating_data(
+    registration: dict[str, Any],
+    seat: dict[str, Any] | None,
+    previous_seat: dict[str, Any] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """The ``seating.assigned`` data giving a guest ``seat`` (None: freeing it), announced."""
+    data = {
+        "ceremony_id": registration["ceremony_id"],
+        "registration_id": registration["registration_id"],
+        "seat": seat,
+        "previous_seat": previous_seat,
+        "reason": "precedence 3, block Guests",
+        "accessible_seat": False,
+        "announce": True,
+    }
+    data.update(overrides)
+    return data

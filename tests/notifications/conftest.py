@@ -123,4 +123,6 @@ def template_context(recipient: Recipient, ceremony: CeremonyInfo) -> dict[str, 
         "sign_in_url": "https://registration.example.org/sign-in",
         "role": "organiser",
         "invited_by": "Dr Helena Marsh",
+        "seat": {"id": "A:1:5", "section": "A", "kind": "rows", "row": "1", "number": 5},
+        "previous_seat": {"id": "B:3:12", "section": "B", "kind": "rows", "row": "3", "number": 12},
     }

@@ -30,6 +30,7 @@ from tests.notifications.bus_events import (
     checkin_data,
     invitation_data,
     registration_data,
+    seating_data,
 )
 from tests.notifications.fake_badges import FakeBadges
 
@@ -134,6 +135,12 @@ class Notifications:
     def admit(self, registration: dict[str, Any], **fields: Any) -> Event:
         """Announce that the guest was admitted at the door; returns the event."""
         event = as_event("checkin.recorded", checkin_data(registration, **fields), "badges")
+        self.feed(event)
+        return event
+
+    def seat(self, registration: dict[str, Any], seat, previous=None, **fields: Any) -> Event:
+        """Announce the guest's seat (None frees it); returns the event."""
+        event = as_event("seating.assigned", seating_data(registration, seat, previous, **fields))
         self.feed(event)
         return event
 

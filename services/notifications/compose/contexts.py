@@ -2,8 +2,10 @@
 
 Every template gets `recipient` (Recipient) and `ceremony` (CeremonyInfo; a CeremonyRef for the
 emails to people with an account), and may get `office_name` (the signature; each language has a
-default). Datetimes must be timezone-aware; templates show them in the ceremony's timezone and
-the recipient's locale.
+default) and `seat` (the guest's seat, a ``shared.venue.SeatInfoSchema`` mapping shown with the
+`seat_label` filter; None when the guest has none or the email is about no seated guest).
+Datetimes must be timezone-aware; templates show them in the ceremony's timezone and the
+recipient's locale.
 """
 
 from collections.abc import Mapping, Sequence
@@ -208,7 +210,7 @@ class TemplateSpec:
 
 COMMON_REQUIRED = ("recipient", "ceremony")
 #: fallback_notice: set by the renderer when the letter is not in the language asked for.
-COMMON_OPTIONAL: Mapping[str, Any] = {"office_name": None, "fallback_notice": None}
+COMMON_OPTIONAL: Mapping[str, Any] = {"office_name": None, "fallback_notice": None, "seat": None}
 
 _INVITATION = TemplateSpec(
     # accept_url/decline_url open the RSVP page (which changes nothing until its form is posted);
@@ -233,6 +235,7 @@ _CONFIRMED = TemplateSpec(
     required=("manage_url",),
     optional={"badge_attached": False, "badge_url": None},
 )
+_SEATED = TemplateSpec(("seat", "manage_url"), {"badge_attached": False, "badge_url": None})
 
 TEMPLATES: Mapping[str, TemplateSpec] = {
     "confirmation": _CONFIRMED,
@@ -251,8 +254,9 @@ TEMPLATES: Mapping[str, TemplateSpec] = {
     "ceremony_changed": TemplateSpec((), {"changes": (), "manage_url": None}),
     "invitation": _INVITATION,
     "invitation_reminder": _INVITATION,
-    # guest: VipGuest; arrived_at: aware datetime; gate: the gate's name, if known.
-    "vip_arrival": TemplateSpec(("guest", "arrived_at"), {"gate": None}),
+    # guest: VipGuest; arrived_at: aware datetime; gate: the gate's name, if known;
+    # speaks_at: the ProgrammeItems the guest speaks at (a speaker of any category is announced).
+    "vip_arrival": TemplateSpec(("guest", "arrived_at"), {"gate": None, "speaks_at": ()}),
     # A public request to register: confirm_url opens the page whose button takes the seat;
     # expires_at (aware datetime) is when the link stops working.
     "confirm_registration": TemplateSpec(("confirm_url", "expires_at")),
@@ -268,6 +272,15 @@ TEMPLATES: Mapping[str, TemplateSpec] = {
     # the redrawn badge and the calendar update are attached.
     "details_updated": TemplateSpec(
         ("manage_url",), {"changes": (), "badge_attached": False, "badge_url": None}
+    ),
+    # A seat told to a confirmed guest: the first one (seat), another one instead (seat and
+    # previous_seat), or the seat taken back (previous_seat); the redrawn badge is attached.
+    "seat_assigned": _SEATED,
+    "seat_changed": TemplateSpec(
+        ("seat", "previous_seat", "manage_url"), {"badge_attached": False, "badge_url": None}
+    ),
+    "seat_released": TemplateSpec(
+        ("previous_seat", "manage_url"), {"badge_attached": False, "badge_url": None}
     ),
     # To a person with an account: password_url sets a new password (an hour, once).
     "password_reset": TemplateSpec(("password_url",)),

@@ -24,6 +24,7 @@ from services.notifications.compose.formatting import (
     primary_language,
 )
 from services.notifications.compose.sanitising import single_line
+from shared.venue import seat_label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 FALLBACK_LANGUAGE = "en"
@@ -70,6 +71,11 @@ def _zone_name(context: Context, value: datetime) -> str:
 
 
 @pass_context
+def _seat_label(context: Context, seat: Mapping[str, Any]) -> str:
+    return single_line(seat_label(seat, context["lang"]))
+
+
+@pass_context
 def _plural(context: Context, count: int, **forms: str) -> str:
     return _formatter(context).plural(count, forms)
 
@@ -106,6 +112,7 @@ def environment() -> Environment:
         zone_name=_zone_name,
         plural=_plural,
         paragraphs=_paragraphs,
+        seat_label=_seat_label,
     )
     return env
 

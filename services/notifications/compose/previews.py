@@ -11,6 +11,9 @@ from .contexts import TEMPLATES, CeremonyInfo, ProgrammeItem, Recipient, VipGues
 from .letters import RenderedEmail, render_email
 
 _EXAMPLE = "https://ceremony.example.org"
+#: A seat in the front rows, and the one further back it replaced.
+_SEAT = {"id": "A:1:5", "section": "A", "kind": "rows", "row": "1", "number": 5}
+_PREVIOUS_SEAT = {"id": "B:3:12", "section": "B", "kind": "rows", "row": "3", "number": 12}
 
 
 def sample_context(language: str) -> dict[str, Any]:
@@ -68,6 +71,8 @@ def sample_context(language: str) -> dict[str, Any]:
         "sign_in_url": f"{_EXAMPLE}/sign-in",
         "role": "organiser",
         "invited_by": "Dr Helena Marsh",
+        "seat": _SEAT,
+        "previous_seat": _PREVIOUS_SEAT,
     }
 
 
@@ -77,6 +82,8 @@ _PER_TEMPLATE: dict[str, dict[str, Any]] = {
     # What an invitation may allow, in the letter's own words.
     "invitation": {"companions_allowed": 2, "representative_allowed": True},
     "invitation_reminder": {"companions_allowed": 2, "representative_allowed": True},
+    # A seat taken back leaves the guest with none.
+    "seat_released": {"seat": None},
 }
 #: Invitations go to dignitaries: their letters show the formal forms of address.
 _INVITEE_TEMPLATES = ("invitation", "invitation_reminder", "invitation_accepted")
@@ -106,4 +113,7 @@ def preview(template: str, language: str, ceremony: CeremonyInfo | None = None) 
         context["recipient"] = _invitee(language)
     if ceremony is not None:
         context["ceremony"] = ceremony
+    if template == "vip_arrival":
+        # The sample guest gives the programme's second address.
+        context["speaks_at"] = tuple(context["ceremony"].programme[1:2])
     return render_email(template, language, context)

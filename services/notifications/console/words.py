@@ -21,6 +21,9 @@ TEMPLATE_LABELS = {
     "promoted": _l("Seat from the waitlist"),
     "request_declined": _l("Request declined"),
     "request_received": _l("Request received"),
+    "seat_assigned": _l("Seat assigned"),
+    "seat_changed": _l("Seat changed"),
+    "seat_released": _l("Seat no longer reserved"),
     "vip_arrival": _l("VIP arrival alert"),
     "waitlisted": _l("Waitlisted"),
 }

@@ -34,8 +34,11 @@ from ..projections import (
     ceremony_row,
     invitation_for_address,
     invitation_row,
+    items_spoken_by,
     registration_row,
+    seat_of,
 )
+from ..seat_letters import SEAT_TEMPLATES
 from .badge_source import BadgeSource
 from .sender import PermanentDeliveryError, TransientDeliveryError
 
@@ -53,6 +56,7 @@ MOOT_WHEN_CANCELLED = (
     "waitlisted",
     "ceremony_changed",
     "details_updated",
+    *SEAT_TEMPLATES,
 )
 
 
@@ -109,6 +113,14 @@ def ceremony_info(row: Any, language: str | None = None) -> CeremonyInfo:
     )
 
 
+def guest_seat(session: Session, delivery: Any, addressee: Any) -> dict[str, Any] | None:
+    """The seat of the confirmed guest an email is about, as the last seating gave it: every
+    letter to them (and the arrival alert about them) can say it."""
+    if delivery.registration_id is None or getattr(addressee, "status", None) != "confirmed":
+        return None
+    return seat_of(session, delivery.registration_id)
+
+
 def reminder_still_due(invitation: Any, timezone: str, now: datetime) -> None:
     """Raise SkipDelivery once the invitation's reply-by day is over where the ceremony is:
     a reminder then would ask for an answer the registration service no longer takes."""
@@ -160,6 +172,7 @@ class Assembler:
             "request_declined": self._request,
             "manage_link": self._manage_link,
             "vip_arrival": self._arrival,
+            **dict.fromkeys(SEAT_TEMPLATES, self._seat_letter),
         }
 
     def compose(self, session: Session, delivery: Any, now: datetime | None = None) -> Composed:
@@ -183,7 +196,12 @@ class Assembler:
             )
             ceremony = ceremony_info(projected, letter_language)
             parts = build_parts(session, delivery, subject, ceremony, recipient)
-            context = {"recipient": recipient, "ceremony": ceremony, **parts.context}
+            context = {
+                "recipient": recipient,
+                "ceremony": ceremony,
+                "seat": guest_seat(session, delivery, subject),
+                **parts.context,
+            }
             rendered = render_email(
                 delivery.template,
                 parts.language or recipient.language,
@@ -378,6 +396,17 @@ class Assembler:
             (Attachment("badge.pdf", badge, "application/pdf"),),
         )
 
+    def _seat_letter(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        """A seat told, changed or taken back: the seats as the seating said, the badge now."""
+        badge = self.badges.badge_pdf(ceremony.id, registration.id)
+        context = {
+            "seat": delivery.details.get("seat"),
+            "previous_seat": delivery.details.get("previous_seat"),
+            "manage_url": self.links.manage_url(registration.id),
+            "badge_attached": True,
+        }
+        return Parts(context, attachments=(Attachment("badge.pdf", badge, "application/pdf"),))
+
     def _waitlisted(self, session, delivery, registration, ceremony, recipient) -> Parts:
         return Parts({"manage_url": self.links.manage_url(registration.id)})
 
@@ -453,7 +482,16 @@ class Assembler:
         )
         arrived_at = datetime.fromisoformat(delivery.details["at"])
         gate = delivery.details.get("gate")
-        return Parts({"guest": guest, "arrived_at": arrived_at, "gate": gate})
+        # The items as the ceremony's words name them in the letter's language.
+        projected = ceremony_row(session, delivery.ceremony_id)
+        speaks_at = tuple(
+            ceremony.programme[position]
+            for position in items_spoken_by(projected, registration.id)
+            if position < len(ceremony.programme)
+        )
+        return Parts(
+            {"guest": guest, "arrived_at": arrived_at, "gate": gate, "speaks_at": speaks_at}
+        )
 
     def _announcement(self, session, delivery, addressee, ceremony, recipient) -> Parts:
         """The organiser's text in the reader's language (else the ceremony's, else English),
