@@ -36,7 +36,7 @@ REQUEST_STATUSES = ("awaiting_confirmation", "awaiting_approval", "registered", 
 INVITATION_STATUSES = ("draft", "pending", "accepted", "declined", "withdrawn")
 BADGE_STATUSES = ("issued", "revoked")
 DELIVERY_STATUSES = ("queued", "sent", "failed", "skipped")
-#: Verdicts of a door scan; the last two answer exit scans (``direction: "out"``).
+#: Verdicts of a door scan; ``exited`` and ``not_inside`` answer exit scans (``direction: "out"``).
 CHECKIN_RESULTS = (
     "admitted",
     "already_admitted",
@@ -45,6 +45,11 @@ CHECKIN_RESULTS = (
     "invalid",
     "exited",
     "not_inside",
+    # The gate leads into no zone the holder's category is admitted to.
+    "not_allowed_here",
+    # Outside the door's hours: before it opens, after it closes.
+    "too_early",
+    "too_late",
 )
 
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

@@ -22,19 +22,29 @@ from shared.service import Handler
 from .issuing import issue_badge, revoke_badge
 from .models import badges, ceremonies, checkins, credentials, registrations
 from .signing.keys import KeyRing
+from .venue import apply_access, apply_seat
 
 
 def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
     """Event type → handler, signing with ``keys``."""
 
     def on_ceremony_created(session: Session, event: Event) -> None:
-        """Keep the ceremony and give it its signing key."""
+        """Keep the ceremony and its door rules, and give it its signing key."""
         apply_ceremony(session, ceremonies, event)
+        _apply_access(session, event)
         keys.ensure_key(session, event.data["ceremony_id"])
 
     def on_ceremony_updated(session: Session, event: Event) -> None:
-        """Keep the ceremony's new title, date and venue for printing."""
+        """Keep the ceremony's new title, date, venue and door rules for printing and the
+        door; a printed badge whose zones changed needs a reprint."""
         apply_ceremony(session, ceremonies, event)
+        _apply_access(session, event)
+
+    def on_seating_assigned(session: Session, event: Event) -> None:
+        """Keep the holder's seat: it is printed on the badge, so one printed with another
+        seat now needs a reprint."""
+        if apply_seat(session, event):
+            _details_changed(session, badges.c.registration_id == event.data["registration_id"])
 
     def on_confirmed(session: Session, event: Event) -> None:
         """Keep the registration and issue its badge (once)."""
@@ -56,11 +66,7 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
         if apply_registration(session, registrations, event) and (
             printed != _printed_details(session, registration_id)
         ):
-            session.execute(
-                badges.update()
-                .where(badges.c.registration_id == registration_id)
-                .values(details_changed_at=datetime.now(UTC))
-            )
+            _details_changed(session, badges.c.registration_id == registration_id)
 
     def on_erased(session: Session, event: Event) -> None:
         """Forget who a person was; their badge was revoked when they were cancelled."""
@@ -90,6 +96,7 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
         "registration.confirmed": on_confirmed,
         "registration.cancelled": on_cancelled,
         "registration.updated": on_updated,
+        "seating.assigned": on_seating_assigned,
         **credential_handlers(credentials),
     }
 
@@ -109,6 +116,22 @@ _PRINTED = (
     "family_first",
     "name_latin",
 )
+
+
+def _apply_access(session: Session, event: Event) -> None:
+    changed = apply_access(session, event)
+    if changed:
+        holders = select(registrations.c.id).where(
+            registrations.c.ceremony_id == event.data["ceremony_id"],
+            registrations.c.category.in_(sorted(changed)),
+        )
+        _details_changed(session, badges.c.registration_id.in_(holders))
+
+
+def _details_changed(session: Session, which) -> None:
+    """Mark the badges ``which`` selects as drawn differently from now on: the time this
+    service learnt it decides whether a printed one needs a reprint."""
+    session.execute(badges.update().where(which).values(details_changed_at=datetime.now(UTC)))
 
 
 def _printed_details(session: Session, registration_id) -> tuple | None:

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     SmallInteger,
     String,
@@ -127,4 +128,38 @@ checkins = Table(
     Column("recorded_at", UTCDateTime(), nullable=False),
     Column("offline", Boolean, nullable=False),
     Index("uq_checkins_ceremony_nonce", "ceremony_id", "nonce", unique=True),
+)
+
+#: Each ceremony's zones and door hours, kept from its ceremony events (version 2); a ceremony
+#: without a row here has no rules: every gate admits every category at any time.
+ceremony_access = Table(
+    "ceremony_access",
+    Base.metadata,
+    Column("ceremony_id", Uuid, primary_key=True),
+    # [{name, categories}] as the event carried it.
+    Column("zones", JSON, nullable=False),
+    # [{gate, zones, opens_at, closes_at}], times as ISO text.
+    Column("gate_rules", JSON, nullable=False),
+    # occurred_at of the ceremony event this row reflects.
+    Column("as_of", UTCDateTime(), nullable=False),
+)
+
+#: Each holder's seat, kept from ``seating.assigned``; no foreign key, as the seat may arrive
+#: before the registration's own event does.
+seats = Table(
+    "seats",
+    Base.metadata,
+    Column("registration_id", Uuid, primary_key=True),
+    Column("ceremony_id", Uuid, nullable=False, index=True),
+    # The seat's id (section:row:number); NULL with the fields below when the seat was freed.
+    Column("seat_id", String(140), nullable=True),
+    Column("section", String(40), nullable=True),
+    Column("kind", String(10), nullable=True),
+    Column("row", String(20), nullable=True),
+    Column("number", Integer, nullable=True),
+    Column("block", String(80), nullable=True),
+    # The holder needs an accessible seat: the door says so.
+    Column("accessible_seat", Boolean, nullable=False),
+    # occurred_at of the seating event this row reflects.
+    Column("as_of", UTCDateTime(), nullable=False),
 )

@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -21,7 +22,7 @@ from services.badges.models import checkins, outbox
 from services.badges.signing import codes
 from services.badges.signing.keys import KeyRing
 from shared.auth import MANAGE_REGISTRATION
-from tests.badges.fixtures import bearer, get_badge
+from tests.badges.fixtures import at, bearer, ceremony_envelope, get_badge
 
 
 @pytest.fixture
@@ -293,9 +294,10 @@ def test_each_verdict_is_counted_for_metrics(client, door, code):
 
 # --- The decision table: the server's rules, which the offline door follows too ----------
 #
-# Each case is a badge in a state, a text scanned from it and a direction, with the server's
-# verdict. The door page decides offline with the same rules (LocalDoor.decide in offline.js)
-# and tests/browser/test_door_decisions.py holds it to this table. Where the offline door
+# Each case is a badge in a state, a text scanned from it, a direction, a gate and a time (the
+# ceremony has the zones and door hours of ``door_access``), with the server's verdict. The
+# door page decides offline with the same rules (LocalDoor.decide in offline.js) and
+# tests/browser/test_door_decisions.py holds it to this table. Where the offline door
 # cannot know what the server knows, `offline` says what it answers instead, and `why`.
 
 
@@ -344,6 +346,46 @@ SCANNED_TEXTS: dict[str, Callable[[Scanned], str]] = {
 }
 
 
+def door_access(now: datetime) -> dict:
+    """The table ceremony's zones and gate hours, around ``now``: the hall's door and the
+    lounge's are open, one door opens tomorrow, one has closed, and the side door has no
+    rule. A scan at no gate is held to them all: from three hours ago, with no end."""
+    hour = timedelta(hours=1)
+    return {
+        "zones": [
+            {"name": "Hall", "categories": ["guest", "dignitary", "participant"]},
+            {"name": "VIP lounge", "categories": ["dignitary", "speaker"]},
+        ],
+        "gate_rules": [
+            {
+                "gate": "Hall door",
+                "zones": ["Hall"],
+                "opens_at": now - hour,
+                "closes_at": now + hour,
+            },
+            {
+                "gate": "Lounge door",
+                "zones": ["VIP lounge"],
+                "opens_at": now - hour,
+                "closes_at": now + hour,
+            },
+            {"gate": "Early door", "zones": ["Hall"], "opens_at": now + 24 * hour},
+            {
+                "gate": "Closed door",
+                "zones": ["Hall"],
+                "opens_at": now - 3 * hour,
+                "closes_at": now - hour,
+            },
+        ],
+    }
+
+
+def give_door_access(feed, ceremony_id: uuid.UUID, now: datetime) -> None:
+    """Give the ceremony the table's rules, as a later ``ceremony.updated`` does."""
+    envelope = ceremony_envelope(ceremony_id, "ceremony.updated", sequence=1, **door_access(now))
+    feed.deliver(at(envelope, now + timedelta(seconds=1)))
+
+
 @dataclass(frozen=True)
 class DecisionCase:
     """One scan: the badge's state, the text scanned and the direction, and the verdict."""
@@ -359,6 +401,12 @@ class DecisionCase:
     #: The holder was admitted (before the registration was cancelled, for a revoked badge).
     inside: bool = False
     direction: str = "in"
+    #: The gate scanned at (see ``door_access``); None: the scan names none.
+    gate: str | None = None
+    #: The holder's category.
+    category: str = "guest"
+    #: How long ago the badge was scanned (uploaded as an offline scan); None: now.
+    ago: timedelta | None = None
     #: The offline door's (result, reason) where it legitimately differs from the server's.
     offline: tuple[str, str | None] | None = None
     #: Why it differs.
@@ -375,6 +423,8 @@ class DecisionCase:
         """What the door decides on its own: the server's verdict unless ``offline`` says."""
         return self.offline or (self.result, self.reason)
 
+
+HOURS = timedelta(hours=1)
 
 DECISION_CASES = (
     # The badge's state and the direction, with a genuine code.
@@ -443,6 +493,82 @@ DECISION_CASES = (
         why="the door knows the badges of its last bundle only; a genuine badge issued since "
         "is admitted as not in the offline list, and the server's answer to the upload wins",
     ),
+    # Zones and door hours (``door_access``).
+    DecisionCase("at the hall's door in its hours", "genuine", "admitted", gate="Hall door"),
+    DecisionCase("the gate named in other case", "genuine", "admitted", gate="hall DOOR"),
+    DecisionCase(
+        "before the hall's door opens", "genuine", "too_early", gate="Hall door", ago=HOURS * 2
+    ),
+    DecisionCase("at a door opening tomorrow", "genuine", "too_early", gate="Early door"),
+    DecisionCase("after the door closed", "genuine", "too_late", gate="Closed door"),
+    DecisionCase("a guest at the lounge's door", "genuine", "not_allowed_here", gate="Lounge door"),
+    DecisionCase(
+        "a dignitary at the lounge's door",
+        "genuine",
+        "admitted",
+        gate="Lounge door",
+        category="dignitary",
+    ),
+    DecisionCase(
+        "a guest at the lounge's door before it opens",
+        "genuine",
+        "too_early",
+        gate="Lounge door",
+        ago=HOURS * 2,
+    ),
+    DecisionCase(
+        "inside, a guest at the lounge's door",
+        "genuine",
+        "not_allowed_here",
+        gate="Lounge door",
+        inside=True,
+    ),
+    DecisionCase(
+        "inside, a dignitary at the lounge's door",
+        "genuine",
+        "already_admitted",
+        gate="Lounge door",
+        category="dignitary",
+        inside=True,
+    ),
+    DecisionCase(
+        "exit through a closed door",
+        "genuine",
+        "exited",
+        gate="Closed door",
+        inside=True,
+        direction="out",
+    ),
+    DecisionCase(
+        "exit through another zone's door",
+        "genuine",
+        "exited",
+        gate="Lounge door",
+        inside=True,
+        direction="out",
+    ),
+    DecisionCase(
+        "exit without entry through a closed door",
+        "genuine",
+        "not_inside",
+        gate="Closed door",
+        direction="out",
+    ),
+    DecisionCase("no gate, before the first door opens", "genuine", "too_early", ago=HOURS * 4),
+    DecisionCase("no gate, after the first door opened", "genuine", "admitted", ago=HOURS * 2),
+    DecisionCase(
+        "a gate without a rule, at any hour", "genuine", "admitted", gate="Side door", ago=HOURS * 4
+    ),
+    DecisionCase(
+        "revoked, at a closed door", "genuine", "revoked", badge="revoked", gate="Closed door"
+    ),
+    DecisionCase(
+        "tampered, at a closed door",
+        "tampered signature",
+        "invalid",
+        "bad_signature",
+        gate="Closed door",
+    ),
 )
 
 
@@ -452,11 +578,29 @@ def signing_key(database, secret: str, ceremony_id: uuid.UUID) -> Ed25519Private
         return KeyRing(secret).signing_key(session, ceremony_id).key
 
 
+def scan_as_in_the_case(client, headers, ceremony_id, text, case, now: datetime):
+    """The case's scan through the API: live, or uploaded as made offline ``case.ago`` before
+    ``now``; the verdict's body."""
+    fields = {"direction": case.direction, **({"gate": case.gate} if case.gate else {})}
+    if case.ago is None:
+        return scan(client, headers, text, **fields).json
+    offline = {"code": text, "nonce": str(uuid.uuid4()), "scanned_at": (now - case.ago).isoformat()}
+    response = client.post(
+        f"/api/ceremonies/{ceremony_id}/offline-scans",
+        json={"scans": [{**offline, **fields}]},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.json
+    return response.json["results"][0]
+
+
 @pytest.mark.parametrize("case", DECISION_CASES, ids=lambda case: case.name)
 def test_the_server_decides_each_case_of_the_table(
     client, feed, database, settings, door, organiser_headers, ceremony_id, other_ceremony_id, case
 ):
-    registration_id = feed.confirm(ceremony_id, full_name="Table Guest")
+    now = datetime.now(UTC)
+    give_door_access(feed, ceremony_id, now)
+    registration_id = feed.confirm(ceremony_id, full_name="Table Guest", category=case.category)
     code = get_badge(client, organiser_headers, registration_id)["code"]
     if case.inside:
         assert verdict(scan(client, door, code)) == (201, "admitted")
@@ -469,5 +613,7 @@ def test_the_server_decides_each_case_of_the_table(
         other_ceremony_code=get_badge(client, organiser_headers, stranger)["code"],
         signing_key=signing_key(database, settings.secret_key, ceremony_id),
     )
-    response = scan(client, door, SCANNED_TEXTS[case.text](scanned), direction=case.direction)
-    assert (response.json["result"], response.json.get("reason")) == (case.result, case.reason)
+    answer = scan_as_in_the_case(
+        client, door, ceremony_id, SCANNED_TEXTS[case.text](scanned), case, now
+    )
+    assert (answer["result"], answer.get("reason")) == (case.result, case.reason)

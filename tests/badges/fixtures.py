@@ -154,3 +154,31 @@ def get_badge(client, headers, registration_id: uuid.UUID) -> dict:
     response = client.get(f"/api/registrations/{registration_id}/badge", headers=headers)
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.json
+
+
+def seating_envelope(
+    registration_id: uuid.UUID, ceremony_id: uuid.UUID, seat: str | None = "A:1:5", **fields
+) -> dict:
+    """A valid ``seating.assigned`` envelope giving ``seat`` (an id; None frees the seat)."""
+    data = {
+        "ceremony_id": ceremony_id,
+        "registration_id": registration_id,
+        "seat": seat_info(seat) if seat else None,
+        "reason": "precedence 1, block Front",
+        "accessible_seat": False,
+        **fields,
+    }
+    return make_envelope("seating.assigned", data, "registration")
+
+
+def seat_info(seat: str, block: str = "Front") -> dict:
+    """A seat as events carry it, from its id ``section:row:number``."""
+    section, row, number = seat.split(":")
+    return {
+        "id": seat,
+        "section": section,
+        "kind": "rows",
+        "row": row,
+        "number": int(number),
+        "block": block,
+    }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.badges.signing import codes
-from tests.badges.fixtures import bearer, get_badge
+from tests.badges.fixtures import at, bearer, ceremony_envelope, get_badge, seating_envelope
 from tests.badges.verifying import public_key_from_b64
 
 
@@ -62,6 +63,8 @@ def test_the_guest_list_maps_serials_to_what_the_door_shows(client, door, ceremo
             "organisation": "Ministry of Commerce",
             "attention": True,
             "inside": False,
+            "seat": None,
+            "accessible_seat": False,
         }
     ]
 
@@ -91,3 +94,35 @@ def test_no_token_gets_401(client, ceremony_id):
 
 def test_an_unknown_ceremony_is_not_found(client, staff_headers):
     assert bundle(client, staff_headers, uuid.uuid4()).status_code == 404
+
+
+def test_the_bundle_carries_the_zones_gate_rules_and_each_seat(
+    client, feed, door, ceremony_id, badges
+):
+    opens = datetime(2031, 6, 20, 12, 0, tzinfo=UTC)
+    zones = [{"name": "VIP lounge", "categories": ["dignitary"]}]
+    rules = [{"gate": "Lounge door", "zones": ["VIP lounge"], "opens_at": opens}]
+    update = ceremony_envelope(
+        ceremony_id, "ceremony.updated", sequence=1, zones=zones, gate_rules=rules
+    )
+    feed.deliver(at(update, datetime.now(UTC) + timedelta(seconds=1)))
+    registration_id = uuid.UUID(badges["vip"]["registration_id"])
+    feed.deliver(seating_envelope(registration_id, ceremony_id, "A:1:5", accessible_seat=True))
+    body = bundle(client, door, ceremony_id).json
+    assert body["zones"] == zones
+    assert body["gate_rules"] == [
+        {
+            "gate": "Lounge door",
+            "zones": ["VIP lounge"],
+            "opens_at": opens.isoformat(),
+            "closes_at": None,
+        }
+    ]
+    (guest,) = body["guests"]
+    assert (guest["category"], guest["accessible_seat"]) == ("dignitary", True)
+    assert guest["seat"]["label"] == "Section A · Row 1 · Seat 5"
+
+
+def test_a_ceremony_without_rules_bundles_none(client, door, ceremony_id, badges):
+    body = bundle(client, door, ceremony_id).json
+    assert (body["zones"], body["gate_rules"]) == ([], [])

@@ -7,10 +7,18 @@ case; it must answer what the table says the offline door answers.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from services.badges.service import SERVICE
-from tests.badges.checkin_cases import DECISION_CASES, SCANNED_TEXTS, Scanned, signing_key
+from tests.badges.checkin_cases import (
+    DECISION_CASES,
+    SCANNED_TEXTS,
+    Scanned,
+    give_door_access,
+    signing_key,
+)
 from tests.browser.door_harness import Ceremony, LiveBadges
 from tests.conftest import SECRET, make_settings, migrated
 
@@ -27,8 +35,8 @@ Promise.all([import("/scan/assets/offline.js"), import("/scan/assets/api.js")])
     await local.refresh(new Api(token));
     if (!local.ready) throw new Error(local.problem);
     const verdicts = {};
-    for (const [name, text, direction] of scans) {
-      const { result, reason = null } = await local.decide(text, direction);
+    for (const [name, text, direction, gate, at] of scans) {
+      const { result, reason = null } = await local.decide(text, direction, { gate, at });
       verdicts[name] = { result, reason };
     }
     return verdicts;
@@ -50,9 +58,16 @@ def live(settings):
 
 
 @pytest.fixture(scope="module")
-def ceremonies(live, settings):
-    """This door's ceremony and another one."""
+def now():
+    """The time the table's door hours are set around; each case is decided at it (or ago)."""
+    return datetime.now(UTC)
+
+
+@pytest.fixture(scope="module")
+def ceremonies(live, settings, now):
+    """This door's ceremony, with the table's zones and door hours, and another one."""
     ceremony = Ceremony(live, settings, SECRET)
+    give_door_access(ceremony.feed, ceremony.id, now)
     other = Ceremony(live, settings, SECRET)
     yield ceremony, other
     other.close()
@@ -61,7 +76,9 @@ def ceremonies(live, settings):
 
 def scanned_text(ceremony: Ceremony, other_code: str, case) -> str:
     """Put a new badge of the ceremony in the case's state; the text the case scans from it."""
-    registration_id = ceremony.guest(f"Table Guest {DECISION_CASES.index(case):02d}")
+    registration_id = ceremony.guest(
+        f"Table Guest {DECISION_CASES.index(case):02d}", category=case.category
+    )
     code = ceremony.code(registration_id)
     if case.inside:
         assert ceremony.check_in(code, gate="North") == "admitted"
@@ -77,12 +94,18 @@ def scanned_text(ceremony: Ceremony, other_code: str, case) -> str:
 
 
 @pytest.fixture(scope="module")
-def offline_verdicts(module_chromium, live, ceremonies):
+def offline_verdicts(module_chromium, live, ceremonies, now):
     """Every case's verdict by the page's offline door, by case name."""
     ceremony, other = ceremonies
     other_code = other.code(other.guest("Other Guest"))
     scans = [
-        [case.name, scanned_text(ceremony, other_code, case), case.direction]
+        [
+            case.name,
+            scanned_text(ceremony, other_code, case),
+            case.direction,
+            case.gate,
+            (now - (case.ago or timedelta())).isoformat(),
+        ]
         for case in DECISION_CASES
     ]
     module_chromium.get(f"{live.url}/scan")

@@ -2,10 +2,11 @@
 
 ``perform_checkin`` verifies the code with the ceremony's cached public key, locks the badge's
 presence row (so two gates scanning one badge at the same instant admit it once), answers a
-retried nonce with its first answer, and records the scan and its event in the caller's
-transaction. The functions around it are what every way into the door shares: the gate a
-token speaks for, the order uploaded scans are applied in, admission by name (which the audit
-trail records too: it is a person's decision, where a scan is the badge's).
+retried nonce with its first answer, holds an entry to the gate's zones and door hours
+(``access``), and records the scan and its event in the caller's transaction. The functions
+around it are what every way into the door shares: the gate a token speaks for, the order
+uploaded scans are applied in, admission by name (which the audit trail records too: it is a
+person's decision, where a scan is the badge's).
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from shared.events import make_envelope
 from shared.observability import CHECKINS
 from shared.outbox import outbox_row
 
-from ..models import audit, badges, checkins, presence
+from ..models import audit, badges, ceremony_access, checkins, presence, seats
 from ..projections import GUEST_COLUMNS, badge_holders, guest_summary
 from ..signing import codes
 from ..signing.keys import KeyRing
+from ..venue import SEAT_COLUMNS, seat_view
+from .access import RulesCache, refusal
 from .search import badge_code_for
 from .writes import ENTER, LEAVE, write_scan
 
@@ -44,13 +47,18 @@ VERDICT_STATUS = {
     "not_inside": 409,
     "revoked": 409,
     "wrong_ceremony": 409,
+    "not_allowed_here": 409,
+    "too_early": 409,
+    "too_late": 409,
     "invalid": 422,
     # An uploaded scan the database failed to record: nothing of it was kept, so the door may
     # send it again under the same nonce.
     "not_recorded": 503,
 }
 #: Times in a verdict; stored answers keep them as ISO text and get them back as datetimes.
-_TIMES = ("at", "admitted_at")
+_TIMES = ("at", "admitted_at", "opens_at", "closes_at")
+#: Each ceremony's zones and door hours, parsed once per ceremony event.
+_RULES = RulesCache()
 
 # Built once: the door is the hot path, and a prebuilt statement skips SQLAlchemy's per-call
 # construction and cache-key work.
@@ -64,10 +72,17 @@ _BADGE_AT_DOOR = (
         presence.c.last_in_at,
         presence.c.last_in_gate,
         *GUEST_COLUMNS,
+        *SEAT_COLUMNS,
+        # The ceremony's rules come with the badge, so a scan stays one round trip.
+        ceremony_access.c.zones,
+        ceremony_access.c.gate_rules,
+        ceremony_access.c.as_of.label("rules_as_of"),
         checkins.c.badge_id.label("answered_badge_id"),
         checkins.c.result.label("answered_result"),
         checkins.c.response.label("answer"),
     )
+    .outerjoin(seats, seats.c.registration_id == badges.c.registration_id)
+    .outerjoin(ceremony_access, ceremony_access.c.ceremony_id == badges.c.ceremony_id)
     # The first answer to this nonce, if any, in the same round trip (NULL never matches).
     .outerjoin(
         checkins,
@@ -152,11 +167,14 @@ def _record(connection: Connection, row, scan: Scan) -> Verdict:
     at = scan.scanned_at or now
     checkin_id = uuid.uuid4()
     guest = guest_summary(row)
-    result, change, extra = _decide(row, scan.direction)
+    result, change, extra = _decide(row, scan, at)
     body: dict[str, Any] = {
         "result": result,
         "checkin_id": checkin_id,
         "guest": guest,
+        # Named in English here; the door page names it in its own language from the fields.
+        "seat": seat_view(row, "en"),
+        "accessible_seat": bool(row.accessible_seat),
         "direction": scan.direction,
         "gate": scan.gate,
         "at": at,
@@ -187,13 +205,19 @@ def _record(connection: Connection, row, scan: Scan) -> Verdict:
     return Verdict(result, body)
 
 
-def _decide(row, direction: str) -> tuple[str, Any, dict[str, Any]]:
+def _decide(row, scan: Scan, at: datetime) -> tuple[str, Any, dict[str, Any]]:
     """The result, the presence change it makes and what the answer adds."""
-    if direction == "out":
-        # A guest inside may always leave, even one whose registration was cancelled meanwhile.
+    if scan.direction == "out":
+        # A guest inside may always leave, even one whose registration was cancelled meanwhile,
+        # and through any door at any hour.
         return ("exited", LEAVE, {}) if row.inside else ("not_inside", None, {})
     if row.status != "issued":
         return "revoked", None, {}
+    rules = _RULES.get(row.ceremony_id, row.rules_as_of, row.zones, row.gate_rules)
+    refused = refusal(rules, scan.gate, row.category, at)
+    if refused is not None:
+        # Not an arrival: no presence changes and no event goes out (so no VIP alert either).
+        return refused[0], None, refused[1]
     if row.inside:
         since = {"admitted_at": row.last_in_at, "admitted_gate": row.last_in_gate}
         return "already_admitted", None, since

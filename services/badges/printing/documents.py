@@ -14,8 +14,9 @@ from shared.content import ceremony_words
 from shared.contract import CATEGORIES, VIP_CATEGORIES
 from shared.errors import DomainError
 
-from ..models import badges, ceremonies, registrations
+from ..models import badges, ceremonies, ceremony_access, registrations, seats
 from ..projections import known_ceremony
+from ..venue import SEAT_COLUMNS, seat_view, zones_admitting
 from . import rendering
 from .layout import BadgeView, sort_for_print
 
@@ -39,10 +40,14 @@ _WITH_HOLDER = (
         ceremonies.c.venue_name,
         ceremonies.c.default_language,
         ceremonies.c.translations,
+        *SEAT_COLUMNS,
+        ceremony_access.c.zones,
     )
     .join_from(badges, registrations, registrations.c.id == badges.c.registration_id)
     # Outer: a badge can be issued before its ceremony's own event arrived.
     .outerjoin(ceremonies, ceremonies.c.id == badges.c.ceremony_id)
+    .outerjoin(seats, seats.c.registration_id == badges.c.registration_id)
+    .outerjoin(ceremony_access, ceremony_access.c.ceremony_id == badges.c.ceremony_id)
 )
 
 
@@ -59,6 +64,16 @@ def badge_of(session: Session, registration_id: uuid.UUID):
             "badge_not_found", f"No badge for registration {registration_id}.", kind="not_found"
         )
     return row
+
+
+def placement(row) -> dict:
+    """Where a badge takes its holder: the seat (named in the holder's language), whether they
+    need an accessible one, and the zones the badge admits to."""
+    return {
+        "seat": seat_view(row, row.language),
+        "accessible_seat": bool(row.accessible_seat),
+        "zones": zones_admitting(row.zones or [], row.category),
+    }
 
 
 def is_attention(category: str) -> bool:
@@ -85,6 +100,7 @@ def printable_view(row) -> BadgeView:
         translations=row.translations,
         language=row.language,
     )
+    where = placement(row)
     return BadgeView(
         full_name=row.full_name,
         category=row.category,
@@ -102,6 +118,8 @@ def printable_view(row) -> BadgeView:
         family_first=bool(row.family_first),
         name_latin=row.name_latin,
         language=row.language,
+        seat=where["seat"]["label"] if where["seat"] else None,
+        zones=tuple(where["zones"]),
     )
 
 

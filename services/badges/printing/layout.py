@@ -73,6 +73,10 @@ class BadgeView:
     name_latin: str | None = None
     #: The holder's language: the protocol table's form of the name in it is printed.
     language: str = "en"
+    #: The holder's seat as ``shared.venue.seat_label`` names it in their language.
+    seat: str | None = None
+    #: The zones the badge admits to, in the ceremony's order.
+    zones: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORY_BANDS:
@@ -263,6 +267,9 @@ def layout_badge(view: BadgeView) -> BadgeLayout:
         (_latin_line(view), 6.0, {"size": 11, "min_size": 7, "colour": MUTED_INK}),
         (view.organisation, 11.0, {"size": 12, "min_size": 10, "max_lines": 2}),
         (_job_line(view, name), 5.5, {"size": 10, "min_size": 7, "colour": MUTED_INK}),
+        # Where the badge takes its holder, under who they are: the seat, then the zones.
+        (view.seat, 6.0, {"size": 11, "min_size": 8, "bold": True}),
+        (" · ".join(view.zones), 5.0, {"size": 9, "min_size": 6, "colour": MUTED_INK}),
     ]
     header_bottom = header[-1].box.y + header[-1].box.height
     person_height = sum(height for text, height, _ in person if text and text.strip())

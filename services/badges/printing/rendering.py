@@ -53,7 +53,8 @@ def _weight(bold: bool) -> str:
 
 
 def _warn_uncovered(view: BadgeView) -> None:
-    for text in (printed_name(view), view.name_latin, view.organisation, view.job_title):
+    texts = (printed_name(view), view.name_latin, view.organisation, view.job_title, view.seat)
+    for text in (*texts, *view.zones):
         missing = uncovered_characters(text or "")
         if missing:
             logger.warning("badge text has characters no badge font covers: %r", missing)

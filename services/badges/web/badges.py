@@ -24,6 +24,7 @@ from ..printing.documents import (
     badge_pdf,
     badge_png,
     is_attention,
+    placement,
     print_run,
     printable_view,
 )
@@ -70,6 +71,7 @@ class RegistrationBadge(MethodView):
         base = f"{service_context().settings.public_url}/api/registrations/{registration_id}"
         return {
             **row._mapping,
+            **placement(row),
             "attention": is_attention(row.category),
             "png_url": f"{base}/badge.png",
             "pdf_url": f"{base}/badge.pdf",

@@ -244,15 +244,18 @@ export class Door extends EventTarget {
   }
 
   async #decideOffline(text, direction, nonce, startedAt) {
-    const verdict = await this.#local.decide(text, direction);
+    // Decided at the server's time as this device knows it: door hours are the server's.
+    const at = this.#api.serverNow();
+    const gate = this.#session.gate || null;
+    const verdict = await this.#local.decide(text, direction, { gate, at });
     if (COUNTED.has(verdict.result)) {
-      verdict.at = this.#api.serverNow();
+      verdict.at = at;
       // Kept before the verdict shows: a reload or a crash right after it loses nothing.
       await this.#local.queue({
         nonce,
         code: text.trim().toUpperCase(),
         direction,
-        gate: this.#session.gate || null,
+        gate,
         scanned_at: verdict.at,
         serial: verdict.serial,
         local_result: verdict.result,
