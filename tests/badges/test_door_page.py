@@ -8,7 +8,9 @@ import re
 import pytest
 
 from services.badges.app import create_app
+from services.badges.door.search import door_ceremonies
 from shared.config import load_settings
+from tests.badges.fixtures import bearer
 
 
 def page_config(response) -> dict:
@@ -74,3 +76,41 @@ def test_without_the_decoder_camera_mode_is_off(client_with_decoder, tmp_path):
 def test_the_decoder_path_comes_from_the_environment(tmp_path):
     environ = {"CEREMONY_DOOR_DECODER_PATH": str(tmp_path / "jsQR.js")}
     assert load_settings("badges", environ).door_decoder_path == tmp_path / "jsQR.js"
+
+
+@pytest.fixture
+def door(signer, ceremony_id):
+    return bearer(signer.issue_token("staff", ceremony_id=str(ceremony_id), gate="North"))
+
+
+def found_names(client, door, ceremony_id, name) -> list[str]:
+    response = client.get(
+        f"/api/ceremonies/{ceremony_id}/door-guests", query_string={"name": name}, headers=door
+    )
+    assert response.status_code == 200
+    return [guest["full_name"] for guest in response.json["guests"]]
+
+
+@pytest.mark.parametrize(
+    ("surname", "full_name"), [("王", "王建国"), ("李", "李娜"), ("김", "김민준")]
+)
+def test_a_one_character_chinese_or_korean_surname_finds_the_guest(
+    client, door, feed, ceremony_id, surname, full_name
+):
+    feed.confirm(ceremony_id, full_name=full_name)
+    feed.confirm(ceremony_id, full_name="Anna Kovács")
+
+    assert found_names(client, door, ceremony_id, surname) == [full_name]
+
+
+@pytest.mark.parametrize("name", ["k", "é", " a "])
+def test_one_latin_letter_is_still_too_short_to_search(client, door, feed, ceremony_id, name):
+    feed.confirm(ceremony_id, full_name="Anna Kovács", name_latin=None)
+
+    assert found_names(client, door, ceremony_id, name) == []
+
+
+def test_a_ceremony_a_door_may_open_names_its_time_zone(database, ceremony_id):
+    with database.transaction() as session:
+        (ceremony,) = door_ceremonies(session, ceremony_id)
+    assert ceremony["timezone"] == "Europe/Paris"

@@ -21,15 +21,39 @@ from ..projections import GUEST_COLUMNS, badge_holders, guest_summary
 #: Fewer characters than this match too many guests to be worth showing.
 MIN_QUERY_CHARS = 2
 MAX_MATCHES = 20
+#: Scripts whose one character is a syllable, and often a whole surname (王, 李, 김): one is
+#: enough. The CJK ideograph blocks, their compatibility forms, and Hangul.
+WHOLE_SYLLABLES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+    (0x1100, 0x11FF),
+    (0x3130, 0x318F),
+    (0xAC00, 0xD7AF),
+)
 
 
 def door_ceremonies(session: Session, ceremony_id: uuid.UUID | None) -> list[dict[str, Any]]:
     """The ceremonies a door may open: the token's own, or every known one, soonest first."""
-    query = select(ceremonies.c.id, ceremonies.c.title, ceremonies.c.starts_at)
+    c = ceremonies.c
+    query = select(c.id, c.title, c.starts_at, c.timezone)
     if ceremony_id is not None:
         query = query.where(ceremonies.c.id == ceremony_id)
     rows = session.execute(query.order_by(ceremonies.c.starts_at, ceremonies.c.title))
-    return [{"id": row.id, "title": row.title, "starts_at": row.starts_at} for row in rows]
+    # The zone, so that the door tells its hours in the ceremony's local time.
+    return [
+        {"id": row.id, "title": row.title, "starts_at": row.starts_at, "timezone": row.timezone}
+        for row in rows
+    ]
+
+
+def long_enough(name: str) -> bool:
+    """Whether ``name`` is worth searching for: two characters, or one Chinese or Korean one."""
+    letters = "".join(name.split())
+    if len(letters) >= MIN_QUERY_CHARS:
+        return True
+    return any(low <= ord(c) <= high for c in letters for low, high in WHOLE_SYLLABLES)
 
 
 def find_guests(session: Session, ceremony_id: uuid.UUID, name: str) -> list[dict[str, Any]]:
@@ -39,9 +63,10 @@ def find_guests(session: Session, ceremony_id: uuid.UUID, name: str) -> list[dic
     Matched in Python rather than SQL: accents and non-Latin case rules are handled alike on
     SQLite and PostgreSQL, and a ceremony has hundreds of guests, not millions.
     """
-    words = fold(name).split()
-    if len("".join(words)) < MIN_QUERY_CHARS:
+    if not long_enough(name):
         return []
+    # Folding splits a Hangul syllable into its letters: on both sides, so 김 still finds 김민준.
+    words = fold(name).split()
     query = (
         badge_holders(
             badges.c.registration_id,

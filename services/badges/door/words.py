@@ -24,6 +24,9 @@ def script_words() -> dict[str, str]:
         "Exit recorded": gettext("Exit recorded"),
         "Not inside": gettext("Not inside"),
         "Cannot check": gettext("Cannot check"),
+        "Not this gate": gettext("Not this gate"),
+        "Too early": gettext("Too early"),
+        "Too late": gettext("Too late"),
         "This registration was cancelled. Do not admit.": gettext(
             "This registration was cancelled. Do not admit."
         ),
@@ -43,6 +46,37 @@ def script_words() -> dict[str, str]:
             "This scan was already used for another badge."
         ),
         "Not a valid badge. Do not admit.": gettext("Not a valid badge. Do not admit."),
+        # Zones and door hours; times are the ceremony's local time.
+        "Not allowed through gate %(gate)s: the badge admits to %(zones)s.": gettext(
+            "Not allowed through gate %(gate)s: the badge admits to %(zones)s."
+        ),
+        "Not allowed through this gate: the badge admits to %(zones)s.": gettext(
+            "Not allowed through this gate: the badge admits to %(zones)s."
+        ),
+        "Not allowed through gate %(gate)s: the badge admits to no zone.": gettext(
+            "Not allowed through gate %(gate)s: the badge admits to no zone."
+        ),
+        "Not allowed through this gate: the badge admits to no zone.": gettext(
+            "Not allowed through this gate: the badge admits to no zone."
+        ),
+        "The door opens at %(time)s.": gettext("The door opens at %(time)s."),
+        "The door opens on %(day)s at %(time)s.": gettext("The door opens on %(day)s at %(time)s."),
+        "The door closed at %(time)s.": gettext("The door closed at %(time)s."),
+        "The door closed on %(day)s at %(time)s.": gettext(
+            "The door closed on %(day)s at %(time)s."
+        ),
+        "The door is not open yet.": gettext("The door is not open yet."),
+        "The door is closed.": gettext("The door is closed."),
+        # The seat and the guest's needs.
+        "Section %(section)s · Row %(row)s · Seat %(number)s": gettext(
+            "Section %(section)s · Row %(row)s · Seat %(number)s"
+        ),
+        "Table %(table)s · Seat %(number)s": gettext("Table %(table)s · Seat %(number)s"),
+        "Usher to section %(section)s, row %(row)s": gettext(
+            "Usher to section %(section)s, row %(row)s"
+        ),
+        "Usher to table %(table)s": gettext("Usher to table %(table)s"),
+        "Needs an accessible seat": gettext("Needs an accessible seat"),
         "Guest not in the offline list": gettext("Guest not in the offline list"),
         "VIP · %(category)s · inform protocol": gettext("VIP · %(category)s · inform protocol"),
         "Offline verdict: the server confirms it when the network returns.": gettext(
@@ -154,7 +188,9 @@ def script_words() -> dict[str, str]:
             "Offline: from the guest list on this device. Admitting without a badge needs the "
             "network."
         ),
-        "Type at least two letters of the name.": gettext("Type at least two letters of the name."),
+        "Type at least two letters of the name (one in Chinese or Korean).": gettext(
+            "Type at least two letters of the name (one in Chinese or Korean)."
+        ),
         "No guest of that name.": gettext("No guest of that name."),
         "Inside": gettext("Inside"),
         "Not arrived": gettext("Not arrived"),

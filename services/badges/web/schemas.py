@@ -82,6 +82,19 @@ class GuestSchema(Schema):
     attention = fields.Boolean(metadata={"description": "A VIP: dignitary or speaker."})
 
 
+class SeatSchema(Schema):
+    """A holder's seat, with its name and where an usher takes them."""
+
+    id = fields.String(metadata={"description": "section:row:number"})
+    section = fields.String()
+    kind = fields.String(metadata={"description": "rows, or tables (the row is a table)."})
+    row = fields.String()
+    number = fields.Integer()
+    block = fields.String(allow_none=True)
+    label = fields.String(metadata={"description": "e.g. Section A · Row 1 · Seat 5"})
+    usher = fields.String(metadata={"description": "e.g. usher to Section A, row 1"})
+
+
 class CheckinResultSchema(Schema):
     """The door's verdict."""
 
@@ -94,6 +107,14 @@ class CheckinResultSchema(Schema):
     at = fields.AwareDateTime()
     admitted_at = fields.AwareDateTime(metadata={"description": "When an inside guest entered."})
     admitted_gate = fields.String(allow_none=True)
+    seat = fields.Nested(SeatSchema, allow_none=True, metadata={"description": "None: unseated."})
+    accessible_seat = fields.Boolean(metadata={"description": "Needs an accessible seat."})
+    zones = fields.List(
+        fields.String(),
+        metadata={"description": "not_allowed_here: the zones this badge does admit to."},
+    )
+    opens_at = fields.AwareDateTime(metadata={"description": "too_early: when the door opens."})
+    closes_at = fields.AwareDateTime(metadata={"description": "too_late: when it closed."})
 
 
 class OfflineResultSchema(CheckinResultSchema):
@@ -133,6 +154,11 @@ class BadgeSchema(Schema):
     category = fields.String()
     precedence = fields.Integer(allow_none=True)
     attention = fields.Boolean()
+    seat = fields.Nested(
+        SeatSchema, allow_none=True, metadata={"description": "Named in the holder's language."}
+    )
+    accessible_seat = fields.Boolean()
+    zones = fields.List(fields.String(), metadata={"description": "The zones it admits to."})
     png_url = fields.String()
     pdf_url = fields.String()
 
@@ -196,6 +222,24 @@ class BundleGuestSchema(GuestSchema):
 
     serial = fields.String()
     inside = fields.Boolean()
+    seat = fields.Nested(SeatSchema, allow_none=True)
+    accessible_seat = fields.Boolean()
+
+
+class ZoneSchema(Schema):
+    """A part of the venue and the categories admitted to it."""
+
+    name = fields.String()
+    categories = fields.List(fields.String())
+
+
+class GateRuleSchema(Schema):
+    """What a gate leads into and its hours; a gate with no rule admits all at any time."""
+
+    gate = fields.String()
+    zones = fields.List(fields.String())
+    opens_at = fields.AwareDateTime(allow_none=True)
+    closes_at = fields.AwareDateTime(allow_none=True)
 
 
 class ScannerBundleSchema(Schema):
@@ -208,6 +252,8 @@ class ScannerBundleSchema(Schema):
     keys = fields.List(fields.Nested(PublicKeySchema))
     revoked = fields.List(fields.String(), metadata={"description": "Serials of revoked badges."})
     guests = fields.List(fields.Nested(BundleGuestSchema))
+    zones = fields.List(fields.Nested(ZoneSchema))
+    gate_rules = fields.List(fields.Nested(GateRuleSchema))
 
 
 class DoorCeremonySchema(Schema):
@@ -216,6 +262,8 @@ class DoorCeremonySchema(Schema):
     id = fields.UUID()
     title = fields.String()
     starts_at = fields.AwareDateTime()
+    #: The ceremony's IANA zone: the door shows its hours in it.
+    timezone = fields.String()
 
 
 class DoorSessionSchema(Schema):

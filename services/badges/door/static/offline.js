@@ -3,16 +3,22 @@
 // their nonces and go up when the network returns; the server's answer to them wins.
 
 import { CodeError, Verifier, canVerify } from "./codes.js";
+import { folded, nameMatches } from "./search.js";
 import { t } from "./words.js";
 
 const UPLOAD_BATCH = 200;
 
+/** An ISO time from the bundle as a Date; null stays null. */
+function instant(text) {
+  return text ? new Date(text) : null;
+}
+
 /** The server refused an upload as a whole (e.g. the token expired): the scans stay queued. */
 export class UploadRefused extends Error {}
 
-/** A name as a search compares it: without accents, in lower case (Fernández ~ fernandez). */
-export function folded(text) {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+/** A gate's name as rules match it: spaces collapsed, in lower case (as the server does). */
+export function gateKey(gate) {
+  return gate.trim().split(/\s+/).join(" ").toLowerCase();
 }
 
 /** What one ceremony's door knows on this device, and the verdicts it gives from that alone. */
@@ -26,6 +32,9 @@ export class LocalDoor {
     this.guests = new Map();
     this.revoked = new Set();
     this.inside = new Map();
+    // The ceremony's zones, and its gates' rules by gateKey (times as Dates).
+    this.zones = [];
+    this.gateRules = new Map();
     this.waiting = [];
     this.uploading = null;
   }
@@ -69,6 +78,13 @@ export class LocalDoor {
     }
     this.guests = new Map(bundle.guests.map((guest) => [guest.serial, guest]));
     this.revoked = new Set(bundle.revoked);
+    this.zones = bundle.zones || [];
+    this.gateRules = new Map(
+      (bundle.gate_rules || []).map((rule) => [
+        gateKey(rule.gate),
+        { ...rule, opens: instant(rule.opens_at), closes: instant(rule.closes_at) },
+      ]),
+    );
     this.inside = new Map();
     for (const guest of bundle.guests) {
       if (guest.inside) this.inside.set(guest.serial, { at: null, gate: null });
@@ -87,8 +103,11 @@ export class LocalDoor {
     else if (result === "revoked") this.revoked.add(serial);
   }
 
-  /** The verdict this door gives on its own, with the same result codes as the API. */
-  async decide(text, direction) {
+  /**
+   * The verdict this door gives on its own, with the same result codes as the API: a scan of
+   * `text` going `direction` at `gate` (null: none) at `at` (ISO text; now if not given).
+   */
+  async decide(text, direction, { gate = null, at = null } = {}) {
     if (!this.verifier) return { result: "error", message: this.problem };
     let parsed;
     try {
@@ -101,13 +120,52 @@ export class LocalDoor {
     const serial = parsed.serial;
     const guest = this.guests.get(serial) || null;
     const inside = this.inside.get(serial);
-    if (direction === "out") return { result: inside ? "exited" : "not_inside", guest, serial };
-    if (this.revoked.has(serial)) return { result: "revoked", guest, serial };
+    const seat = guest?.seat ?? null;
+    const known = { guest, serial, seat, accessible_seat: Boolean(guest?.accessible_seat) };
+    // Leaving is never refused by zones or hours.
+    if (direction === "out") return { result: inside ? "exited" : "not_inside", ...known };
+    if (this.revoked.has(serial)) return { result: "revoked", ...known };
+    const refused = this.refusal(gate, guest?.category ?? null, at ? new Date(at) : new Date());
+    if (refused) return { ...refused, ...known };
     if (inside) {
       const since = { admitted_at: inside.at, admitted_gate: inside.gate };
-      return { result: "already_admitted", guest, serial, ...since };
+      return { result: "already_admitted", ...known, ...since };
     }
-    return { result: "admitted", guest, serial };
+    return { result: "admitted", ...known };
+  }
+
+  /** The hours a scan at `gate` may admit in, [opens, closes] (null: no limit that side). */
+  hours(gate) {
+    if (gate) {
+      const rule = this.gateRules.get(gateKey(gate));
+      return rule ? [rule.opens, rule.closes] : [null, null];
+    }
+    // No gate named: from the earliest opening to the latest closing of all the ruled gates.
+    const rules = [...this.gateRules.values()];
+    if (!rules.length) return [null, null];
+    const opens = rules.map((rule) => rule.opens);
+    const closes = rules.map((rule) => rule.closes);
+    return [
+      opens.includes(null) ? null : new Date(Math.min(...opens)),
+      closes.includes(null) ? null : new Date(Math.max(...closes)),
+    ];
+  }
+
+  /**
+   * Why a holder of `category` may not come in at `gate` at `at`, as the server answers it;
+   * null if they may. A guest not in the bundle (category null) is held to the hours only:
+   * the server's answer to the upload decides the rest.
+   */
+  refusal(gate, category, at) {
+    const [opens, closes] = this.hours(gate);
+    if (opens && at < opens) return { result: "too_early", opens_at: opens.toISOString() };
+    if (closes && at >= closes) return { result: "too_late", closes_at: closes.toISOString() };
+    const rule = gate ? this.gateRules.get(gateKey(gate)) : null;
+    if (!rule || category === null) return null;
+    const leadsInto = new Set(rule.zones.map((zone) => zone.toLowerCase()));
+    const allowed = this.zones.filter((zone) => zone.categories.includes(category)).map((zone) => zone.name);
+    if (allowed.some((zone) => leadsInto.has(zone.toLowerCase()))) return null;
+    return { result: "not_allowed_here", zones: allowed };
   }
 
   /** Keep an offline admission or exit for upload, then count it here. */
@@ -162,12 +220,9 @@ export class LocalDoor {
    * (the offline search).
    */
   findGuests(name, limit = 20) {
-    const words = folded(name).split(/\s+/).filter(Boolean);
-    if (words.join("").length < 2) return [];
     const found = [];
     for (const guest of this.guests.values()) {
-      const haystack = folded([guest.full_name, guest.name_latin].filter(Boolean).join(" "));
-      if (words.every((word) => haystack.includes(word))) {
+      if (nameMatches(guest, name)) {
         found.push({ ...guest, inside: this.inside.has(guest.serial), status: "issued" });
       }
     }

@@ -4,8 +4,9 @@
 
 import { Camera } from "./camera.js";
 import { ConflictList } from "./conflicts.js";
-import { Search } from "./search.js";
-import { leaveNotice } from "./session.js";
+import { Cues } from "./cues.js";
+import { IdentityCheck, Search } from "./search.js";
+import { leaveNotice, readSession } from "./session.js";
 import { StatusView } from "./status.js";
 import { VerdictView } from "./verdict.js";
 import { t } from "./words.js";
@@ -20,6 +21,17 @@ const SIGNED_OUT = {
   expired: t("This device was signed out: its credential has expired."),
 };
 
+/** `zone` if the browser knows it as a time zone, else undefined (the device's zone then). */
+function knownTimeZone(zone) {
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The door's screen for one signed-in session, wired to its Door. */
 export class DoorScreen {
   /** `door`: a Door; `config`: the page's (category colours, whether the decoder is served). */
@@ -28,7 +40,10 @@ export class DoorScreen {
     this.code = $("code");
     // When Enter was pressed: the scan's start, for the scan-to-verdict time.
     this.enterAt = null;
-    this.verdict = new VerdictView($("verdict"), config.categories);
+    this.cues = new Cues();
+    // The door's hours are told in the ceremony's time, whatever the device's clock says.
+    const timeZone = knownTimeZone(readSession()?.timezone);
+    this.verdict = new VerdictView($("verdict"), config.categories, { cues: this.cues, timeZone });
     this.status = new StatusView({
       network: $("network"),
       admitted: $("count-admitted"),
@@ -44,6 +59,11 @@ export class DoorScreen {
         input: $("search-name"),
         status: $("search-status"),
         list: $("search-results"),
+        check: new IdentityCheck({
+          dialog: $("identity-check"),
+          guest: $("identity-guest"),
+          latin: $("identity-latin"),
+        }),
       },
       {
         findGuests: (name) => door.findGuests(name),
@@ -65,6 +85,7 @@ export class DoorScreen {
     $("gate-name").textContent = this.door.gate || t("not named");
     this.wire();
     this.showDirection();
+    this.showMuted();
     this.focusCode();
   }
 
@@ -94,6 +115,11 @@ export class DoorScreen {
       this.showDirection();
       this.focusCode();
     });
+    $("mute").addEventListener("click", () => {
+      this.cues.setMuted(!this.cues.muted);
+      this.showMuted();
+      this.focusCode();
+    });
     $("signout").addEventListener("click", () => this.signOut());
   }
 
@@ -108,6 +134,10 @@ export class DoorScreen {
     button.setAttribute("aria-pressed", String(direction === "out"));
     button.textContent = direction === "in" ? t("Entering") : t("Leaving");
     $("door").dataset.direction = direction;
+  }
+
+  showMuted() {
+    $("mute").setAttribute("aria-pressed", String(this.cues.muted));
   }
 
   async toggleCamera() {

@@ -134,6 +134,7 @@ async function signIn(token, onSignedIn) {
     token,
     ceremonyId: chosen.id,
     title: chosen.title,
+    timezone: chosen.timezone,
     gate: gate || $("gate").value.trim() || null,
     bound: Boolean(bound),
     direction: "in",

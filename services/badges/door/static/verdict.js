@@ -1,10 +1,11 @@
 // The full-screen verdict, readable from two metres, and the time from scan to verdict.
 //
-// The verdict element carries data-result (the API's result code), data-seq (one more at every
-// verdict) and, once the verdict is painted, data-ms: milliseconds from the scan (the Enter key,
-// the camera's decode, the Admit button) to the painted verdict.
+// The verdict element carries data-result (the API's result code), data-family (the kind of
+// verdict: its colour, icon, sound and vibration), data-seq (one more at every verdict) and,
+// once the verdict is painted, data-ms: milliseconds from the scan (the Enter key, the camera's
+// decode, the Admit button) to the painted verdict.
 
-import { clockTime, t } from "./words.js";
+import { clockTime, pageLanguage, shortDay, t } from "./words.js";
 
 const WORDS = {
   admitted: t("Admitted"),
@@ -14,7 +15,25 @@ const WORDS = {
   invalid: t("Invalid badge"),
   exited: t("Exit recorded"),
   not_inside: t("Not inside"),
+  not_allowed_here: t("Not this gate"),
+  too_early: t("Too early"),
+  too_late: t("Too late"),
   error: t("Cannot check"),
+};
+// Told apart by more than colour, for staff who do not see red and green apart: each family
+// has its own colour, icon, sound and vibration.
+const FAMILIES = {
+  admitted: "admitted",
+  already_admitted: "attention",
+  not_inside: "attention",
+  revoked: "refused",
+  wrong_ceremony: "refused",
+  invalid: "refused",
+  too_early: "hours",
+  too_late: "hours",
+  not_allowed_here: "zone",
+  exited: "exited",
+  error: "error",
 };
 const DETAILS = {
   revoked: t("This registration was cancelled. Do not admit."),
@@ -40,8 +59,21 @@ export function verdictWord(result) {
   return WORDS[result] || result;
 }
 
-function clock(iso) {
-  return iso ? clockTime(iso) : null;
+/** The family of a result code: what its colour, icon, sound and vibration say. */
+export function verdictFamily(result) {
+  return FAMILIES[result] || "error";
+}
+
+/** A seat's name in the page's language: "Section A · Row 1 · Seat 5", "Table 3 · Seat 2". */
+export function seatLabel(seat) {
+  if (seat.kind === "tables") return t("Table %(table)s · Seat %(number)s", { table: seat.row, number: seat.number });
+  return t("Section %(section)s · Row %(row)s · Seat %(number)s", seat);
+}
+
+/** Where the steward sends the guest: "Usher to section A, row 1". */
+export function usherHint(seat) {
+  if (seat.kind === "tables") return t("Usher to table %(table)s", { table: seat.row });
+  return t("Usher to section %(section)s, row %(row)s", seat);
 }
 
 function setText(element, text) {
@@ -51,9 +83,15 @@ function setText(element, text) {
 
 /** The verdict element: shows one verdict at a time, and hides it after a while or a tap. */
 export class VerdictView {
-  constructor(element, categories) {
+  /**
+   * `categories`: the badge's category names and colours; `cues`: what sounds and vibrates
+   * (a Cues); `timeZone`: the ceremony's, for the door's hours (the device's when unknown).
+   */
+  constructor(element, categories, { cues = null, timeZone = undefined } = {}) {
     this.element = element;
     this.categories = categories;
+    this.cues = cues;
+    this.timeZone = timeZone;
     this.part = (name) => element.querySelector(`#verdict-${name}`);
     this.timer = null;
     element.addEventListener("click", () => this.hide());
@@ -63,13 +101,18 @@ export class VerdictView {
   show(verdict, { startedAt, offline = false }) {
     const { result } = verdict;
     const guest = verdict.guest || null;
+    const family = verdictFamily(result);
     const element = this.element;
     element.dataset.result = result;
+    element.dataset.family = family;
     element.dataset.attention = String(Boolean(guest && guest.attention));
     element.dataset.offline = String(offline);
     element.dataset.seq = String(Number(element.dataset.seq || 0) + 1);
     delete element.dataset.ms;
 
+    for (const icon of element.querySelectorAll(".verdict-icon svg")) {
+      icon.toggleAttribute("hidden", icon.dataset.family !== family);
+    }
     setText(this.part("word"), verdictWord(result));
     const name = guest ? [guest.honorific, guest.full_name].filter(Boolean).join(" ") : "";
     const unlisted = result === "admitted" && offline ? t("Guest not in the offline list") : "";
@@ -78,6 +121,7 @@ export class VerdictView {
     setText(this.part("latin"), guest ? guest.name_latin : "");
     setText(this.part("organisation"), guest ? guest.organisation : "");
     this.showCategory(guest);
+    this.showSeat(verdict, guest);
     setText(this.part("detail"), this.detail(verdict));
     const vip = this.part("vip");
     vip.hidden = !(guest && guest.attention);
@@ -90,6 +134,7 @@ export class VerdictView {
       : t("Offline verdict, checked on this device.");
 
     element.hidden = false;
+    if (this.cues) this.cues.play(family);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.hide(), HOLD_MS[result] || HOLD_REFUSAL_MS);
     this.measure(startedAt, element.dataset.seq);
@@ -108,18 +153,69 @@ export class VerdictView {
     band.style.color = colours ? colours.text : "";
   }
 
+  /** The seat and the usher's way to it, and what the guest needs; for a guest let in. */
+  showSeat(verdict, guest) {
+    const entering = verdict.result === "admitted" || verdict.result === "already_admitted";
+    const seat = entering ? verdict.seat || (guest && guest.seat) || null : null;
+    const accessible = Boolean(verdict.accessible_seat ?? (guest && guest.accessible_seat));
+    setText(this.part("seat"), seat ? seatLabel(seat) : "");
+    setText(this.part("usher"), seat ? usherHint(seat) : "");
+    // Shown at any verdict: a guest in a wheelchair turned away still needs the way round.
+    const needs = [accessible ? t("Needs an accessible seat") : "", guest && guest.needs].filter(Boolean);
+    setText(this.part("needs"), needs.join(" — "));
+  }
+
   detail(verdict) {
-    if (verdict.result === "already_admitted") {
-      const at = clock(verdict.admitted_at);
+    const { result } = verdict;
+    if (result === "already_admitted") {
+      const at = verdict.admitted_at ? this.clock(verdict.admitted_at) : null;
       const gate = verdict.admitted_gate;
       if (at && gate) return t("Came in at %(time)s through %(gate)s.", { time: at, gate });
       if (at) return t("Came in at %(time)s.", { time: at });
       if (gate) return t("Came in through %(gate)s.", { gate });
       return t("Came in before the network dropped.");
     }
-    if (verdict.result === "invalid") return REASONS[verdict.reason] || t("Not a valid badge. Do not admit.");
-    if (verdict.result === "error") return verdict.message;
-    return DETAILS[verdict.result] || "";
+    if (result === "too_early") return this.doorTime(verdict.opens_at, "opens");
+    if (result === "too_late") return this.doorTime(verdict.closes_at, "closed");
+    if (result === "not_allowed_here") return this.zones(verdict);
+    if (result === "invalid") return REASONS[verdict.reason] || t("Not a valid badge. Do not admit.");
+    if (result === "error") return verdict.message;
+    return DETAILS[result] || "";
+  }
+
+  /** "The door opens at 14:00", with the day when it is not today, in the ceremony's time. */
+  doorTime(iso, which) {
+    if (!iso) return which === "opens" ? t("The door is not open yet.") : t("The door is closed.");
+    const time = this.clock(iso);
+    const day = shortDay(iso, this.timeZone);
+    const today = day === shortDay(new Date().toISOString(), this.timeZone);
+    if (which === "opens") {
+      return today
+        ? t("The door opens at %(time)s.", { time })
+        : t("The door opens on %(day)s at %(time)s.", { day, time });
+    }
+    return today
+      ? t("The door closed at %(time)s.", { time })
+      : t("The door closed on %(day)s at %(time)s.", { day, time });
+  }
+
+  /** Which zones the badge does admit to, for a guest at the wrong gate. */
+  zones(verdict) {
+    const zones = verdict.zones || [];
+    const gate = verdict.gate;
+    if (!zones.length) {
+      return gate
+        ? t("Not allowed through gate %(gate)s: the badge admits to no zone.", { gate })
+        : t("Not allowed through this gate: the badge admits to no zone.");
+    }
+    const list = new Intl.ListFormat(pageLanguage, { type: "conjunction" }).format(zones);
+    return gate
+      ? t("Not allowed through gate %(gate)s: the badge admits to %(zones)s.", { gate, zones: list })
+      : t("Not allowed through this gate: the badge admits to %(zones)s.", { zones: list });
+  }
+
+  clock(iso) {
+    return clockTime(iso, this.timeZone);
   }
 
   /** Record data-ms once the verdict is painted (after the next frame). */

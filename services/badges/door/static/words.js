@@ -26,12 +26,26 @@ export function isolated(text) {
   return `${ISOLATE}${text}${END_ISOLATE}`;
 }
 
-/** A time of day as "15:30", in the page's language with Western digits, like the counters. */
-export function clockTime(iso) {
+/**
+ * A time of day as "15:30", in the page's language with Western digits, like the counters; in
+ * `timeZone` (the ceremony's) when given, else the device's.
+ */
+export function clockTime(iso, timeZone) {
   return new Date(iso).toLocaleTimeString(pageLanguage, {
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",
     numberingSystem: "latn",
+    ...(timeZone ? { timeZone } : {}),
+  });
+}
+
+/** The day of `iso` as "3 Dec", in the page's language, in `timeZone` when given. */
+export function shortDay(iso, timeZone) {
+  return new Date(iso).toLocaleDateString(pageLanguage, {
+    day: "numeric",
+    month: "short",
+    numberingSystem: "latn",
+    ...(timeZone ? { timeZone } : {}),
   });
 }
