@@ -32,6 +32,7 @@ from .web import (
     rsvp,
     sso,
     team,
+    venue,
 )
 
 #: Blueprints of the API, and of pages; each module names its public endpoints.
@@ -45,6 +46,7 @@ API_MODULES = (
     devices,
     apikeys,
     audit,
+    venue,
 )
 PAGE_MODULES = (pages, rsvp, confirm, account_pages, sso, enrol_pages)
 

@@ -37,6 +37,7 @@ CORRECTABLE = (
     "precedence",
     "needs",
     "language",
+    "accessible_seat",
 )
 #: Personal values the audit trail marks as changed without keeping them.
 _PERSONAL = ("full_name", "given_name", "family_name", "name_latin", "needs")

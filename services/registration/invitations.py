@@ -36,6 +36,7 @@ from .imports import (
 from .models import Ceremony, Invitation, Registration, audit, outbox
 from .names import name_parts, parts_of, person_search_key
 from .registration_events import SOURCE, registration_data
+from .seat_assignments import free_seat
 from .waitlist import promote_waitlisted
 
 #: The answers an invitee may give, and the status each leaves the invitation in.
@@ -785,6 +786,7 @@ def _cancel(
     registration.cancelled_at = datetime.now(UTC)
     session.flush()
     _announce_registration(session, registration, previous_status=previous, cancel_reason=reason)
+    free_seat(session, registration)
     return freed
 
 

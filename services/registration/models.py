@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     false,
     text,
@@ -84,6 +85,18 @@ class Ceremony(Base):
     retention_days: Mapped[int | None] = mapped_column(Integer)
     #: When the ceremony's personal data was erased (only counts remain).
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The hall as seats (``shared.venue.LayoutSchema``); None until one is given.
+    layout: Mapped[dict | None] = mapped_column(JSON)
+    #: Seats reserved for categories or named people, filled in this order (``BlockSchema``).
+    blocks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    #: Where the seat of honour is (``SeatingRulesSchema``).
+    seating_rules: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    #: Parts of the venue and who is admitted to each (``ZoneSchema``).
+    zones: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    #: What each gate leads into and its door hours (``GateRuleSchema``, times in ISO 8601).
+    gate_rules: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    #: When guests were told their seats; a seat changed after it is written to the guest.
+    seats_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
@@ -151,6 +164,8 @@ class Registration(Person, Base):
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: A companion's head of delegation (the head's registration); None for everyone else.
     delegation_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registrations.id"))
+    #: The guest needs an accessible seat (a wheelchair place); seating gives them one.
+    accessible_seat: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Invitation(Person, Base):
@@ -345,3 +360,38 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SeatAssignment(Base):
+    """Where one guest sits; the unique seat per ceremony keeps two people out of one seat,
+    even when two officers place them at the same instant."""
+
+    __tablename__ = "seat_assignments"
+    __table_args__ = (UniqueConstraint("ceremony_id", "seat_id", name="uq_seat_assignments_seat"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    registration_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registrations.id"), unique=True)
+    #: ``section:row:number`` of the ceremony's layout.
+    seat_id: Mapped[str] = mapped_column(String(140))
+    #: A protocol officer fixed this seat: automatic seating keeps it.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Why the guest sits here ("precedence 3, block Dignitaries", "placed by protocol").
+    reason: Mapped[str | None] = mapped_column(String(300))
+    #: The seat the guest was last told of; None if never. Automatic seating keeps it.
+    told_seat_id: Mapped[str | None] = mapped_column(String(140))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class VenueLayout(Base):
+    """A hall's layout saved for the next ceremony held in it."""
+
+    __tablename__ = "venue_layouts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    #: ``shared.venue.LayoutSchema`` data.
+    layout: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    #: The account (or API key) that saved it.
+    created_by: Mapped[str | None] = mapped_column(String(36))

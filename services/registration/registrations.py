@@ -21,6 +21,7 @@ from .ceremonies import get_ceremony, has_privacy_notice, has_started, lock_cere
 from .models import Ceremony, Registration, audit, outbox
 from .names import name_parts, person_search_key
 from .registration_events import SOURCE, announce_registration, registration_data
+from .seat_assignments import free_seat
 from .waitlist import promote_waitlisted, take_public_seat
 
 
@@ -135,6 +136,7 @@ def new_registration(
         language=fields.get("language") or ceremony.default_language,
         category=category,
         needs=fields.get("needs"),
+        accessible_seat=bool(fields.get("accessible_seat")),
         precedence=fields.get("precedence") if by_organiser else None,
         status="confirmed" if looks_free else "waitlisted",
         reserved=reserved,
@@ -338,6 +340,7 @@ def cancel(
     registration.cancelled_at = datetime.now(UTC)
     session.flush()
     announce_registration(session, registration, previous_status=previous)
+    free_seat(session, registration, actor=actor)
     promoted = promote_waitlisted(session, ceremony)
     after = {"status": "cancelled"}
     if promoted:

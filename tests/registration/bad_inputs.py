@@ -781,7 +781,189 @@ INVITATION_CASES += [
     ),
 ]
 
-ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES + INVITATION_CASES + HTTP_CASES
+VENUE = f"/api/ceremonies/{C}/venue"
+SEATING = f"/api/ceremonies/{C}/seating"
+SOMEONE = "00000000-0000-0000-0000-000000000001"
+ONE_SECTION = {"name": "Hall", "sections": [{"name": "A"}]}
+GATES = [{"gate": "Main gate", "zones": ["Hall"]}]
+HALL_ZONE = [{"name": "Hall", "categories": ["guest"]}]
+
+VENUE_CASES = [
+    (
+        "layout with a seat listed twice",
+        "PUT",
+        VENUE,
+        {
+            **ONE_SECTION,
+            "seats": [
+                {"section": "A", "row": "1", "number": 1},
+                {"section": "A", "row": "1", "number": 1},
+            ],
+        },
+        422,
+        "validation_error",
+        "seats.1.number",
+    ),
+    (
+        "layout seat in no section",
+        "PUT",
+        VENUE,
+        {**ONE_SECTION, "seats": [{"section": "B", "row": "1", "number": 1}]},
+        422,
+        "validation_error",
+        "seats.0.section",
+    ),
+    (
+        "layout section with a colon",
+        "PUT",
+        VENUE,
+        {
+            "name": "Hall",
+            "sections": [{"name": "A:B"}],
+            "seats": [{"section": "A", "row": "1", "number": 1}],
+        },
+        422,
+        "validation_error",
+        "sections.0.name",
+    ),
+    (
+        "seats csv with a seat twice",
+        "POST",
+        f"{VENUE}/seats.csv",
+        Body(b"section,row,seat\nA,1,1\nA,1,1\n", "text/csv"),
+        422,
+        "duplicate_seat",
+        "file",
+    ),
+    (
+        "seats csv without a seat column",
+        "POST",
+        f"{VENUE}/seats.csv",
+        Body(b"section,row\nA,1\n", "text/csv"),
+        422,
+        "invalid_csv",
+        "file",
+    ),
+    (
+        "blocks before a layout",
+        "PUT",
+        f"/api/ceremonies/{C}/blocks",
+        {"blocks": [{"name": "Front", "categories": ["guest"], "seats": ["A:1:1"]}]},
+        409,
+        "no_layout",
+        None,
+    ),
+    (
+        "block without seats",
+        "PUT",
+        f"/api/ceremonies/{C}/blocks",
+        {"blocks": [{"name": "Front", "categories": ["guest"]}]},
+        422,
+        "validation_error",
+        "blocks.0.seats",
+    ),
+    (
+        "seating rule unknown",
+        "PUT",
+        f"/api/ceremonies/{C}/seating-rules",
+        {"seat_of_honour": "left"},
+        422,
+        "validation_error",
+        "seat_of_honour",
+    ),
+    (
+        "host who is not registered",
+        "PUT",
+        f"/api/ceremonies/{C}/seating-rules",
+        {"seat_of_honour": "host_right", "host_registration_id": SOMEONE},
+        422,
+        "unknown_host",
+        "host_registration_id",
+    ),
+    (
+        "zone no gate leads into",
+        "PUT",
+        f"/api/ceremonies/{C}/access",
+        {"zones": [*HALL_ZONE, {"name": "Stage", "categories": ["speaker"]}], "gates": GATES},
+        422,
+        "validation_error",
+        "zones",
+    ),
+    (
+        "door closing before it opens",
+        "PUT",
+        f"/api/ceremonies/{C}/access",
+        {
+            "zones": HALL_ZONE,
+            "gates": [
+                {
+                    **GATES[0],
+                    "opens_at": "2030-05-01T15:00:00+02:00",
+                    "closes_at": "2030-05-01T14:00:00+02:00",
+                }
+            ],
+        },
+        422,
+        "validation_error",
+        "gates.0.closes_at",
+    ),
+    (
+        "gate rule for a gate the ceremony lacks",
+        "PUT",
+        f"/api/ceremonies/{C}/access",
+        {"zones": HALL_ZONE, "gates": [{"gate": "Back door", "zones": ["Hall"]}]},
+        422,
+        "unknown_gate",
+        "gates.0.gate",
+    ),
+    (
+        "seat id missing",
+        "PUT",
+        f"{SEATING}/{SOMEONE}",
+        {"locked": True},
+        422,
+        "validation_error",
+        "seat_id",
+    ),
+    (
+        "seating before a layout",
+        "PUT",
+        f"{SEATING}/{SOMEONE}",
+        {"seat_id": "A:1:1"},
+        409,
+        "no_layout",
+        None,
+    ),
+    (
+        "swap of a guest that is not an id",
+        "POST",
+        f"{SEATING}/swap",
+        {"first": "Ama", "second": SOMEONE},
+        422,
+        "validation_error",
+        "first",
+    ),
+    (
+        "accept no proposals",
+        "POST",
+        f"{SEATING}/proposals/accept",
+        {"registration_ids": []},
+        422,
+        "validation_error",
+        "registration_ids",
+    ),
+    (
+        "saved layout without a name",
+        "POST",
+        "/api/venue-layouts",
+        {"ceremony_id": SOMEONE},
+        422,
+        "validation_error",
+        "name",
+    ),
+]
+
+ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES + INVITATION_CASES + HTTP_CASES + VENUE_CASES
 
 
 def send(client, headers, ceremony_id, method, path, body):

@@ -102,6 +102,29 @@ TABLE = [
     ("registration", "POST", "/api/auth/totp", SESSIONS),
     ("registration", "DELETE", "/api/auth/totp", SESSIONS),
     ("registration", "POST", "/api/auth/totp/confirm", SESSIONS),
+    # The venue and seating: organisers change the hall and its access; protocol seats people.
+    ("registration", "GET", "/api/ceremonies/{A}/venue", READ),
+    ("registration", "PUT", "/api/ceremonies/{A}/venue", MANAGE),
+    ("registration", "POST", "/api/ceremonies/{A}/venue/seats.csv", MANAGE),
+    ("registration", "POST", "/api/ceremonies/{A}/venue/from-layout/{layout}", MANAGE),
+    ("registration", "GET", "/api/venue-layouts", READ | ELSEWHERE),
+    # The body names the ceremony; an empty one is refused (422) before it is looked at.
+    ("registration", "POST", "/api/venue-layouts", MANAGE | ELSEWHERE),
+    ("registration", "GET", "/api/ceremonies/{A}/blocks", READ),
+    ("registration", "PUT", "/api/ceremonies/{A}/blocks", PROTOCOL),
+    ("registration", "GET", "/api/ceremonies/{A}/seating-rules", READ),
+    ("registration", "PUT", "/api/ceremonies/{A}/seating-rules", PROTOCOL),
+    ("registration", "GET", "/api/ceremonies/{A}/access", READ),
+    ("registration", "PUT", "/api/ceremonies/{A}/access", MANAGE),
+    ("registration", "GET", "/api/ceremonies/{A}/seating", READ),
+    ("registration", "POST", "/api/ceremonies/{A}/seating/auto", PROTOCOL),
+    ("registration", "PUT", "/api/ceremonies/{A}/seating/{registration}", PROTOCOL),
+    ("registration", "DELETE", "/api/ceremonies/{A}/seating/{registration}", PROTOCOL),
+    ("registration", "POST", "/api/ceremonies/{A}/seating/swap", PROTOCOL),
+    ("registration", "POST", "/api/ceremonies/{A}/seating/announce", PROTOCOL),
+    ("registration", "GET", "/api/ceremonies/{A}/seating/proposals", READ),
+    ("registration", "POST", "/api/ceremonies/{A}/seating/proposals/accept", PROTOCOL),
+    ("registration", "GET", "/api/ceremonies/{A}/seating/seats.csv", READ),
     # badges
     ("badges", "GET", "/api/ceremonies/{A}/attendance", READ | DOOR),
     ("badges", "GET", "/api/ceremonies/{A}/badges/audit", READ),
@@ -138,6 +161,7 @@ BODIES = {
     },
     # A CSV import is not JSON: an empty CSV body.
     ("registration", "POST", "/api/ceremonies/{A}/invitations/import"): lambda world: None,
+    ("registration", "POST", "/api/ceremonies/{A}/venue/seats.csv"): lambda world: None,
     ("registration", "POST", "/api/ceremonies/{A}/team"): lambda world: {
         "email": f"{uuid.uuid4().hex[:8]}@example.org",
         "role": "viewer",
@@ -226,6 +250,8 @@ def world(tmp_path_factory):
         "apikey": apikey.json["id"],
         "session": str(uuid.uuid4()),
         "announcement": str(uuid.uuid4()),
+        # No layout is saved: a caller let through gets 404 for it.
+        "layout": str(uuid.uuid4()),
     }
     assert badge.status_code == 200 and delivery is not None, (badge.json, delivery)
     yield {"suite": suite, "headers": headers, "ids": ids, "code": badge.json["code"]}

@@ -19,4 +19,5 @@ class RegistrationCorrectionSchema(PersonNameSchema):
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     precedence = Precedence(allow_none=True)
     needs = Text(max_len=2000, allow_none=True)
+    accessible_seat = fields.Boolean()
     language = Language()

@@ -165,6 +165,8 @@ class RegistrationInSchema(PersonInSchema):
 
     category = fields.String(validate=validate.OneOf(CATEGORIES), load_default="guest")
     needs = Text(max_len=2000)
+    #: The guest needs an accessible seat (a wheelchair place).
+    accessible_seat = fields.Boolean(load_default=False)
     #: The guest agrees to the ceremony's privacy notice (required when it has one).
     consent = fields.Boolean(load_default=False)
 
@@ -193,6 +195,7 @@ class RegistrationSchema(PersonOutSchema):
     """A registration as the API shows it."""
 
     needs = fields.String(allow_none=True)
+    accessible_seat = fields.Boolean()
     reserved = fields.Boolean()
     created_at = fields.AwareDateTime()
     confirmed_at = fields.AwareDateTime(allow_none=True)
