@@ -407,33 +407,36 @@ def _gate_error(code: str, message: str) -> DomainError:
 
 
 def _check_speakers(session: Session, ceremony: Ceremony) -> None:
-    """A programme item's speaker may be linked to an invitee of this ceremony only."""
-    linked = {
-        index: item["invitation_id"]
-        for index, item in enumerate(ceremony.programme or [])
-        if item.get("invitation_id")
-    }
-    if not linked:
-        return
-    known = set(
-        session.scalars(
-            select(Invitation.id).where(
-                Invitation.ceremony_id == ceremony.id,
-                Invitation.id.in_([uuid.UUID(value) for value in linked.values()]),
+    """A programme item's speaker may be linked to an invitee or a registration of this
+    ceremony only."""
+    unknown: dict[int, dict[str, list[str]]] = {}
+    for field, model, message in (
+        ("invitation_id", Invitation, "Not an invitation of this ceremony."),
+        ("registration_id", Registration, "Not a registration of this ceremony."),
+    ):
+        linked = {
+            index: uuid.UUID(str(item[field]))
+            for index, item in enumerate(ceremony.programme or [])
+            if item.get(field)
+        }
+        if not linked:
+            continue
+        known = set(
+            session.scalars(
+                select(model.id).where(
+                    model.ceremony_id == ceremony.id, model.id.in_(linked.values())
+                )
             )
         )
-    )
-    unknown = {
-        index: {"invitation_id": ["Not an invitation of this ceremony."]}
-        for index, value in linked.items()
-        if uuid.UUID(value) not in known
-    }
+        for index, value in linked.items():
+            if value not in known:
+                unknown.setdefault(index, {})[field] = [message]
     if unknown:
         raise DomainError(
             "unknown_speaker",
-            "A programme item names an invitee of another ceremony, or none.",
+            "A programme item names a speaker of another ceremony, or none.",
             kind="invalid",
-            errors={"programme": unknown},
+            errors={"programme": dict(sorted(unknown.items()))},
         )
 
 
@@ -452,10 +455,21 @@ def ceremony_data(ceremony: Ceremony) -> dict[str, Any]:
         "protocol_contact_email": ceremony.protocol_contact_email,
         "programme": programme_from_json(ceremony.programme),
         "gates": list(ceremony.gates or []),
+        "zones": list(ceremony.zones or []),
+        "gate_rules": [_gate_rule_data(rule) for rule in ceremony.gate_rules or []],
         "sequence": ceremony.sequence,
         "translations": dict(ceremony.translations or {}),
         "reply_note": ceremony.reply_note,
     }
+
+
+def _gate_rule_data(rule: dict[str, Any]) -> dict[str, Any]:
+    """A stored gate rule with its door hours as instants, as the events carry them."""
+    hours = {
+        name: datetime.fromisoformat(rule[name]) if rule.get(name) else None
+        for name in ("opens_at", "closes_at")
+    }
+    return {"gate": rule["gate"], "zones": list(rule["zones"]), **hours}
 
 
 def invitation_counts(session: Session, ceremony_id: uuid.UUID) -> dict[str, int]:
