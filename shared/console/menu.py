@@ -42,8 +42,13 @@ SECTIONS = (
     Section("guests", _l("Guests"), "registration", "/ceremonies/{id}/guests", READ),
     Section("invitations", _l("Invitations"), "registration", "/ceremonies/{id}/invitations", READ),
     Section("approvals", _l("Approvals"), "registration", "/ceremonies/{id}/approvals", READ),
+    Section("venue", _l("Venue and seats"), "registration", "/ceremonies/{id}/venue", READ),
+    Section("seating", _l("Seating chart"), "registration", "/ceremonies/{id}/seating", READ),
+    Section("access", _l("Zones and gates"), "registration", "/ceremonies/{id}/access", READ),
+    Section("printing", _l("Printing"), "registration", "/ceremonies/{id}/printing", PROTOCOL),
     Section("badges", _l("Badges"), "badges", "/{id}", READ),
     Section("attendance", _l("Attendance"), "badges", "/{id}/attendance", DOOR),
+    Section("run_sheet", _l("Run sheet"), "registration", "/ceremonies/{id}/run-sheet", PROTOCOL),
     Section("emails", _l("Emails"), "notifications", "/{id}", READ),
     Section("announcements", _l("Announcements"), "notifications", "/{id}/announcements", READ),
     Section(

@@ -11,6 +11,7 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from shared.access import (
@@ -53,6 +54,7 @@ from ..ceremonies import (
     update_ceremony,
 )
 from ..invitations import list_invitations
+from ..models import Registration
 from ..web.schemas import CeremonyInSchema, CeremonyPatchSchema
 
 bp = Blueprint(
@@ -473,12 +475,27 @@ def _sequence(form) -> int | None:
 def _programme_context(ceremony) -> dict:
     with service_context().database.transaction() as session:
         invitees = [i for i in list_invitations(session, ceremony.id) if i.status != "withdrawn"]
+        speakers = _registrations(session, ceremony.id)
     return {
         "ceremony": ceremony,
         "items": programme_from_json(ceremony.programme),
         "invitees": invitees,
         "invitee_names": {str(i.id): i.full_name for i in invitees},
+        "registrations": speakers,
     }
+
+
+def _registrations(session, ceremony_id: uuid.UUID) -> list[Registration]:
+    """The ceremony's guests a speaker may be chosen among, in protocol order."""
+    return list(
+        session.scalars(
+            select(Registration)
+            .where(Registration.ceremony_id == ceremony_id, Registration.status != "cancelled")
+            .order_by(
+                Registration.precedence.is_(None), Registration.precedence, Registration.full_name
+            )
+        )
+    )
 
 
 def _programme_page(ceremony, form, errors: dict, status: int = 200):
@@ -515,6 +532,7 @@ def _item_form(item: dict, ceremony) -> MultiDict:
             if starts
             else "",
             "invitation_id": item.get("invitation_id") or "",
+            "registration_id": item.get("registration_id") or "",
             "sequence": str(ceremony.sequence),
         }
     )
@@ -522,10 +540,18 @@ def _item_form(item: dict, ceremony) -> MultiDict:
 
 def _item(form, ceremony) -> dict:
     """A programme item from its form, checked by the API's schema; the speaker's name is the
-    linked invitee's unless another is typed."""
+    linked invitee's (or registered guest's) unless another is typed."""
     errors: dict[str, list[str]] = {}
     invitation_id = form.get("invitation_id", "").strip() or None
+    registration_id = form.get("registration_id", "").strip() or None
     speaker = form.get("speaker", "").strip() or None
+    if registration_id:
+        with service_context().database.transaction() as session:
+            guests = {str(r.id): r for r in _registrations(session, ceremony.id)}
+        if registration_id not in guests:
+            errors["registration_id"] = [_("Choose one of this ceremony's guests.")]
+        elif speaker is None:
+            speaker = guests[registration_id].full_name
     if invitation_id:
         with service_context().database.transaction() as session:
             invitees = {str(i.id): i for i in list_invitations(session, ceremony.id)}
@@ -537,7 +563,8 @@ def _item(form, ceremony) -> dict:
         "title": form.get("title", ""),
         "speaker": speaker,
         "role": form.get("role", "").strip() or None,
-        "invitation_id": invitation_id if not errors else None,
+        "invitation_id": invitation_id if "invitation_id" not in errors else None,
+        "registration_id": registration_id if "registration_id" not in errors else None,
         "starts_at": _item_start(form, ceremony, errors),
     }
     try:
