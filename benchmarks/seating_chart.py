@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import statistics
 import tempfile
 import time
@@ -145,6 +146,7 @@ def main() -> None:
         f"(fastest {min(timings):.1f}, slowest {max(timings):.1f})  "
         f"{median / TARGET_MS:5.2f} x the {TARGET_MS:.0f} ms target"
     )
+    print(f"load average while measured: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

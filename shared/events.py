@@ -364,6 +364,30 @@ def make_envelope(event_type: str, data: dict[str, Any], producer: str) -> dict[
     }
 
 
+def make_envelopes(
+    event_type: str, items: list[dict[str, Any]], producer: str
+) -> list[dict[str, Any]]:
+    """Build one envelope per item of ``items`` as ``make_envelope`` does, checking the whole
+    list in one pass of the schema; raises ``ValidationError`` keyed by the index at fault."""
+    schema = _PUBLISHING.get(event_type)
+    if schema is None:
+        raise ValidationError({"type": [f"Unknown event type {event_type!r}."]})
+    dumped = schema.dump(items, many=True)
+    schema.load(dumped, many=True)  # the producer's check, as for a single event
+    version = EVENT_VERSIONS.get(event_type, EVENT_VERSION)
+    return [
+        {
+            "event_id": str(uuid.uuid4()),
+            "type": event_type,
+            "version": version,
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "producer": producer,
+            "data": data,
+        }
+        for data in dumped
+    ]
+
+
 def parse_envelope(body: Any) -> Event:
     """Validate a received body; raises ``ValidationError`` naming what is wrong."""
     if not isinstance(body, dict):

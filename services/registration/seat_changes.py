@@ -199,7 +199,7 @@ def confirmed_guests(session: Session, ceremony: Ceremony) -> dict[uuid.UUID, Re
     return {row.id: row for row in rows}
 
 
-def rule_guest(registration: Registration, locked_seat: str | None = None) -> Guest:
+def rule_guest(registration: Registration | Row, locked_seat: str | None = None) -> Guest:
     """A registration as the seating rules take it."""
     return Guest(
         id=str(registration.id),

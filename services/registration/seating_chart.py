@@ -120,12 +120,13 @@ def seat_list(session: Session, ceremony: Ceremony) -> list[list[Any]]:
 
 def _warnings(ceremony, guests, held, blocks):
     honour, host = honour_rules(ceremony)
-    return warnings(
-        [rule_guest(registration) for registration in guests.values()],
-        blocks,
-        {str(key): row.seat_id for key, row in held.items() if key in guests},
-        host=host if honour == "host_right" else None,
-    )
+    rule_guests = [rule_guest(registration) for registration in guests.values()]
+    placements = {
+        guest.id: held[key].seat_id
+        for key, guest in zip(guests, rule_guests, strict=True)
+        if key in held
+    }
+    return warnings(rule_guests, blocks, placements, host=host if honour == "host_right" else None)
 
 
 def _person(registration: Registration) -> dict[str, Any]:

@@ -124,20 +124,24 @@ def block_over_full(guests, blocks) -> list[Warning]:
             if guest.id in block.people and guest.id not in claimed:
                 meant[block.name].append(guest.id)
                 claimed.add(guest.id)
-    for guest in sorted(guests, key=protocol_key):
+    by_category: dict[str, list[Guest]] = {block.name: [] for block in blocks}
+    for guest in guests:
         if guest.id in claimed:
             continue
         block = next((b for b in blocks if guest.category in b.categories), None)
         if block is not None:
-            meant[block.name].append(guest.id)
+            by_category[block.name].append(guest)
     for block in blocks:
-        if len(meant[block.name]) > len(block.seats):
+        count = len(meant[block.name]) + len(by_category[block.name])
+        if count > len(block.seats):
+            # Only a full block needs the protocol order: those it leaves out are named.
+            ranked = sorted(by_category[block.name], key=protocol_key)
+            listed = [*meant[block.name], *(guest.id for guest in ranked)]
             found.append(
                 (
                     "block_over_full",
-                    f"Block {block.name} has {len(block.seats)} seats for "
-                    f"{len(meant[block.name])} guests.",
-                    meant[block.name][len(block.seats) :],
+                    f"Block {block.name} has {len(block.seats)} seats for {count} guests.",
+                    listed[len(block.seats) :],
                 )
             )
     return found
