@@ -1,12 +1,10 @@
 """Console pages of the venue: the hall as a grid of sections (or a CSV of seats), layouts kept
-for the next ceremony in the same hall, blocks of seats, the seat of honour; then the zones and
-the gates into them with their door hours on the ceremony's clock."""
+for the next ceremony in the same hall, blocks of seats, the seat of honour (the zones and gates
+are in ``access``)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -19,10 +17,10 @@ from shared.console import CONSOLE_PREFIXES
 from shared.console.pages import console_page, field_errors, refusal_page, render_page
 from shared.contract import CATEGORIES
 from shared.errors import DomainError
-from shared.venue import MAX_SEATS, AccessSchema, BlockSchema, SeatingRulesSchema
+from shared.venue import MAX_SEATS, BlockSchema, SeatingRulesSchema
 from shared.web import service_context
 
-from ..ceremonies import get_ceremony, local_instant
+from ..ceremonies import get_ceremony
 from ..models import Registration
 from ..venue import (
     apply_saved_layout,
@@ -30,11 +28,11 @@ from ..venue import (
     parse_seats_csv,
     save_layout,
     saved_layouts,
-    set_access,
     set_blocks,
     set_layout,
     set_seating_rules,
 )
+from .form_lines import ceremony_or_none, form_lines, renumbered, words_of
 
 bp = Blueprint(
     "console_venue",
@@ -44,59 +42,14 @@ bp = Blueprint(
 )
 
 VENUE = "/ceremonies/<uuid:ceremony_id>/venue"
-ACCESS = "/ceremonies/<uuid:ceremony_id>/access"
-#: The most lines of sections, blocks, zones or gates a form is drawn with.
-MOST_LINES = 100
 _BLOCKS = BlockSchema(many=True)
 _RULES = SeatingRulesSchema()
-_ACCESS = AccessSchema()
-
-
-def _ceremony(ceremony_id: uuid.UUID):
-    with service_context().database.transaction() as session:
-        try:
-            return get_ceremony(session, ceremony_id)
-        except DomainError:
-            return None
-
-
-def _lines(form, prefix: str) -> list[int]:
-    """The line numbers a form sent for ``prefix`` (``sections.0.name``…), one removed if asked,
-    one blank added if asked."""
-    numbers = sorted(
-        {
-            int(name.split(".")[1])
-            for name in form
-            if name.startswith(prefix + ".") and name.split(".")[1].isdigit()
-        }
-    )[:MOST_LINES]
-    removed = form.get("remove", "")
-    if removed.startswith(prefix + ".") and removed.split(".")[1].isdigit():
-        numbers = [n for n in numbers if n != int(removed.split(".")[1])]
-    if form.get("add") == prefix and len(numbers) < MOST_LINES:
-        numbers.append(max(numbers, default=-1) + 1)
-    return numbers
-
-
-def _renumbered(form, prefix: str, fields: tuple[str, ...], lists: tuple[str, ...] = ()):
-    """The form's lines of ``prefix`` numbered 0, 1, 2… again (after a removal)."""
-    typed = MultiDict()
-    for new, old in enumerate(_lines(form, prefix)):
-        for name in fields:
-            typed[f"{prefix}.{new}.{name}"] = form.get(f"{prefix}.{old}.{name}", "")
-        for name in lists:
-            typed.setlist(f"{prefix}.{new}.{name}", form.getlist(f"{prefix}.{old}.{name}"))
-    return typed
 
 
 def _numbers(value: str) -> list[int] | None:
     """``4, 8`` as ``[4, 8]``; None when something in it is not a whole number."""
     parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
     return [int(part) for part in parts] if all(part.isdigit() for part in parts) else None
-
-
-def _words_of(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 # -- the layout's grid -----------------------------------------------------------------------
@@ -110,7 +63,7 @@ def layout_from_grid(form, first_table: int = 1) -> tuple[dict, dict[str, str]]:
     errors: dict[str, str] = {}
     sections, seats = [], []
     table = first_table
-    for line in range(len(_lines(form, "sections"))):
+    for line in range(len(form_lines(form, "sections"))):
         key = f"sections.{line}."
         name = form.get(key + "name", "").strip()
         kind = form.get(key + "kind", "rows")
@@ -165,7 +118,7 @@ def _count(form, name: str, errors: dict) -> int | None:
 def _accessible(value: str, name: str, errors: dict) -> set[tuple[str, int]]:
     """``1:1, 1:12`` (row:seat) as a set of places."""
     places = set()
-    for part in _words_of(value):
+    for part in words_of(value):
         row, _colon, number = part.partition(":")
         if not (row.strip().isdigit() and number.strip().isdigit()):
             errors[name] = _("Give row:seat pairs separated by commas, e.g. 1:1, 1:12.")
@@ -235,14 +188,14 @@ def _blocks_form(blocks: list) -> MultiDict:
 def blocks_from_form(form) -> list[dict]:
     """The blocks as ``BlockSchema`` takes them; empty lines are left out."""
     blocks = []
-    for line in range(len(_lines(form, "blocks"))):
+    for line in range(len(form_lines(form, "blocks"))):
         key = f"blocks.{line}."
         block = {
             "name": form.get(key + "name", "").strip(),
             "categories": form.getlist(key + "categories"),
             "section": form.get(key + "section", "").strip() or None,
-            "rows": _words_of(form.get(key + "rows", "")),
-            "seats": _words_of(form.get(key + "seats", "")),
+            "rows": words_of(form.get(key + "rows", "")),
+            "seats": words_of(form.get(key + "seats", "")),
         }
         if any(block.values()):
             blocks.append({name: value for name, value in block.items() if value is not None})
@@ -290,9 +243,9 @@ def _venue_page(ceremony, failed: str | None = None, typed=None, errors=None, st
         active="venue",
         title=_("Venue and seats"),
         grid=grid,
-        grid_lines=len(_lines(grid, "sections")),
+        grid_lines=len(form_lines(grid, "sections")),
         blocks=blocks,
-        block_lines=len(_lines(blocks, "blocks")),
+        block_lines=len(form_lines(blocks, "blocks")),
         rules=typed.get("rules") or _rules_form(ceremony.seating_rules),
         saved=typed.get("saved") or MultiDict(),
         csv=typed.get("csv") or MultiDict(),
@@ -313,7 +266,7 @@ def _venue_page(ceremony, failed: str | None = None, typed=None, errors=None, st
 @console_page(READ)
 def venue(ceremony_id: uuid.UUID):
     """The hall's layout, the layouts kept for reuse, the blocks and the seat of honour."""
-    ceremony = _ceremony(ceremony_id)
+    ceremony = ceremony_or_none(ceremony_id)
     if ceremony is None:
         return refusal_page(404, _("No such ceremony."))
     return _venue_page(ceremony)
@@ -322,7 +275,7 @@ def venue(ceremony_id: uuid.UUID):
 def _change(ceremony_id: uuid.UUID, form_name: str, typed, change, done: str):
     """Run one change of the venue: saved and the page shown again, or the form with its
     errors beside its fields (nothing saved)."""
-    ceremony = _ceremony(ceremony_id)
+    ceremony = ceremony_or_none(ceremony_id)
     if ceremony is None:
         return refusal_page(404, _("No such ceremony."))
     try:
@@ -368,17 +321,17 @@ def _block_errors(error) -> dict[str, str]:
 @console_page(MANAGE)
 def change_layout(ceremony_id: uuid.UUID):
     """Save the grid as the hall's layout; "add" or "remove" a section redraws the form."""
-    typed = _renumbered(request.form, "sections", SECTION_FIELDS)
+    typed = renumbered(request.form, "sections", SECTION_FIELDS)
     typed["layout_name"] = request.form.get("layout_name", "")
     typed["stage"] = request.form.get("stage", "")
     if request.form.get("add") or request.form.get("remove"):
-        ceremony = _ceremony(ceremony_id)
+        ceremony = ceremony_or_none(ceremony_id)
         if ceremony is None:
             return refusal_page(404, _("No such ceremony."))
         return _venue_page(ceremony, "grid", typed)
     layout, errors = layout_from_grid(typed)
     if errors:
-        ceremony = _ceremony(ceremony_id)
+        ceremony = ceremony_or_none(ceremony_id)
         if ceremony is None:
             return refusal_page(404, _("No such ceremony."))
         return _venue_page(ceremony, "grid", typed, errors, status=422)
@@ -404,7 +357,7 @@ def upload_seats(ceremony_id: uuid.UUID):
         set_layout(session, ceremony, load_layout(layout), actor=actor())
 
     if not content:
-        ceremony = _ceremony(ceremony_id)
+        ceremony = ceremony_or_none(ceremony_id)
         if ceremony is None:
             return refusal_page(404, _("No such ceremony."))
         errors = {"seats_csv": _("Choose a CSV file of seats.")}
@@ -462,9 +415,9 @@ BLOCK_FIELDS = ("name", "section", "rows", "seats")
 @console_page(MANAGE)
 def change_blocks(ceremony_id: uuid.UUID):
     """Save the blocks of seats; "add" or "remove" a block redraws the form."""
-    typed = _renumbered(request.form, "blocks", BLOCK_FIELDS, lists=("categories",))
+    typed = renumbered(request.form, "blocks", BLOCK_FIELDS, lists=("categories",))
     if request.form.get("add") or request.form.get("remove"):
-        ceremony = _ceremony(ceremony_id)
+        ceremony = ceremony_or_none(ceremony_id)
         if ceremony is None:
             return refusal_page(404, _("No such ceremony."))
         return _venue_page(ceremony, "blocks", typed)
@@ -503,133 +456,3 @@ def change_rules(ceremony_id: uuid.UUID):
         ),
         _("The seat of honour is saved."),
     )
-
-
-# -- zones and gates -------------------------------------------------------------------------
-
-ZONE_FIELDS = ("name",)
-GATE_FIELDS = ("gate", "zones", "opens_at", "closes_at")
-
-
-def access_form(ceremony) -> MultiDict:
-    """The zones and gates as the form shows them: door hours on the ceremony's clock."""
-    form = MultiDict()
-    zone = ZoneInfo(ceremony.timezone)
-    for line, entry in enumerate(ceremony.zones or []):
-        form[f"zones.{line}.name"] = entry["name"]
-        form.setlist(f"zones.{line}.categories", list(entry.get("categories") or []))
-    rules = {rule["gate"]: rule for rule in ceremony.gate_rules or []}
-    for line, gate in enumerate(ceremony.gates or []):
-        rule = rules.get(gate, {})
-        form[f"gates.{line}.gate"] = gate
-        form[f"gates.{line}.zones"] = ", ".join(rule.get("zones") or [])
-        for name in ("opens_at", "closes_at"):
-            value = rule.get(name)
-            if value:
-                instant = datetime.fromisoformat(value) if isinstance(value, str) else value
-                form[f"gates.{line}.{name}"] = f"{instant.astimezone(zone):%Y-%m-%dT%H:%M}"
-    if not form:
-        form["zones.0.name"] = ""
-    return form
-
-
-def access_from_form(form, timezone: str) -> tuple[dict, dict[str, str]]:
-    """An ``AccessSchema`` body from the form (door hours turned into instants), or the errors
-    of times the ceremony's clock does not have."""
-    errors: dict[str, str] = {}
-    zones = []
-    for line in range(len(_lines(form, "zones"))):
-        name = form.get(f"zones.{line}.name", "").strip()
-        categories = form.getlist(f"zones.{line}.categories")
-        if name or categories:
-            zones.append({"name": name, "categories": categories})
-    gates = []
-    for line in range(len(_lines(form, "gates"))):
-        key = f"gates.{line}."
-        rule = {
-            "gate": form.get(key + "gate", "").strip(),
-            "zones": _words_of(form.get(key + "zones", "")),
-        }
-        for name in ("opens_at", "closes_at"):
-            rule[name] = _door_time(form.get(key + name, ""), timezone, key + name, errors)
-        if rule["gate"] or rule["zones"] or rule["opens_at"] or rule["closes_at"]:
-            gates.append(rule)
-    return {"zones": zones, "gates": gates}, errors
-
-
-def _door_time(value: str, timezone: str, name: str, errors: dict) -> str | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        typed = datetime.fromisoformat(value)
-    except ValueError:
-        errors[name] = _("Not a date and time, e.g. 2026-12-16T13:30.")
-        return None
-    try:
-        return local_instant(typed.date(), typed.time(), timezone).isoformat()
-    except DomainError as error:
-        errors[name] = error.message
-        return None
-
-
-def _access_page(ceremony, form, errors: dict, status: int = 200):
-    return render_page(
-        "registration/access.html",
-        status=status,
-        ceremony=ceremony,
-        active="access",
-        title=_("Zones and gates"),
-        form=form,
-        zone_lines=len(_lines(form, "zones")),
-        gate_lines=len(_lines(form, "gates")),
-        errors=errors,
-        categories=CATEGORIES,
-    )
-
-
-@bp.route(ACCESS)
-@console_page(READ)
-def access(ceremony_id: uuid.UUID):
-    """The zones, the categories admitted to each, and each gate's zones and door hours."""
-    ceremony = _ceremony(ceremony_id)
-    if ceremony is None:
-        return refusal_page(404, _("No such ceremony."))
-    return _access_page(ceremony, access_form(ceremony), {})
-
-
-@bp.post(ACCESS)
-@console_page(MANAGE)
-def change_access(ceremony_id: uuid.UUID):
-    """Save the zones and gates together: all or nothing."""
-    ceremony = _ceremony(ceremony_id)
-    if ceremony is None:
-        return refusal_page(404, _("No such ceremony."))
-    typed = _renumbered(request.form, "zones", ZONE_FIELDS, lists=("categories",))
-    typed.update(_renumbered(request.form, "gates", GATE_FIELDS))
-    if request.form.get("add") or request.form.get("remove"):
-        return _access_page(ceremony, typed, {})
-    body, errors = access_from_form(typed, ceremony.timezone)
-    if not errors:
-        try:
-            with service_context().database.transaction() as session:
-                loaded = _ACCESS.load(body)
-                set_access(session, get_ceremony(session, ceremony_id), loaded, actor=actor())
-        except (ValidationError, DomainError) as error:
-            errors = _access_errors(error)
-    if errors:
-        return _access_page(ceremony, typed, errors, status=422)
-    flash(_("The zones and gates are saved."), "success")
-    return redirect(url_for(".access", ceremony_id=ceremony_id), 303)
-
-
-def _access_errors(error) -> dict[str, str]:
-    errors = {}
-    for name, message in field_errors(error).items():
-        parts = name.split(".")
-        if parts[0] in ("zones", "gates") and len(parts) >= 3 and parts[1].isdigit():
-            name = ".".join(parts[:3])
-        elif parts[0] in ("zones", "gates"):
-            name = parts[0]
-        errors.setdefault(name, message)
-    return errors
