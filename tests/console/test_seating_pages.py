@@ -397,3 +397,16 @@ def test_a_ceremony_without_a_hall_says_so(tmp_path):
         assert "The ceremony has no hall yet." in text_of(page.text)
     finally:
         world.close()
+
+
+def test_the_guests_export_lists_each_guests_seat(world):
+    import csv
+    import io
+
+    assert move(world, "Amina Diallo", "A:1:2").status_code == 303
+    path = f"/console/ceremonies/{world.ceremony_id}/exports/guests.csv"
+    answer = world.browser("registration").get(path)
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    seat_of = {row[1]: row[rows[0].index("Seat")] for row in rows[1:]}
+    assert seat_of["Amina Diallo"] == "Section A · Row 1 · Seat 2"
+    assert seat_of["Élise Fernández"] == ""  # not seated yet

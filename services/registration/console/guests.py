@@ -30,13 +30,15 @@ from shared.console.pages import (
 from shared.contract import CATEGORIES, REGISTRATION_STATUSES, search_key
 from shared.errors import DomainError
 from shared.protocol import display_name
+from shared.venue import seat_label
 from shared.web import service_context
 
 from .. import exports
 from ..corrections import correct_registration, resend_confirmation, send_own_link
-from ..models import Ceremony, Registration, RegistrationRequest, audit
+from ..models import Ceremony, Registration, RegistrationRequest, SeatAssignment, audit
 from ..registration_requests import approve_request, decline_request, list_requests
 from ..registrations import cancel, register
+from ..venue_layout import layout_seats
 from ..web.correction_schemas import RegistrationCorrectionSchema
 from ..web.schemas import RegistrationInSchema
 
@@ -327,11 +329,18 @@ def export_guests(ceremony_id: uuid.UUID, extension: str):
             where.append(Registration.category == category)
         columns = [getattr(Registration, name) for _, name in EXPORT_COLUMNS]
         found = session.execute(
-            select(*columns).where(*where).order_by(*SORTS["protocol"], Registration.id)
+            select(*columns, SeatAssignment.seat_id)
+            .outerjoin(SeatAssignment, SeatAssignment.registration_id == Registration.id)
+            .where(*where)
+            .order_by(*SORTS["protocol"], Registration.id)
         ).all()
         zone = ZoneInfo(ceremony.timezone)
-        rows = [[_exported(value, zone) for value in row] for row in found]
-        headings = [heading for heading, _ in EXPORT_COLUMNS]
+        seats = layout_seats(ceremony)
+        rows = [
+            [*(_exported(value, zone) for value in row[:-1]), _seat_cell(seats, row[-1])]
+            for row in found
+        ]
+        headings = [heading for heading, _ in EXPORT_COLUMNS] + ["Seat"]
         if extension == "csv":
             content, mimetype = exports.csv_bytes(headings, rows), "text/csv; charset=utf-8"
         else:
@@ -347,6 +356,12 @@ def export_guests(ceremony_id: uuid.UUID, extension: str):
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def _seat_cell(seats: dict, seat_id: str | None) -> str | None:
+    """The guest's seat as people read it ("Section A · Row 1 · Seat 5"), if they have one."""
+    seat = seats.get(seat_id) if seat_id else None
+    return seat_label(seat) if seat else seat_id
 
 
 def _exported(value, zone: ZoneInfo):
