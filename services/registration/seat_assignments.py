@@ -44,7 +44,7 @@ from .seating_chart import SEAT_LIST_COLUMNS as SEAT_LIST_COLUMNS
 from .seating_chart import proposals as proposals
 from .seating_chart import seat_list as seat_list
 from .seating_chart import seating_view as seating_view
-from .venue_layout import block_names, layout_seats
+from .venue_layout import block_names, layout_seats, seat_info
 
 #: Why a seat was given by hand.
 BY_HAND = "placed by protocol"
@@ -366,3 +366,14 @@ def free_seat(
         before={"seat": row.seat_id},
         after={"seat": None},
     )
+
+
+def told_seat(session: Session, registration: Registration) -> dict[str, Any] | None:
+    """The seat the guest was told (once seats are announced), as events carry it; None before:
+    the plan may still change until then."""
+    told = session.scalar(
+        select(SeatAssignment.told_seat_id).where(SeatAssignment.registration_id == registration.id)
+    )
+    if not told:
+        return None
+    return seat_info(session.get(Ceremony, registration.ceremony_id), told)

@@ -484,3 +484,17 @@ def test_a_seat_locked_and_unlocked_is_kept_then_given_back_to_the_rules(
         set_locked(session, found, uuid.UUID(cy), False)
     auto(client, ceremony, organiser_headers)
     assert stored_seats(app)[cy] == "A:1:2"
+
+
+def test_the_guests_own_page_shows_the_seat_once_it_was_announced(
+    client, ceremony, people, protocol_headers
+):
+    page = people["Minister Ama"]["manage_url"].split("://", 1)[1].split("/", 1)[1]
+    auto(client, ceremony, protocol_headers)
+    # Seated but not told: the plan may still change, so the guest's page does not show it.
+    assert "data-seat" not in client.get("/" + page).text
+    assert (
+        client.post(url(ceremony, "seating/announce"), headers=protocol_headers).status_code == 200
+    )
+    shown = client.get("/" + page + "?lang=fr").text
+    assert "Votre place" in shown and "Section A · Rang 1 · Siège 3" in shown

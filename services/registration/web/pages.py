@@ -14,6 +14,7 @@ from shared.audit_web import guest_actor
 from shared.content import InLanguage
 from shared.contract import PUBLIC_CATEGORIES
 from shared.errors import DomainError
+from shared.venue import seat_label
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony, has_privacy_notice, list_ceremonies
@@ -21,6 +22,7 @@ from ..links import links
 from ..privacy import personal_data
 from ..registration_requests import register_or_request
 from ..registrations import cancel, get_registration
+from ..seat_assignments import told_seat
 from .page_languages import choose_language, has_words, isolate, text_direction
 from .schemas import RegistrationInSchema
 from .translations import LANGUAGE_NAMES, local_datetime, strings_for
@@ -129,12 +131,14 @@ def manage_page(capability: str):
     with service_context().database.transaction() as session:
         registration = get_registration(session, registration_id)
         ceremony = get_ceremony(session, registration.ceremony_id)
+        told = told_seat(session, registration)
     chosen = choose_language(
         own=registration.language, offered=ceremony.languages, default=ceremony.default_language
     )
     lang = chosen.shown
     return render_template(
         "manage.html",
+        seat=seat_label(told, lang) if told else None,
         ceremony=InLanguage(ceremony, lang),
         registration=registration,
         capability=capability,
