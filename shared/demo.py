@@ -192,6 +192,7 @@ def seed_reference_ceremony(
                     "category": "guest",
                 },
             )
+    _seat_everyone(api, auth, cid)
     yield f"Ceremony:            {api}/api/ceremonies/{cid}"
     yield f"Registration page:   {ceremony['registration_url']}"
     yield f"A guest's own page:  {first['manage_url']}"
@@ -223,8 +224,43 @@ def demo_organiser(api: str, auth: dict, ceremony_id: str) -> Iterator[str]:
     _post(team, auth, {"email": email, "role": "organiser"})
     yield f"Organiser sign-in:   {api}/sign-in"
     yield f"  then the console:  {api}/console/ceremonies/{ceremony_id}"
+    yield f"  its seating chart: {api}/console/ceremonies/{ceremony_id}/seating"
     yield f"  email:             {email}"
     yield f"  password:          {password}"
+
+
+#: The Grand Hall: the front rows for the dignitaries and speakers, the graduating officers
+#: behind them, the other guests at the back; two wheelchair places at the end of the back row.
+HALL = {
+    "name": "Grand Hall",
+    "stage": "Stage",
+    "sections": [{"name": "A", "aisles_after": [6]}],
+    "seats": [
+        {"section": "A", "row": str(row), "number": number, "accessible": row == 6 and number > 10}
+        for row in range(1, 7)
+        for number in range(1, 13)
+    ],
+}
+BLOCKS = [
+    {"name": "Dignitaries and speakers", "categories": ["dignitary", "speaker"],
+     "section": "A", "rows": ["1"]},
+    {"name": "Graduating officers", "categories": ["participant"], "section": "A",
+     "rows": ["2", "3"]},
+    {"name": "Guests", "categories": ["guest", "press", "staff"], "section": "A",
+     "rows": ["4", "5", "6"]},
+]  # fmt: skip
+
+
+def _seat_everyone(api: str, auth: dict, ceremony_id: str) -> None:
+    """The hall, its blocks, and everyone confirmed seated by precedence (not yet announced)."""
+    base = f"{api}/api/ceremonies/{ceremony_id}"
+    for path, body in (("venue", HALL), ("blocks", {"blocks": BLOCKS})):
+        response = requests.put(f"{base}/{path}", json=body, headers=auth, timeout=10)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{base}/{path} answered {response.status_code}: {response.text}")
+    seated = requests.post(f"{base}/seating/auto", headers=auth, timeout=30)
+    if seated.status_code >= 400:
+        raise RuntimeError(f"{base}/seating/auto answered {seated.status_code}: {seated.text}")
 
 
 def _email(name: str) -> str:

@@ -311,5 +311,13 @@ def test_demo_prints_an_organisers_sign_in_that_works(capsys, monkeypatch, tmp_p
                 timeout=10,
             )
             assert page.status_code == 200 and "Ceremony console" in page.text, page.text
+            # Everyone confirmed is seated in the demo's hall, by the rules, not yet announced.
+            seating = live.http.get(
+                console.replace("/console/", "/api/") + "/seating",
+                headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+                timeout=10,
+            ).json()
+            assert seating["guests"] and all(guest["seat_id"] for guest in seating["guests"])
+            assert seating["announced_at"] is None
     finally:
         live.close()
