@@ -45,7 +45,15 @@ pytestmark = pytest.mark.integration
 
 #: The event families each service produces: the first part of its routing keys.
 PUBLISHES = {
-    "registration": ("ceremony", "registration", "invitation", "credential", "account", "role"),
+    "registration": (
+        "ceremony",
+        "registration",
+        "invitation",
+        "credential",
+        "account",
+        "role",
+        "seating",
+    ),
     "badges": ("badge", "checkin"),
     "notifications": ("delivery",),
 }
