@@ -142,7 +142,7 @@ def stored_run(guests: list[dict], workdir: Path) -> tuple[float, float, int]:
             ceremony_id = ceremony.id
             set_layout(session, ceremony, load_layout(layout()))
             for g in guests:
-                session.add(_registration(ceremony_id, g))
+                session.add(registration_row(ceremony_id, g))
             session.flush()
             set_blocks(
                 session,
@@ -160,7 +160,7 @@ def stored_run(guests: list[dict], workdir: Path) -> tuple[float, float, int]:
         database.dispose()
 
 
-def _registration(ceremony_id: uuid.UUID, g: dict) -> Registration:
+def registration_row(ceremony_id: uuid.UUID, g: dict) -> Registration:
     email = f"{g['id'].hex}@example.org"
     return Registration(
         id=g["id"],

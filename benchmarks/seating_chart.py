@@ -22,11 +22,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.load import machine
-from benchmarks.seating import BLOCKS, layout, people
+from benchmarks.seating import BLOCKS, layout, people, registration_row
 from services.registration.app import create_app
 from services.registration.ceremonies import create_ceremony, get_ceremony
 from services.registration.credential_events import set_role
-from services.registration.models import Registration
 from services.registration.seat_assignments import auto_seat
 from services.registration.service import SERVICE
 from services.registration.venue import load_layout, set_blocks, set_layout
@@ -56,7 +55,7 @@ def seated_hall(app) -> tuple[uuid.UUID, int]:
         )
         set_layout(session, ceremony, load_layout(layout()))
         for guest in people():
-            session.add(_registration(ceremony.id, guest))
+            session.add(registration_row(ceremony.id, guest))
         session.flush()
         set_blocks(
             session,
@@ -70,25 +69,6 @@ def seated_hall(app) -> tuple[uuid.UUID, int]:
     with database.transaction() as session:
         result = auto_seat(session, get_ceremony(session, ceremony_id))
     return ceremony_id, len(result["changed"])
-
-
-def _registration(ceremony_id: uuid.UUID, guest: dict) -> Registration:
-    email = f"{guest['id'].hex}@example.org"
-    return Registration(
-        id=guest["id"],
-        ceremony_id=ceremony_id,
-        full_name=guest["name"],
-        email=email,
-        email_key=email,
-        language="en",
-        category=guest["category"],
-        precedence=guest["precedence"],
-        status="confirmed",
-        reserved=guest["category"] in ("dignitary", "speaker"),
-        delegation_of=guest["head"],
-        accessible_seat=guest["accessible"],
-        created_at=datetime.now(UTC),
-    )
 
 
 def owner_client(app, ceremony_id: uuid.UUID):

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.access import (
     BEARER,
@@ -19,11 +17,9 @@ from shared.access import (
     ensure_access,
     permission_somewhere,
 )
-from shared.errors import DomainError
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony
-from ..imports import MAX_FILE_BYTES
 from ..invitations import (
     answer,
     delegations,
@@ -50,6 +46,7 @@ from .schemas import (
     SendChoiceSchema,
     SendResultSchema,
 )
+from .uploads import uploaded_file
 
 blp = Blueprint("invitations", __name__, url_prefix="/api", description="Invitations")
 
@@ -104,17 +101,7 @@ class CeremonyInvitationsImport(MethodView):
     def post(self, query, _files, ceremony_id: uuid.UUID):
         """Invite from a CSV or XLSX file with a header row (organiser): every row valid, or
         none. An XLSX workbook comes as the file field; ``send=false`` imports drafts."""
-        upload = request.files.get("file")
-        raw = upload.read(MAX_FILE_BYTES + 1) if upload is not None else request.get_data()
-        if len(raw) > MAX_FILE_BYTES:
-            raise RequestEntityTooLarge(f"The file is larger than {MAX_FILE_BYTES} bytes.")
-        if not raw:
-            raise DomainError(
-                "invalid_csv",
-                "Send the CSV as the file field 'file' or as the request body.",
-                kind="invalid",
-                errors={"file": ["Missing data for required field."]},
-            )
+        raw = uploaded_file()
         invitees = read_invitees(raw)
         with service_context().database.transaction() as session:
             invited = invite(session, ceremony_id, invitees, send=query["send"], actor=actor())

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.access import (
     BEARER,
@@ -20,13 +19,11 @@ from shared.access import (
     ensure_access,
     permission_somewhere,
 )
-from shared.errors import DomainError
 from shared.venue import AccessSchema, LayoutSchema, SeatingRulesSchema
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony
 from ..exports import ascii_filename, csv_bytes, export_filename
-from ..imports import MAX_FILE_BYTES
 from ..seat_assignments import (
     SEAT_LIST_COLUMNS,
     accept_proposals,
@@ -51,6 +48,7 @@ from ..venue import (
     set_seating_rules,
 )
 from .schemas import CsvUploadSchema
+from .uploads import uploaded_file
 from .venue_schemas import (
     AcceptSchema,
     AccessOutSchema,
@@ -109,17 +107,7 @@ class CeremonyVenueCsv(MethodView):
     def post(self, query, _files, ceremony_id: uuid.UUID):
         """Replace the layout with the seats of a CSV file (organiser): columns section, row,
         seat, and optionally accessible and kind; as the file field or the body itself."""
-        upload = request.files.get("file")
-        raw = upload.read(MAX_FILE_BYTES + 1) if upload is not None else request.get_data()
-        if len(raw) > MAX_FILE_BYTES:
-            raise RequestEntityTooLarge(f"The file is larger than {MAX_FILE_BYTES} bytes.")
-        if not raw:
-            raise DomainError(
-                "invalid_csv",
-                "Send the CSV as the file field 'file' or as the request body.",
-                kind="invalid",
-                errors={"file": ["Missing data for required field."]},
-            )
+        raw = uploaded_file()
         seats = parse_seats_csv(raw)
         with service_context().database.transaction() as session:
             ceremony = get_ceremony(session, ceremony_id)
