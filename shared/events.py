@@ -26,6 +26,7 @@ from .contract import (
     Translations,
     VenueSchema,
 )
+from .graduation import CERTIFICATE_KINDS, RESULTS, CourseSchema
 from .venue import GateRuleSchema, SeatInfoSchema, ZoneSchema
 
 
@@ -272,6 +273,50 @@ class AccountEmailData(DataSchema):
     invited_by = Line(allow_none=True, load_default=None)
 
 
+class CourseData(DataSchema):
+    """A ceremony's course was set, changed or removed (``course`` is then none)."""
+
+    ceremony_id = fields.UUID(required=True)
+    course = fields.Nested(CourseSchema, allow_none=True, required=True)
+    #: Grows with every change; a consumer keeps the highest it has seen.
+    revision = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class GraduateData(DataSchema):
+    """A registration's part in the graduation: its result, group and roll details."""
+
+    ceremony_id = fields.UUID(required=True)
+    registration_id = fields.UUID(required=True)
+    #: None until a result is set (or when it was cleared).
+    result = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(RESULTS))
+    #: The group the graduate is called with ("Syndicate B").
+    group = Line(allow_none=True, load_default=None, max_len=80)
+    #: The graduate's own spelling of how their name sounds ("ah-MEE-nah dee-AH-loh").
+    phonetic = Line(allow_none=True, load_default=None, max_len=200)
+    #: Thanked with a certificate of appreciation (the course's experts).
+    appreciation = fields.Boolean(load_default=False)
+    #: Grows with every change; a consumer keeps the highest it has seen.
+    revision = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class CertificateData(DataSchema):
+    """A certificate was issued (or revoked): notifications writes it to its holder."""
+
+    certificate_id = fields.UUID(required=True)
+    ceremony_id = fields.UUID(required=True)
+    registration_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(CERTIFICATE_KINDS))
+    result = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(RESULTS))
+    #: The signed code its QR code carries (``/verify/<code>``).
+    code = fields.String(required=True, validate=validate.Length(min=1, max=400))
+    #: The name printed on it.
+    name = Name()
+    #: The certificate this one replaces (a corrected name), revoked at the same time.
+    replaces = fields.UUID(allow_none=True, load_default=None)
+    #: Why it was revoked (``name_corrected``, ``result_changed``, ``revoked_by_organiser``...).
+    reason = Line(allow_none=True, load_default=None, max_len=64)
+
+
 #: Event type (the routing key, past tense) → schema of its ``data``.
 EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
     "ceremony.created": CeremonyData,
@@ -301,6 +346,10 @@ EVENT_SCHEMAS: dict[str, type[DataSchema]] = {
     "badge.revoked": BadgeData,
     "checkin.recorded": CheckinData,
     "seating.assigned": SeatingAssignedData,
+    "course.updated": CourseData,
+    "graduate.updated": GraduateData,
+    "certificate.issued": CertificateData,
+    "certificate.revoked": CertificateData,
     "delivery.failed": DeliveryFailedData,
     "credential.revoked": CredentialRevokedData,
     "account.signed_out": AccountSignedOutData,

@@ -13,7 +13,12 @@ DEAD = Exchange("ceremony.dead", type="direct", durable=True)
 
 #: The event types each service handles: its queue's bindings.
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "registration": ("checkin.recorded", "delivery.failed"),
+    "registration": (
+        "checkin.recorded",
+        "delivery.failed",
+        "certificate.issued",
+        "certificate.revoked",
+    ),
     "badges": (
         "ceremony.created",
         "ceremony.updated",
@@ -27,6 +32,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "role.granted",
         "role.revoked",
         "seating.assigned",
+        "course.updated",
+        "graduate.updated",
     ),
     "notifications": (
         "ceremony.created",
@@ -54,6 +61,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "account.password_reset_requested",
         "account.invited",
         "seating.assigned",
+        "course.updated",
+        "certificate.issued",
     ),
 }
 

@@ -53,8 +53,10 @@ PUBLISHES = {
         "account",
         "role",
         "seating",
+        "course",
+        "graduate",
     ),
-    "badges": ("badge", "checkin"),
+    "badges": ("badge", "checkin", "certificate"),
     "notifications": ("delivery",),
 }
 
