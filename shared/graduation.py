@@ -86,14 +86,9 @@ def normalise_image(raw: bytes, *, max_side: int) -> bytes:
                 converted = image.convert("RGBA")
     except ImageError:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError("too_large", "The image has too many pixels.") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ImageError("not_an_image", "The file is not an image that can be read.") from exc
     converted.thumbnail((max_side, max_side))
     out = io.BytesIO()
