@@ -37,8 +37,9 @@ GRADUATE_CATEGORY = "participant"
 
 MAX_ORGANISATIONS = 4
 MAX_SIGNATORIES = 4
-#: The most bytes an uploaded image may have before it is re-encoded.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+#: The most bytes an uploaded image may have before it is re-encoded: the services' default
+#: body limit (``CEREMONY_MAX_BODY_BYTES``); a scan or photo of a signature is well under it.
+MAX_UPLOAD_BYTES = 1024 * 1024
 #: The most pixels an uploaded image may have (a decompression bomb is refused before decoding).
 MAX_UPLOAD_PIXELS = 25_000_000
 #: The longest side a stored image keeps: a signature is drawn about 6 cm wide, a logo 3 cm.

@@ -25,6 +25,7 @@ from .web import (
     confirm,
     devices,
     enrol_pages,
+    graduation,
     invitations,
     pages,
     registrations,
@@ -47,6 +48,7 @@ API_MODULES = (
     apikeys,
     audit,
     venue,
+    graduation,
 )
 PAGE_MODULES = (pages, rsvp, confirm, account_pages, sso, enrol_pages)
 

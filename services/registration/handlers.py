@@ -10,6 +10,7 @@ from shared.events import Event
 from shared.service import Handler
 
 from .devices import note_scan
+from .graduation import note_certificate_issued, note_certificate_revoked
 from .invitations import note_bounced
 from .registrations import note_arrival
 
@@ -32,9 +33,24 @@ def on_delivery_failed(session: Session, event: Event) -> None:
     )
 
 
+def on_certificate_issued(session: Session, event: Event) -> None:
+    """The badges service issued a certificate: the roll and the manage page show it."""
+    note_certificate_issued(session, event.data, event.occurred_at)
+
+
+def on_certificate_revoked(session: Session, event: Event) -> None:
+    """A certificate was revoked (a corrected name reissues it): it shows as revoked."""
+    note_certificate_revoked(session, event.data, event.occurred_at)
+
+
 def registration_handlers() -> dict[str, Handler]:
     """Event type → handler."""
-    return {"checkin.recorded": on_checkin_recorded, "delivery.failed": on_delivery_failed}
+    return {
+        "checkin.recorded": on_checkin_recorded,
+        "delivery.failed": on_delivery_failed,
+        "certificate.issued": on_certificate_issued,
+        "certificate.revoked": on_certificate_revoked,
+    }
 
 
 def build_handlers(settings: Settings, database: Database) -> dict[str, Handler]:

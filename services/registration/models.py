@@ -97,6 +97,9 @@ class Ceremony(Base):
     gate_rules: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     #: When guests were told their seats; a seat changed after it is written to the guest.
     seats_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Grows with every change of the course (``course.updated``), kept here so that a course
+    #: removed and set again still publishes a higher revision.
+    course_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
@@ -395,3 +398,97 @@ class VenueLayout(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     #: The account (or API key) that saved it.
     created_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class Course(Base):
+    """A ceremony's course: what its graduates followed, who issues and signs their certificates.
+
+    Signatures and logos are in ``course_images``, by position in ``signatories`` and
+    ``organisations``.
+    """
+
+    __tablename__ = "courses"
+
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    #: The course's length in tenths of an hour (42.5 hours: 425): exact, without a decimal type.
+    hours_tenths: Mapped[int] = mapped_column(Integer)
+    #: The title in more languages: {tag: {title}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: [{name}] in the order they are printed; their logos are images of kind "logo".
+    organisations: Mapped[list] = mapped_column(JSON, default=list)
+    #: [{name, title}] left to right; their signatures are images of kind "signature".
+    signatories: Mapped[list] = mapped_column(JSON, default=list)
+    #: How the roll is called (``shared.graduation.ROLL_ORDERS``).
+    roll_order: Mapped[str] = mapped_column(String(20), default="family_name")
+    #: Registration ids in the order they are called when ``roll_order`` is "hand".
+    hand_order: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class CourseImage(Base):
+    """A signatory's signature or an organisation's logo, re-encoded as a small PNG."""
+
+    __tablename__ = "course_images"
+    __table_args__ = (
+        UniqueConstraint("ceremony_id", "kind", "position", name="uq_course_images_position"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    #: "signature" or "logo".
+    kind: Mapped[str] = mapped_column(String(16))
+    #: The index of its signatory or organisation in the course's lists.
+    position: Mapped[int] = mapped_column(Integer)
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class Graduation(Base):
+    """A registration's part in the graduation: its result, group and how its name sounds."""
+
+    __tablename__ = "graduations"
+    __table_args__ = (Index("ix_graduations_ceremony", "ceremony_id"),)
+
+    registration_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("registrations.id"), primary_key=True
+    )
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    #: ``shared.graduation.RESULTS``; None until one is set.
+    result: Mapped[str | None] = mapped_column(String(20))
+    #: The group the graduate is called with ("Syndicate B"); "group" is a reserved word in SQL.
+    group: Mapped[str | None] = mapped_column("group_name", String(80))
+    #: The graduate's own spelling of how their name sounds ("ah-MEE-nah dee-AH-loh").
+    phonetic: Mapped[str | None] = mapped_column(String(200))
+    #: Thanked with a certificate of appreciation (the course's experts).
+    appreciation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Grows with every change (``graduate.updated``).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class GraduateCertificate(Base):
+    """A certificate the badges service issued to a registration, as its events told it."""
+
+    __tablename__ = "graduate_certificates"
+    __table_args__ = (Index("ix_graduate_certificates_registration", "registration_id"),)
+
+    certificate_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ceremony_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ceremonies.id"))
+    registration_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registrations.id"))
+    #: ``shared.graduation.CERTIFICATE_KINDS``.
+    kind: Mapped[str] = mapped_column(String(20))
+    result: Mapped[str | None] = mapped_column(String(20))
+    #: The signed code of its QR code (``/verify/<code>``): no personal data in it.
+    code: Mapped[str | None] = mapped_column(String(400))
+    #: "issued" or "revoked"; a revocation heard before its issue stays revoked.
+    status: Mapped[str] = mapped_column(String(16))
+    #: When it was issued (the event's time); None while only its revocation was heard.
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why it was revoked (``name_corrected``, ``result_changed``...).
+    reason: Mapped[str | None] = mapped_column(String(64))
+    #: The certificate this one replaced.
+    replaces: Mapped[uuid.UUID | None] = mapped_column(Uuid)

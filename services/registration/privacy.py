@@ -20,6 +20,7 @@ from shared.contract import NAME_PARTS, email_digest
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony
+from .graduation import erase_graduation
 from .models import Ceremony, Invitation, Registration, RegistrationRequest, audit, outbox
 from .registration_events import SOURCE
 from .registrations import cancel, get_registration
@@ -101,6 +102,7 @@ def erase_person(
     for request in requests:
         session.delete(request)
     _erase_registration(registration, now)
+    erase_graduation(session, registration_id=registration.id)
     session.flush()
     publish_event(
         session,
@@ -195,6 +197,7 @@ def purge_ceremony(
     ):
         session.delete(request)
         erased["requests"] += 1
+    erase_graduation(session, ceremony_id=ceremony_id)
     ceremony.protocol_contact_email = None
     ceremony.purged_at = now
     session.flush()

@@ -6,6 +6,7 @@ Plain HTML forms that work without JavaScript, in the ceremony's languages.
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from marshmallow import ValidationError
@@ -14,15 +15,18 @@ from shared.audit_web import guest_actor
 from shared.content import InLanguage
 from shared.contract import PUBLIC_CATEGORIES
 from shared.errors import DomainError
+from shared.graduation import GRADUATE_CATEGORY
 from shared.venue import seat_label
 from shared.web import service_context
 
 from ..ceremonies import get_ceremony, has_privacy_notice, list_ceremonies
+from ..graduation import graduation_of, set_phonetic
 from ..links import links
 from ..privacy import personal_data
 from ..registration_requests import register_or_request
 from ..registrations import cancel, get_registration
 from ..seat_assignments import told_seat
+from .manage_words import manage_words
 from .page_languages import choose_language, has_words, isolate, text_direction
 from .schemas import RegistrationInSchema
 from .translations import LANGUAGE_NAMES, local_datetime, strings_for
@@ -124,29 +128,74 @@ def register_page(ceremony_id: uuid.UUID):
 
 @bp.get("/manage/<capability>")
 def manage_page(capability: str):
-    """The guest's own page: status of the registration and a cancel button."""
+    """The guest's own page: status of the registration, a cancel button, and for a graduate
+    how their name sounds and their certificate."""
     registration_id = links().registration_for(capability)
     if registration_id is None:
         return _invalid_link()
+    return _manage(capability, registration_id)
+
+
+@bp.post("/manage/<capability>/phonetic")
+def phonetic_page(capability: str):
+    """Save how a graduate's name sounds, from their own page."""
+    registration_id = links().registration_for(capability)
+    if registration_id is None:
+        return _invalid_link()
+    typed = request.form.get("phonetic", "")
+    lang = request.form.get("lang") or None
+    try:
+        with service_context().database.transaction() as session:
+            registration = get_registration(session, registration_id)
+            if not _is_graduate(registration):
+                return _page_message("not_found", 404)
+            set_phonetic(session, registration_id, typed.strip() or None, actor=guest_actor())
+    except DomainError as exc:
+        t = strings_for(lang)
+        errors = {"phonetic": _message(t, (exc.errors or {}).get("phonetic") or exc.message)}
+        return _manage(capability, registration_id, {"phonetic": typed}, errors, 422)
+    target = url_for("pages.manage_page", capability=capability, lang=lang, saved="phonetic")
+    return redirect(target + "#phonetic", 303)
+
+
+def _is_graduate(registration) -> bool:
+    return registration.category == GRADUATE_CATEGORY and registration.status != "cancelled"
+
+
+def _manage(capability: str, registration_id, typed=None, errors=None, status: int = 200):
     with service_context().database.transaction() as session:
         registration = get_registration(session, registration_id)
         ceremony = get_ceremony(session, registration.ceremony_id)
         told = told_seat(session, registration)
+        graduation = graduation_of(session, registration_id)
     chosen = choose_language(
         own=registration.language, offered=ceremony.languages, default=ceremony.default_language
     )
     lang = chosen.shown
-    return render_template(
+    certificate = (graduation or {}).get("certificate") or {}
+    badges = service_context().settings.public_urls["badges"].rstrip("/")
+    page = render_template(
         "manage.html",
         seat=seat_label(told, lang) if told else None,
         ceremony=InLanguage(ceremony, lang),
         registration=registration,
         capability=capability,
         when=_when(ceremony, lang),
-        t=strings_for(lang),
+        t={**strings_for(lang), **manage_words(lang)},
         lang=lang,
         language_notice=chosen.notice(),
+        graduate=_is_graduate(registration),
+        phonetic=(typed or {}).get("phonetic", (graduation or {}).get("phonetic") or ""),
+        errors=errors or {},
+        saved=request.args.get("saved") == "phonetic" and not errors,
+        certificate_url=(
+            f"{badges}/api/registrations/{registration_id}/certificate.pdf?"
+            + urlencode({"capability": capability})
+            if certificate.get("status") == "issued"
+            else None
+        ),
     )
+    return page, status
 
 
 @bp.get("/manage/<capability>/data.json")
