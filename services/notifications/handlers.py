@@ -25,6 +25,7 @@ from shared.projections import (
 )
 from shared.service import Handler
 
+from .certificate_letters import record_certificate_letter
 from .compose.identity import MailIdentity
 from .deliver.log import (
     erase_deliveries,
@@ -34,6 +35,7 @@ from .deliver.log import (
 )
 from .models import ceremonies, credentials, invitations, promotions, registrations, seats
 from .projections import (
+    apply_course,
     apply_guest,
     apply_seat,
     ceremony_row,
@@ -64,8 +66,8 @@ BADGE_REDRAW_SECONDS = 10.0
 
 
 class RegistrationNotYetKnown(RuntimeError):
-    """A badge, or a seat to announce, came before its registration's confirmation: the
-    worker retries the event later."""
+    """A badge, a seat to announce or a certificate came before its registration's
+    confirmation: the worker retries the event later."""
 
 
 def _programme_as_shown(items: Any) -> list[tuple]:
@@ -214,6 +216,20 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         record_seat_letter(
             session, identity, event, registration, delay_seconds=BADGE_REDRAW_SECONDS
         )
+
+    def on_course_updated(session: Session, event: Event) -> None:
+        apply_course(session, event)
+
+    def on_certificate_issued(session: Session, event: Event) -> None:
+        """Write the certificate to its holder, with the PDF attached when it is sent."""
+        data = event.data
+        registration = registration_row(session, data["registration_id"])
+        if registration is None:
+            raise RegistrationNotYetKnown(
+                f"certificate {data['certificate_id']} came before registration "
+                f"{data['registration_id']}"
+            )
+        record_certificate_letter(session, identity, event, registration)
 
     def on_invitation(template: str | None) -> Handler:
         def handle(session: Session, event: Event) -> None:
@@ -370,6 +386,8 @@ def notification_handlers(identity: MailIdentity) -> dict[str, Handler]:
         "registration.confirmation_resent": on_confirmation_resent,
         "badge.issued": on_badge_issued,
         "seating.assigned": on_seating_assigned,
+        "course.updated": on_course_updated,
+        "certificate.issued": on_certificate_issued,
         "invitation.created": on_invitation("invitation"),
         "invitation.reminded": on_invitation("invitation_reminder"),
         "invitation.accepted": on_invitation(None),

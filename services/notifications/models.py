@@ -147,3 +147,26 @@ deliveries = Table(
     ),
     Index("ix_deliveries_created_at", "created_at"),
 )
+
+#: Each ceremony's course, kept from ``course.updated``: certificate letters name it in the
+#: reader's language. Only its words are kept (not the signatures and logos the event carries).
+courses = Table(
+    "courses",
+    Base.metadata,
+    Column("ceremony_id", Uuid, primary_key=True),
+    # {"title", "translations": {lang: {"title"}}, "starts_on", "ends_on", "hours"}; null once
+    # the course was removed.
+    Column("course", JSON, nullable=True),
+    # The event's revision: an older copy never overwrites a newer one.
+    Column("revision", Integer, nullable=False),
+)
+
+#: The speakers thanked after a ceremony: one letter per (ceremony, registration), ever, even
+#: if the guest's address changes or the worker restarts.
+speaker_thanks = Table(
+    "speaker_thanks",
+    Base.metadata,
+    Column("ceremony_id", Uuid, primary_key=True),
+    Column("registration_id", Uuid, primary_key=True),
+    Column("queued_at", UTCDateTime(), nullable=False),
+)

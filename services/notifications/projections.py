@@ -1,4 +1,5 @@
-"""What this service reads of the ceremonies, registrations, invitations and seats it keeps."""
+"""What this service reads of the ceremonies, registrations, invitations, seats and courses it
+keeps."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 from shared.events import Event
 from shared.projections import apply_registration
 
-from .models import ceremonies, invitations, promotions, registrations, seats
+from .models import ceremonies, courses, invitations, promotions, registrations, seats
 
 
 def apply_guest(session: Session, event: Event) -> bool:
@@ -100,3 +101,46 @@ def items_spoken_by(ceremony, registration_id) -> list[int]:
         for position, item in enumerate(ceremony.programme or [])
         if item.get("registration_id") == wanted
     ]
+
+
+#: What a letter needs of a course: its words and dates, not its signatures and logos.
+COURSE_WORDS = ("title", "translations", "starts_on", "ends_on", "hours")
+
+
+def apply_course(session: Session, event: Event) -> bool:
+    """Store the course a ``course.updated`` carries (None: removed); False if a newer
+    revision is kept already."""
+    data = event.data
+    course = data["course"]
+    if course is not None:
+        kept = {key: course.get(key) for key in COURSE_WORDS}
+        # Dates and the decimal hours as text, as JSON keeps them.
+        kept.update(
+            starts_on=course["starts_on"].isoformat(),
+            ends_on=course["ends_on"].isoformat(),
+            hours=str(course["hours"]),
+        )
+        course = kept
+    key = data["ceremony_id"]
+    current = session.execute(
+        select(courses.c.revision).where(courses.c.ceremony_id == key).with_for_update()
+    ).first()
+    if current is None:
+        session.execute(
+            courses.insert().values(ceremony_id=key, course=course, revision=data["revision"])
+        )
+        return True
+    if current.revision > data["revision"]:
+        return False
+    session.execute(
+        courses.update()
+        .where(courses.c.ceremony_id == key)
+        .values(course=course, revision=data["revision"])
+    )
+    return True
+
+
+def course_of(session: Session, ceremony_id) -> dict | None:
+    """The ceremony's course as the last ``course.updated`` gave it, or None."""
+    query = select(courses.c.course).where(courses.c.ceremony_id == ceremony_id)
+    return session.execute(query).scalar()

@@ -17,12 +17,14 @@ from .announcements import release_due_announcements
 from .compose.identity import MailIdentity
 from .deliver.assembly import Assembler
 from .deliver.badge_source import BadgeSource
+from .deliver.certificate_source import CertificateSource
 from .deliver.loop import DeliveryAgent, DeliveryPool, DeliveryThread
 from .deliver.sender import Sender
 from .deliver.settings import sender_from_url
 from .deliver.smtp import RateLimiter
 from .handlers import notification_handlers
 from .models import Base, inbox, outbox
+from .speaker_thanks import queue_speaker_thanks
 
 
 def build_handlers(settings: Settings, database: Database) -> dict:
@@ -44,8 +46,14 @@ def build_sender(settings: Settings, limiter: RateLimiter) -> Sender:
 
 
 def build_agent(settings: Settings, database: Database, sender: Sender) -> DeliveryAgent:
-    """One delivery agent: its sender, and its own badge source and HTTP connection."""
+    """One delivery agent: its sender, and its own badge and certificate sources and their
+    HTTP connections."""
     badges = BadgeSource(
+        settings.internal_url("badges"),
+        Signer(settings.secret_keys()),
+        timeout=settings.smtp_timeout_seconds,
+    )
+    certificates = CertificateSource(
         settings.internal_url("badges"),
         Signer(settings.secret_keys()),
         timeout=settings.smtp_timeout_seconds,
@@ -56,7 +64,7 @@ def build_agent(settings: Settings, database: Database, sender: Sender) -> Deliv
         settings.public_urls["registration"],
         ttl_seconds=settings.capability_ttl_days * 86400,
     )
-    assembler = Assembler(identity, badges, links)
+    assembler = Assembler(identity, badges, links, certificates, settings.public_urls["badges"])
     return DeliveryAgent(database, sender, assembler, settings.delivery_retry_delays)
 
 
@@ -64,6 +72,18 @@ def announcement_step(settings: Settings, database: Database) -> Callable[[datet
     """The worker's periodic step that sends scheduled announcements once they are due."""
     identity = MailIdentity.from_setting(settings.mail_from)
     return partial(release_due_announcements, database, identity)
+
+
+def periodic_step(settings: Settings, database: Database) -> Callable[[datetime], int]:
+    """The worker's periodic step: scheduled announcements due, then speakers to thank once
+    their ceremony is over; returns how much was done."""
+    identity = MailIdentity.from_setting(settings.mail_from)
+    announcements = announcement_step(settings, database)
+
+    def step(now: datetime) -> int:
+        return announcements(now) + queue_speaker_thanks(database, identity, now)
+
+    return step
 
 
 def build_background(settings: Settings, database: Database) -> list[DeliveryPool]:
@@ -79,13 +99,14 @@ def build_background(settings: Settings, database: Database) -> list[DeliveryPoo
     senders = [build_sender(settings, limiter) for _ in range(count)]
     # Its own connections: each thread holds one while it sends.
     pool_database = Database(settings.database_url, pool_size=count)
-    # The first thread also queues the scheduled announcements that are due.
+    # The first thread also queues the scheduled announcements that are due, and the letters
+    # of thanks to speakers.
     threads = [
         DeliveryThread(
             f"notifications-delivery-{n}",
             build_agent(settings, pool_database, sender),
             settings.delivery_poll_seconds,
-            periodic=announcement_step(settings, pool_database) if n == 0 else None,
+            periodic=periodic_step(settings, pool_database) if n == 0 else None,
         )
         for n, sender in enumerate(senders)
     ]

@@ -4,13 +4,19 @@ The SMTP and badge servers (``smtp_server``, ``badges``) come from ``tests/conft
 """
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from services.notifications.app import create_app
-from services.notifications.compose.contexts import CeremonyInfo, ProgrammeItem, Recipient, VipGuest
+from services.notifications.compose.contexts import (
+    CeremonyInfo,
+    CourseInfo,
+    ProgrammeItem,
+    Recipient,
+    VipGuest,
+)
 from services.notifications.service import SERVICE
 from shared.config import Settings
 from tests.conftest import make_settings, migrated
@@ -125,4 +131,11 @@ def template_context(recipient: Recipient, ceremony: CeremonyInfo) -> dict[str, 
         "invited_by": "Dr Helena Marsh",
         "seat": {"id": "A:1:5", "section": "A", "kind": "rows", "row": "1", "number": 5},
         "previous_seat": {"id": "B:3:12", "section": "B", "kind": "rows", "row": "3", "number": 12},
+        "certificate_kind": "completion",
+        "certificate_result": "completed",
+        "course": CourseInfo(
+            "12th International Protocol Course", date(2025, 5, 2), date(2025, 6, 12)
+        ),
+        "verify_url": "https://badges.example.org/verify/CODE123",
+        "certificate_attached": True,
     }

@@ -10,7 +10,7 @@ recipient's locale.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -192,6 +192,15 @@ class VipGuest(_Addressed):
 
 
 @dataclass(frozen=True)
+class CourseInfo:
+    """The course a certificate is for, in the letter's language; its dates when known."""
+
+    title: str
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file attached to an email, such as a badge PDF."""
 
@@ -236,6 +245,13 @@ _CONFIRMED = TemplateSpec(
     optional={"badge_attached": False, "badge_url": None},
 )
 _SEATED = TemplateSpec(("seat", "manage_url"), {"badge_attached": False, "badge_url": None})
+_CERTIFICATE = TemplateSpec(
+    # certificate_kind: one of shared.graduation.CERTIFICATE_KINDS; certificate_result: the
+    # result it records (None for appreciation); course: CourseInfo; verify_url: the public
+    # page the certificate's QR code opens; certificate_attached: the PDF is attached.
+    ("certificate_kind", "course", "verify_url"),
+    {"certificate_result": None, "certificate_attached": False},
+)
 
 TEMPLATES: Mapping[str, TemplateSpec] = {
     "confirmation": _CONFIRMED,
@@ -282,6 +298,13 @@ TEMPLATES: Mapping[str, TemplateSpec] = {
     "seat_released": TemplateSpec(
         ("previous_seat", "manage_url"), {"badge_attached": False, "badge_url": None}
     ),
+    # A certificate of completion or attendance; a corrected one, replacing one sent earlier
+    # (of any kind); a certificate of appreciation, to the course's experts.
+    "certificate_issued": _CERTIFICATE,
+    "certificate_corrected": _CERTIFICATE,
+    "appreciation_certificate": _CERTIFICATE,
+    # After the ceremony, to those who spoke: spoke_at, the ProgrammeItems they gave, if known.
+    "speaker_thanks": TemplateSpec((), {"spoke_at": ()}),
     # To a person with an account: password_url sets a new password (an hour, once).
     "password_reset": TemplateSpec(("password_url",)),
     # An account opened for someone, most often a teammate added to a ceremony's team (the

@@ -7,7 +7,7 @@ from typing import Any
 
 from shared.errors import DomainError
 
-from .contexts import TEMPLATES, CeremonyInfo, ProgrammeItem, Recipient, VipGuest
+from .contexts import TEMPLATES, CeremonyInfo, CourseInfo, ProgrammeItem, Recipient, VipGuest
 from .letters import RenderedEmail, render_email
 
 _EXAMPLE = "https://ceremony.example.org"
@@ -73,6 +73,15 @@ def sample_context(language: str) -> dict[str, Any]:
         "invited_by": "Dr Helena Marsh",
         "seat": _SEAT,
         "previous_seat": _PREVIOUS_SEAT,
+        "certificate_kind": "completion",
+        "certificate_result": "distinction",
+        "course": CourseInfo(
+            "International Protocol Course",
+            (starts - timedelta(days=42)).date(),
+            (starts - timedelta(days=1)).date(),
+        ),
+        "verify_url": f"{_EXAMPLE}/verify/SAMPLECODE",
+        "certificate_attached": True,
     }
 
 
@@ -84,9 +93,16 @@ _PER_TEMPLATE: dict[str, dict[str, Any]] = {
     "invitation_reminder": {"companions_allowed": 2, "representative_allowed": True},
     # A seat taken back leaves the guest with none.
     "seat_released": {"seat": None},
+    # The course's experts are thanked; no result is recorded.
+    "appreciation_certificate": {"certificate_kind": "appreciation", "certificate_result": None},
 }
 #: Invitations go to dignitaries: their letters show the formal forms of address.
-_INVITEE_TEMPLATES = ("invitation", "invitation_reminder", "invitation_accepted")
+_INVITEE_TEMPLATES = (
+    "invitation",
+    "invitation_reminder",
+    "invitation_accepted",
+    "speaker_thanks",
+)
 
 
 def _invitee(language: str) -> Recipient:
@@ -116,4 +132,6 @@ def preview(template: str, language: str, ceremony: CeremonyInfo | None = None) 
     if template == "vip_arrival":
         # The sample guest gives the programme's second address.
         context["speaks_at"] = tuple(context["ceremony"].programme[1:2])
+    if template == "speaker_thanks":
+        context["spoke_at"] = tuple(context["ceremony"].programme[1:2])
     return render_email(template, language, context)

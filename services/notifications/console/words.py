@@ -8,7 +8,10 @@ from flask_babel import lazy_gettext as _l
 TEMPLATE_LABELS = {
     "account_invited": _l("Team invitation"),
     "announcement": _l("Announcement"),
+    "appreciation_certificate": _l("Certificate of appreciation"),
     "cancelled": _l("Cancellation"),
+    "certificate_corrected": _l("Corrected certificate"),
+    "certificate_issued": _l("Certificate"),
     "ceremony_changed": _l("Ceremony changed"),
     "confirm_registration": _l("Confirm your registration"),
     "confirmation": _l("Confirmation"),
@@ -24,6 +27,7 @@ TEMPLATE_LABELS = {
     "seat_assigned": _l("Seat assigned"),
     "seat_changed": _l("Seat changed"),
     "seat_released": _l("Seat no longer reserved"),
+    "speaker_thanks": _l("Thanks to speakers"),
     "vip_arrival": _l("VIP arrival alert"),
     "waitlisted": _l("Waitlisted"),
 }

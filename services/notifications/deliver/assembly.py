@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,17 +21,27 @@ from sqlalchemy.orm import Session
 
 from shared.content import ceremony_words, invitation_words
 from shared.contract import programme_from_json
+from shared.graduation import course_title
 from shared.links import GuestLinks, password_link, sign_in_link
 
+from ..certificate_letters import CERTIFICATE_TEMPLATES
 from ..compose.announcement_text import choose_text, markdown_html
 from ..compose.calendar import build_cancel, build_invite
-from ..compose.contexts import Attachment, CeremonyInfo, CeremonyRef, Recipient, VipGuest
+from ..compose.contexts import (
+    Attachment,
+    CeremonyInfo,
+    CeremonyRef,
+    CourseInfo,
+    Recipient,
+    VipGuest,
+)
 from ..compose.identity import MailIdentity
 from ..compose.letters import render_email, template_language
 from ..compose.message import build_message
 from ..models import announcements, invitations
 from ..projections import (
     ceremony_row,
+    course_of,
     invitation_for_address,
     invitation_row,
     items_spoken_by,
@@ -39,7 +49,9 @@ from ..projections import (
     seat_of,
 )
 from ..seat_letters import SEAT_TEMPLATES
+from ..speaker_thanks import items_given_by
 from .badge_source import BadgeSource
+from .certificate_source import CertificateSource
 from .sender import PermanentDeliveryError, TransientDeliveryError
 
 #: Emails to an invitee, about an invitation rather than a registration.
@@ -57,6 +69,8 @@ MOOT_WHEN_CANCELLED = (
     "ceremony_changed",
     "details_updated",
     *SEAT_TEMPLATES,
+    *CERTIFICATE_TEMPLATES,
+    "speaker_thanks",
 )
 
 
@@ -121,6 +135,19 @@ def guest_seat(session: Session, delivery: Any, addressee: Any) -> dict[str, Any
     return seat_of(session, delivery.registration_id)
 
 
+def course_info(session: Session, ceremony_id: Any, ceremony: CeremonyInfo) -> CourseInfo:
+    """The ceremony's course in the letter's language; without one, the ceremony's title."""
+    course = course_of(session, ceremony_id)
+    if course is None:
+        return CourseInfo(title=ceremony.title)
+    language = ceremony.language or ""
+    return CourseInfo(
+        title=course_title(course, language),
+        starts_on=date.fromisoformat(course["starts_on"]),
+        ends_on=date.fromisoformat(course["ends_on"]),
+    )
+
+
 def reminder_still_due(invitation: Any, timezone: str, now: datetime) -> None:
     """Raise SkipDelivery once the invitation's reply-by day is over where the ceremony is:
     a reminder then would ask for an answer the registration service no longer takes."""
@@ -150,12 +177,24 @@ def _to_name(recipient: Recipient, language: str) -> str:
 
 
 class Assembler:
-    """Composes deliveries: templates, calendar files and the badge attachment."""
+    """Composes deliveries: templates, calendar files, the badge and certificate attachments.
 
-    def __init__(self, identity: MailIdentity, badges: BadgeSource, links: GuestLinks):
+    ``badges_url`` is the badges service's public address: certificates are verified there.
+    """
+
+    def __init__(
+        self,
+        identity: MailIdentity,
+        badges: BadgeSource,
+        links: GuestLinks,
+        certificates: CertificateSource,
+        badges_url: str,
+    ):
         self.identity = identity
         self.badges = badges
         self.links = links
+        self.certificates = certificates
+        self.badges_url = badges_url.rstrip("/")
         self._parts: dict[str, Callable[..., Parts]] = {
             "confirmation": self._with_seat,
             "promoted": self._with_seat,
@@ -173,7 +212,14 @@ class Assembler:
             "manage_link": self._manage_link,
             "vip_arrival": self._arrival,
             **dict.fromkeys(SEAT_TEMPLATES, self._seat_letter),
+            **dict.fromkeys(CERTIFICATE_TEMPLATES, self._certificate),
+            "speaker_thanks": self._speaker_thanks,
         }
+
+    def close(self) -> None:
+        """Close the badge and certificate sources' connections."""
+        self.badges.close()
+        self.certificates.close()
 
     def compose(self, session: Session, delivery: Any, now: datetime | None = None) -> Composed:
         """The message for ``delivery``, composed at ``now`` (default: the current time);
@@ -406,6 +452,29 @@ class Assembler:
             "badge_attached": True,
         }
         return Parts(context, attachments=(Attachment("badge.pdf", badge, "application/pdf"),))
+
+    def _certificate(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        """A certificate: which one, for which course, its verification link and its PDF."""
+        details = delivery.details
+        pdf = self.certificates.certificate_pdf(ceremony.id, details["certificate_id"])
+        context = {
+            "certificate_kind": details["kind"],
+            "certificate_result": details.get("result"),
+            "course": course_info(session, delivery.ceremony_id, ceremony),
+            "verify_url": f"{self.badges_url}/verify/{details['code']}",
+            "certificate_attached": True,
+        }
+        return Parts(context, attachments=(Attachment("certificate.pdf", pdf, "application/pdf"),))
+
+    def _speaker_thanks(self, session, delivery, registration, ceremony, recipient) -> Parts:
+        """The letter of thanks: the items the speaker gave, in the letter's language."""
+        projected = ceremony_row(session, delivery.ceremony_id)
+        spoke_at = tuple(
+            ceremony.programme[position]
+            for position in items_given_by(session, projected, registration.id)
+            if position < len(ceremony.programme)
+        )
+        return Parts({"spoke_at": spoke_at})
 
     def _waitlisted(self, session, delivery, registration, ceremony, recipient) -> Parts:
         return Parts({"manage_url": self.links.manage_url(registration.id)})

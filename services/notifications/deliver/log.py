@@ -306,7 +306,8 @@ def erase_deliveries(session: Session, ceremony_id: uuid.UUID, concerns) -> int:
     for row in rows:
         if not concerns(row):
             continue
-        details = {k: v for k, v in (row.details or {}).items() if k != "honorific"}
+        # A certificate's code carries a digest of the holder's name: it goes with them.
+        details = {k: v for k, v in (row.details or {}).items() if k not in ERASED_DETAILS}
         values = {"recipient": "", "recipient_name": "", "details": details}
         if row.status == "queued":
             values.update(status="skipped", last_error=ERASED, next_attempt_at=None)
@@ -315,5 +316,7 @@ def erase_deliveries(session: Session, ceremony_id: uuid.UUID, concerns) -> int:
     return erased
 
 
+#: What of a delivery's details goes with the person it was for.
+ERASED_DETAILS = ("honorific", "code")
 #: Why an email queued for an erased person was not sent.
 ERASED = "the person's data was erased before this email was sent"

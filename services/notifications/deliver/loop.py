@@ -218,9 +218,9 @@ class DeliveryAgent:
         self._unrecorded = None
 
     def close(self) -> None:
-        """Close the sender's connection and the badge source's."""
+        """Close the sender's connection and the assembler's (badges, certificates)."""
         self.sender.close()
-        self.assembler.badges.close()
+        self.assembler.close()
 
 
 #: A step the loop takes now and then besides sending (queueing scheduled announcements);
