@@ -155,6 +155,7 @@ def seed_reference_ceremony(
     # The course office registers its people; the ceremony keeps the default mode, so its
     # public page asks a guest to confirm by email, as a real one would.
     first = None
+    officers, experts = [], []
     for n in range(1, 21):
         created = _post(
             f"{api}/api/ceremonies/{cid}/registrations",
@@ -168,8 +169,9 @@ def seed_reference_ceremony(
             },
         )
         first = first or created
+        officers.append(created["id"])
     for n in range(1, 15):
-        _post(
+        expert = _post(
             f"{api}/api/ceremonies/{cid}/registrations",
             auth,
             {
@@ -180,6 +182,7 @@ def seed_reference_ceremony(
                 "language": "fr" if n % 2 else "en",
             },
         )
+        experts.append(expert["id"])
     for ministry in ("Ministry of Interior", "Ministry of Education"):
         for n in range(1, 4):
             _post(
@@ -193,6 +196,7 @@ def seed_reference_ceremony(
                 },
             )
     _seat_everyone(api, auth, cid)
+    _graduation(api, auth, cid, starts, officers, experts)
     yield f"Ceremony:            {api}/api/ceremonies/{cid}"
     yield f"Registration page:   {ceremony['registration_url']}"
     yield f"A guest's own page:  {first['manage_url']}"
@@ -202,6 +206,7 @@ def seed_reference_ceremony(
     yield f"Print sheets:        {badges}/api/ceremonies/{cid}/badges.pdf (bearer token)"
     yield f"Attendance:          {badges}/api/ceremonies/{cid}/attendance (bearer token)"
     yield f"Door page:           {badges}/scan (sign in with the staff token below)"
+    yield f"Graduation:          {api}/console/ceremonies/{cid}/graduation"
     yield f"Staff token (Main Gate, 24 h): {door_token(cid)}"
     yield f"API docs:            {api}/api/docs"
     yield "Mail written to:     the var/mail folder of the running suite"
@@ -261,6 +266,47 @@ def _seat_everyone(api: str, auth: dict, ceremony_id: str) -> None:
     seated = requests.post(f"{base}/seating/auto", headers=auth, timeout=30)
     if seated.status_code >= 400:
         raise RuntimeError(f"{base}/seating/auto answered {seated.status_code}: {seated.text}")
+
+
+#: The course the officers graduate from, and who signs their certificates.
+COURSE = {
+    "title": "Six-Week Training Course in Border Management",
+    "translations": {
+        "fr": {"title": "Cours de formation de six semaines en gestion des frontières"},
+        "zh": {"title": "边境管理六周培训课程"},
+    },
+    "hours": "180",
+    "organisations": [{"name": "Training Academy"}, {"name": "Ministry of Interior"}],
+    "signatories": [
+        {"name": "Dr Helen Marsh", "title": "Director General, Training Academy"},
+        {"name": "Prof. Jean-Luc Moreau", "title": "Course Director"},
+    ],
+    "roll_order": "family_name",
+}
+
+
+def _graduation(
+    api: str, auth: dict, ceremony_id: str, starts: datetime, officers: list, experts: list
+) -> None:
+    """The course, the officers' results (one with distinction, one attended only, one not
+    completed) and the experts' certificates of appreciation; certificates are not released."""
+    course = COURSE | {
+        "starts_on": (starts - timedelta(weeks=6)).date().isoformat(),
+        "ends_on": (starts - timedelta(days=1)).date().isoformat(),
+    }
+    response = requests.put(
+        f"{api}/api/ceremonies/{ceremony_id}/course", json=course, headers=auth, timeout=10
+    )
+    if response.status_code >= 400:
+        raise RuntimeError(f"course answered {response.status_code}: {response.text}")
+    results = ["distinction", "attended", "not_completed"] + ["completed"] * (len(officers) - 3)
+    changes = [(rid, {"result": result}) for rid, result in zip(officers, results, strict=True)]
+    changes += [(rid, {"appreciation": True}) for rid in experts]
+    for registration_id, change in changes:
+        url = f"{api}/api/registrations/{registration_id}/graduation"
+        response = requests.patch(url, json=change, headers=auth, timeout=10)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{url} answered {response.status_code}: {response.text}")
 
 
 def _email(name: str) -> str:

@@ -319,5 +319,15 @@ def test_demo_prints_an_organisers_sign_in_that_works(capsys, monkeypatch, tmp_p
             ).json()
             assert seating["guests"] and all(guest["seat_id"] for guest in seating["guests"])
             assert seating["announced_at"] is None
+            # The officers graduate (three of them otherwise than "completed"); the experts
+            # are thanked with a certificate of appreciation.
+            roll = live.http.get(
+                console.replace("/console/", "/api/") + "/roll",
+                headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+                timeout=10,
+            ).json()
+            results = [graduate["result"] for graduate in roll["graduates"]]
+            assert len(results) == 20 and results.count("completed") == 17
+            assert {"distinction", "attended", "not_completed"} <= set(results)
     finally:
         live.close()
