@@ -19,7 +19,8 @@ Actions, by service:
   ``invitation.reminded``, ``invitation.answered`` (by the invitee),
   ``invitation.answered_by_staff``; ``registration_request.created``, ``.renewed``,
   ``.confirmed`` (by the guest), ``.approved``, ``.declined``.
-- badges: ``checkin.admitted_by_name`` (a scanned badge is a check-in, not an entry).
+- badges: ``checkin.admitted_by_name`` (a scanned badge is a check-in, not an entry);
+  ``certificate.released``, ``certificate.revoked``.
 - notifications: ``delivery.resent``, ``announcement.sent``.
 """
 

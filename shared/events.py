@@ -25,6 +25,7 @@ from .contract import (
     ProgrammeItemSchema,
     Translations,
     VenueSchema,
+    has_letter,
 )
 from .graduation import CERTIFICATE_KINDS, RESULTS, CourseSchema
 from .venue import GateRuleSchema, SeatInfoSchema, ZoneSchema
@@ -309,8 +310,8 @@ class CertificateData(DataSchema):
     result = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(RESULTS))
     #: The signed code its QR code carries (``/verify/<code>``).
     code = fields.String(required=True, validate=validate.Length(min=1, max=400))
-    #: The name printed on it.
-    name = Name()
+    #: The name printed on it (none once its holder's data was erased).
+    name = Line(validate=[has_letter])
     #: The certificate this one replaces (a corrected name), revoked at the same time.
     replaces = fields.UUID(allow_none=True, load_default=None)
     #: Why it was revoked (``name_corrected``, ``result_changed``, ``revoked_by_organiser``...).

@@ -16,7 +16,7 @@ from . import console
 from .door import page
 from .service import SERVICE
 from .signing.keys import install_key_ring
-from .web import attendance, audit, badges, checkins, door
+from .web import attendance, audit, badges, certificates, checkins, door, verify_page
 
 #: What anyone may try without a valid token (a guest's link, the door's sign-in), by method.
 PUBLIC_ENDPOINTS = {
@@ -25,6 +25,12 @@ PUBLIC_ENDPOINTS = {
     "badges.RegistrationBadgePng": ("GET",),
     "badges.RegistrationBadgePdf": ("GET",),
     "door.page": ("GET",),
+    "verify_page.page": ("GET",),
+    "certificates.Certificate": ("GET",),
+    "certificates.CertificatePdf": ("GET",),
+    "certificates.RegistrationCertificatePdf": ("GET",),
+    "certificates.CertificateVerification": ("GET",),
+    "certificates.CertificateKeys": ("GET",),
 }
 
 
@@ -39,7 +45,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(attendance.blp)
     api.register_blueprint(door.blp)
     api.register_blueprint(audit.blp)
+    api.register_blueprint(certificates.blp)
     app.register_blueprint(page.bp)
+    app.register_blueprint(verify_page.bp)
     install_console(app, settings)
     for module in console.MODULES:
         app.register_blueprint(module.bp)

@@ -1,4 +1,5 @@
-"""Bus handlers: keep the projections, give each ceremony its key, issue and revoke badges."""
+"""Bus handlers: keep the projections, give each ceremony its key, issue and revoke badges and
+certificates."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from shared.projections import (
 )
 from shared.service import Handler
 
+from .certificates.issuing import erase_holder_names, reconcile
+from .certificates.projection import apply_course, apply_graduate
 from .issuing import issue_badge, revoke_badge
-from .models import badges, ceremonies, checkins, credentials, registrations
+from .models import badges, ceremonies, certificates, checkins, credentials, registrations
 from .signing.keys import KeyRing
 from .venue import apply_access, apply_seat
 
@@ -47,14 +50,17 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
             _details_changed(session, badges.c.registration_id == event.data["registration_id"])
 
     def on_confirmed(session: Session, event: Event) -> None:
-        """Keep the registration and issue its badge (once)."""
+        """Keep the registration and issue its badge (once), and the certificates it earns
+        once they are released (a result may have come before the confirmation)."""
         apply_registration(session, registrations, event)
         issue_badge(session, keys, event.data["registration_id"])
+        reconcile(session, keys, event.data["registration_id"])
 
     def on_cancelled(session: Session, event: Event) -> None:
-        """Keep the registration and revoke its badge."""
+        """Keep the registration and revoke its badge and certificates."""
         apply_registration(session, registrations, event)
         revoke_badge(session, event.data["registration_id"])
+        reconcile(session, keys, event.data["registration_id"])
 
     def on_updated(session: Session, event: Event) -> None:
         """Keep the corrected details: badges are drawn from them, so the badge is redrawn
@@ -67,14 +73,21 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
             printed != _printed_details(session, registration_id)
         ):
             _details_changed(session, badges.c.registration_id == registration_id)
+        # A corrected name revokes the certificates printed with the old one and reissues them.
+        if _NAMES & set(event.data["changed"]):
+            reconcile(session, keys, registration_id)
 
     def on_erased(session: Session, event: Event) -> None:
-        """Forget who a person was; their badge was revoked when they were cancelled."""
+        """Forget who a person was; their badge and certificates were revoked when they were
+        cancelled, and the certificates keep only the digest of the name printed on them."""
         erase_person(session, registrations, event.data["registration_id"], event)
+        erase_holder_names(session, certificates.c.registration_id == event.data["registration_id"])
 
     def on_purged(session: Session, event: Event) -> None:
-        """Forget every person of the ceremony, keeping attendance counts."""
+        """Forget every person of the ceremony, keeping attendance counts; its certificates
+        still verify, without their holders' names."""
         erase_ceremony_people(session, registrations, event)
+        erase_holder_names(session, certificates.c.ceremony_id == event.data["ceremony_id"])
         # The answers kept for retried scans name the guest: only their verdict stays.
         kept = session.execute(
             select(checkins.c.id, checkins.c.result).where(
@@ -88,6 +101,15 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
                 .values(response={"result": checkin.result})
             )
 
+    def on_course_updated(session: Session, event: Event) -> None:
+        """Keep the course: certificates are drawn from it when they are printed."""
+        apply_course(session, event)
+
+    def on_graduate_updated(session: Session, event: Event) -> None:
+        """Keep the result and roll details; once released, the certificates follow it."""
+        if apply_graduate(session, event):
+            reconcile(session, keys, event.data["registration_id"])
+
     return {
         "ceremony.created": on_ceremony_created,
         "registration.erased": on_erased,
@@ -97,6 +119,8 @@ def badge_handlers(keys: KeyRing) -> dict[str, Handler]:
         "registration.cancelled": on_cancelled,
         "registration.updated": on_updated,
         "seating.assigned": on_seating_assigned,
+        "course.updated": on_course_updated,
+        "graduate.updated": on_graduate_updated,
         **credential_handlers(credentials),
     }
 
@@ -116,6 +140,10 @@ _PRINTED = (
     "family_first",
     "name_latin",
 )
+
+
+#: Corrections that may change the name printed on a certificate.
+_NAMES = {"full_name", "given_name", "family_name", "name_latin"}
 
 
 def _apply_access(session: Session, event: Event) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -162,4 +163,108 @@ seats = Table(
     Column("accessible_seat", Boolean, nullable=False),
     # occurred_at of the seating event this row reflects.
     Column("as_of", UTCDateTime(), nullable=False),
+)
+
+#: Each ceremony's course, kept from ``course.updated`` (the highest revision wins); a removed
+#: course keeps its row, with no title, so that an older revision cannot bring it back.
+courses = Table(
+    "courses",
+    Base.metadata,
+    Column("ceremony_id", Uuid, primary_key=True),
+    Column("title", String(200), nullable=True),
+    Column("starts_on", Date, nullable=True),
+    Column("ends_on", Date, nullable=True),
+    # Hours as the event's decimal text ("240.0").
+    Column("hours", String(16), nullable=True),
+    # [{name}] and [{name, title}], in the course's order; their images are in course_images.
+    Column("organisations", JSON, nullable=False),
+    Column("signatories", JSON, nullable=False),
+    # {language: {title}} as the event carried it.
+    Column("translations", JSON, nullable=False),
+    Column("roll_order", String(20), nullable=False),
+    # Registration ids as text, for the roll order ``hand``.
+    Column("hand_order", JSON, nullable=False),
+    Column("revision", Integer, nullable=False),
+)
+
+#: The logos and signatures of a course, decoded from the event's base64 (PNG bytes).
+course_images = Table(
+    "course_images",
+    Base.metadata,
+    Column("ceremony_id", Uuid, primary_key=True),
+    # ``logo`` (of an organisation) or ``signature`` (of a signatory).
+    Column("role", String(10), primary_key=True),
+    # The organisation's or signatory's place in the course's list.
+    Column("position", SmallInteger, primary_key=True),
+    Column("png", LargeBinary, nullable=False),
+)
+
+#: Each graduate's result and roll details, kept from ``graduate.updated`` (highest revision
+#: wins); no foreign key, as it may arrive before the registration's own event.
+graduates = Table(
+    "graduates",
+    Base.metadata,
+    Column("registration_id", Uuid, primary_key=True),
+    Column("ceremony_id", Uuid, nullable=False, index=True),
+    # One of shared.graduation.RESULTS, or NULL: no result yet.
+    Column("result", String(20), nullable=True),
+    Column("group", String(80), nullable=True),
+    Column("phonetic", String(200), nullable=True),
+    # Thanked with a certificate of appreciation.
+    Column("appreciation", Boolean, nullable=False),
+    Column("revision", Integer, nullable=False),
+)
+
+#: A ceremony's certificates were released: from then on they follow each graduate's result.
+certificate_releases = Table(
+    "certificate_releases",
+    Base.metadata,
+    Column("ceremony_id", Uuid, primary_key=True),
+    # The latest release (an organiser may release again, e.g. after late admissions).
+    Column("released_at", UTCDateTime(), nullable=False),
+    Column("released_by", String(200), nullable=True),
+    # Certificates of completion and attendance only to graduates admitted at the door.
+    Column("only_admitted", Boolean, nullable=False),
+)
+
+certificates = Table(
+    "certificates",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ceremony_id", Uuid, nullable=False, index=True),
+    Column("registration_id", Uuid, nullable=False, index=True),
+    # One of shared.graduation.CERTIFICATE_KINDS.
+    Column("kind", String(20), nullable=False),
+    # The result it certifies; NULL for appreciation.
+    Column("result", String(20), nullable=True),
+    # The name printed on it; NULL once its holder was erased (the digest still checks a paper).
+    Column("name", String(200), nullable=True),
+    Column("name_latin", String(200), nullable=True),
+    # SHA-256 of the printed name (shared.graduation.name_digest), hex; the code carries 18 bytes.
+    Column("name_digest", String(64), nullable=False),
+    # One of the six languages: its words, dates and direction.
+    Column("language", String(8), nullable=False),
+    Column("kid", String(8), ForeignKey("ceremony_keys.kid"), nullable=False),
+    # The signed text its QR code carries.
+    Column("code", String(192), nullable=False, unique=True),
+    Column("status", String(10), nullable=False),
+    Column("issued_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    # Why it was revoked: name_corrected, result_changed, registration_cancelled, or an
+    # organiser's words.
+    Column("reason", String(64), nullable=True),
+    # Revoked by an organiser: it is not issued again on its own for the same result and name.
+    Column("revoked_manually", Boolean, nullable=False, server_default=text("false")),
+    # The certificate this one replaces, and the one that replaced it.
+    Column("replaces", Uuid, nullable=True),
+    Column("replaced_by", Uuid, nullable=True),
+    # One live certificate of each kind per registration; revoked ones stay, and verify so.
+    Index(
+        "uq_certificates_issued_registration_kind",
+        "registration_id",
+        "kind",
+        unique=True,
+        postgresql_where=text("status = 'issued'"),
+        sqlite_where=text("status = 'issued'"),
+    ),
 )

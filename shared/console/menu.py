@@ -48,6 +48,8 @@ SECTIONS = (
     Section("printing", _l("Printing"), "registration", "/ceremonies/{id}/printing", PROTOCOL),
     Section("badges", _l("Badges"), "badges", "/{id}", READ),
     Section("attendance", _l("Attendance"), "badges", "/{id}/attendance", DOOR),
+    Section("graduation", _l("Graduation"), "registration", "/ceremonies/{id}/graduation", READ),
+    Section("certificates", _l("Certificates"), "badges", "/{id}/certificates", READ),
     Section("run_sheet", _l("Run sheet"), "registration", "/ceremonies/{id}/run-sheet", PROTOCOL),
     Section("emails", _l("Emails"), "notifications", "/{id}", READ),
     Section("announcements", _l("Announcements"), "notifications", "/{id}/announcements", READ),

@@ -125,6 +125,24 @@ TABLE = [
     ("registration", "GET", "/api/ceremonies/{A}/seating/proposals", READ),
     ("registration", "POST", "/api/ceremonies/{A}/seating/proposals/accept", PROTOCOL),
     ("registration", "GET", "/api/ceremonies/{A}/seating/seats.csv", READ),
+    # The graduation: organisers set the course, its images, results and the roll's order. No
+    # course is set in this world: a caller let through gets 404 (or 409, 422) for its parts.
+    ("registration", "GET", "/api/ceremonies/{A}/course", READ),
+    ("registration", "PUT", "/api/ceremonies/{A}/course", MANAGE),
+    ("registration", "DELETE", "/api/ceremonies/{A}/course", MANAGE),
+    ("registration", "GET", "/api/ceremonies/{A}/course/signatories/{index}/signature", READ),
+    ("registration", "PUT", "/api/ceremonies/{A}/course/signatories/{index}/signature", MANAGE),
+    ("registration", "DELETE", "/api/ceremonies/{A}/course/signatories/{index}/signature", MANAGE),
+    ("registration", "GET", "/api/ceremonies/{A}/course/organisations/{index}/logo", READ),
+    ("registration", "PUT", "/api/ceremonies/{A}/course/organisations/{index}/logo", MANAGE),
+    ("registration", "DELETE", "/api/ceremonies/{A}/course/organisations/{index}/logo", MANAGE),
+    ("registration", "GET", "/api/registrations/{registration}/graduation", READ),
+    ("registration", "PATCH", "/api/registrations/{registration}/graduation", MANAGE),
+    ("registration", "POST", "/api/ceremonies/{A}/results", MANAGE),
+    ("registration", "GET", "/api/ceremonies/{A}/roll", READ),
+    ("registration", "PUT", "/api/ceremonies/{A}/roll", MANAGE),
+    ("registration", "GET", "/api/ceremonies/{A}/roll.pdf", READ),
+    ("registration", "GET", "/api/ceremonies/{A}/name-cards.pdf", READ),
     # badges
     ("badges", "GET", "/api/ceremonies/{A}/attendance", READ | DOOR),
     ("badges", "GET", "/api/ceremonies/{A}/badges/audit", READ),
@@ -140,6 +158,18 @@ TABLE = [
     ("badges", "GET", "/api/registrations/{registration}/badge", PROTOCOL),
     ("badges", "GET", "/api/registrations/{registration}/badge.pdf", PROTOCOL),
     ("badges", "GET", "/api/registrations/{registration}/badge.png", PROTOCOL),
+    # Certificates: none is released in this world, so a caller let through gets 404 or 409.
+    ("badges", "POST", "/api/ceremonies/{A}/certificates/release", MANAGE),
+    ("badges", "GET", "/api/ceremonies/{A}/certificates", READ),
+    ("badges", "GET", "/api/ceremonies/{A}/certificates.pdf", READ),
+    ("badges", "GET", "/api/ceremonies/{A}/certificate-keys", PUBLIC),
+    # An unknown certificate: refused without a reading role anywhere, else 404.
+    ("badges", "GET", "/api/certificates/{certificate}", READ | ELSEWHERE),
+    ("badges", "GET", "/api/certificates/{certificate}.pdf", READ | ELSEWHERE),
+    ("badges", "POST", "/api/certificates/{certificate}/revoke", MANAGE | ELSEWHERE),
+    ("badges", "GET", "/api/registrations/{registration}/certificate.pdf", READ),
+    # The route's own placeholder as the code: it verifies as not genuine, for anyone.
+    ("badges", "GET", "/api/verify/<code>", PUBLIC),
     # notifications
     ("notifications", "GET", "/api/ceremonies/{A}/announcements", READ),
     ("notifications", "POST", "/api/ceremonies/{A}/announcements", MANAGE),
@@ -162,6 +192,14 @@ BODIES = {
     # A CSV import is not JSON: an empty CSV body.
     ("registration", "POST", "/api/ceremonies/{A}/invitations/import"): lambda world: None,
     ("registration", "POST", "/api/ceremonies/{A}/venue/seats.csv"): lambda world: None,
+    # An image or a results file is not JSON either: an empty body.
+    ("registration", "PUT", "/api/ceremonies/{A}/course/signatories/{index}/signature"): (
+        lambda world: None
+    ),
+    ("registration", "PUT", "/api/ceremonies/{A}/course/organisations/{index}/logo"): (
+        lambda world: None
+    ),
+    ("registration", "POST", "/api/ceremonies/{A}/results"): lambda world: None,
     ("registration", "POST", "/api/ceremonies/{A}/team"): lambda world: {
         "email": f"{uuid.uuid4().hex[:8]}@example.org",
         "role": "viewer",
@@ -252,6 +290,9 @@ def world(tmp_path_factory):
         "announcement": str(uuid.uuid4()),
         # No layout is saved: a caller let through gets 404 for it.
         "layout": str(uuid.uuid4()),
+        # The first signatory or organisation of a course.
+        "index": "0",
+        "certificate": str(uuid.uuid4()),
     }
     assert badge.status_code == 200 and delivery is not None, (badge.json, delivery)
     yield {"suite": suite, "headers": headers, "ids": ids, "code": badge.json["code"]}
@@ -310,6 +351,7 @@ def test_every_api_route_is_in_the_table(world):
             if not rule.rule.startswith("/api/") or rule.rule in NOT_IN_TABLE:
                 continue
             shape = re.sub(r"<uuid:[a-z_]+>", "<id>", rule.rule)
+            shape = re.sub(r"<int:[a-z_]+>", "<id>", shape)
             shape = re.sub(r"<(?:string:)?name>", "confirmation", shape)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 if (service, method, shape) not in listed:

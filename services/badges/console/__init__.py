@@ -1,5 +1,5 @@
-"""The badges service's console pages: printing and live attendance."""
+"""The badges service's console pages: printing, live attendance and certificates."""
 
-from . import attendance, printing
+from . import attendance, certificates, printing
 
-MODULES = (printing, attendance)
+MODULES = (printing, attendance, certificates)

@@ -1,0 +1,1 @@
+"""Certificates: the course kept from the bus, release, issue, revocation and verification."""
