@@ -78,6 +78,8 @@ class CertificateBadges(FakeBadges):
     def __init__(self, secret: str) -> None:
         super().__init__(secret)
         self.certificates: dict[str, tuple[str, bytes]] = {}
+        #: Certificates revoked since they were issued: their PDF is refused with 409.
+        self.revoked: set[str] = set()
 
     def add_certificate(self, data: dict[str, Any], verify_base: str) -> bytes:
         """Serve the certificate an event announces, its QR code opening ``verify_base`` +
@@ -102,6 +104,8 @@ class CertificateBadges(FakeBadges):
                     self._answer(404, b'{"code": "certificate_not_found"}', "application/json")
                 elif not server.allowed(self.headers.get("Authorization", ""), certificate[0]):
                     self._answer(403, b'{"code": "forbidden"}', "application/json")
+                elif match.group(1) in server.revoked:
+                    self._answer(409, b'{"code": "certificate_revoked"}', "application/json")
                 else:
                     self._answer(200, certificate[1], "application/pdf")
 

@@ -277,6 +277,19 @@ def test_a_letter_for_a_guest_who_cancels_before_it_goes_is_skipped(graduation, 
     assert {d.template: d.status for d in graduation.log()}["certificate_issued"] == "skipped"
 
 
+def test_a_letter_for_a_certificate_revoked_before_it_goes_is_skipped(graduation, smtp_server):
+    guest = graduation.register()
+    data = certificate_data(guest)
+    graduation.badges.add_certificate(data, verify_base(graduation))
+    graduation.badges.revoked.add(str(data["certificate_id"]))
+    graduation.feed(as_event("certificate.issued", data, "badges"))
+    graduation.deliver()
+
+    [delivery] = graduation.log()
+    assert (delivery.status, smtp_server.received) == ("skipped", [])
+    assert "revoked" in delivery.last_error
+
+
 def test_erasure_takes_the_code_out_of_the_log(graduation):
     guest = graduation.register()
     graduation.badges.stop()  # the letter waits

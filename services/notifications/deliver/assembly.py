@@ -51,7 +51,7 @@ from ..projections import (
 from ..seat_letters import SEAT_TEMPLATES
 from ..speaker_thanks import items_given_by
 from .badge_source import BadgeSource
-from .certificate_source import CertificateSource
+from .certificate_source import CertificateRevoked, CertificateSource
 from .sender import PermanentDeliveryError, TransientDeliveryError
 
 #: Emails to an invitee, about an invitation rather than a registration.
@@ -456,7 +456,12 @@ class Assembler:
     def _certificate(self, session, delivery, registration, ceremony, recipient) -> Parts:
         """A certificate: which one, for which course, its verification link and its PDF."""
         details = delivery.details
-        pdf = self.certificates.certificate_pdf(ceremony.id, details["certificate_id"])
+        try:
+            pdf = self.certificates.certificate_pdf(ceremony.id, details["certificate_id"])
+        except CertificateRevoked as exc:
+            raise SkipDelivery(
+                "the certificate was revoked before this email could be sent"
+            ) from exc
         context = {
             "certificate_kind": details["kind"],
             "certificate_result": details.get("result"),
