@@ -23,6 +23,8 @@ CATEGORIES = ("dignitary", "speaker", "guest", "participant", "press", "staff")
 #: Guests protocol staff must notice at once: they sit on protocol seats outside the public
 #: capacity, get a banner at the door, and their arrival is told to the protocol contact.
 VIP_CATEGORIES = ("dignitary", "speaker")
+#: Who may be invited: the VIPs, and the graduating participants a course office invites.
+INVITEE_CATEGORIES = (*VIP_CATEGORIES, "participant")
 #: Categories a guest may choose when registering alone.
 PUBLIC_CATEGORIES = ("guest", "participant", "press")
 

@@ -313,3 +313,29 @@ def test_an_invitee_language_the_locale_data_does_not_know_is_refused(
     )
     assert response.status_code == 422
     assert "language" in str(response.json["errors"])
+
+
+def test_graduating_participants_are_invited_from_a_file_and_accepting_puts_them_on_the_roll(
+    app, client, ceremony, organiser_headers
+):
+    csv_text = "full_name,email,category\nAna Bello,ana@example.org,participant\n"
+    response = client.post(
+        f"/api/ceremonies/{ceremony['id']}/invitations/import",
+        data=csv_text.encode(),
+        content_type="text/csv",
+        headers=organiser_headers,
+    )
+    assert response.status_code == 201, response.json
+    (invited,) = response.json
+    assert invited["category"] == "participant"
+    client.post(rsvp_path(app, invited["id"]), data={"answer": "accept"})
+    roll = client.get(f"/api/ceremonies/{ceremony['id']}/roll", headers=organiser_headers).json
+    assert [g["full_name"] for g in roll["graduates"]] == ["Ana Bello"]
+
+
+def test_a_guest_or_press_category_is_not_one_an_invitation_gives(
+    client, ceremony, organiser_headers
+):
+    response = invite(client, ceremony, organiser_headers, [{**INVITEES[0], "category": "press"}])
+    assert response.status_code == 422
+    assert "category" in json.dumps(response.json["errors"])

@@ -27,7 +27,7 @@ from shared.console.pages import (
     refusal_page,
     render_page,
 )
-from shared.contract import INVITATION_STATUSES, VIP_CATEGORIES
+from shared.contract import INVITATION_STATUSES, INVITEE_CATEGORIES
 from shared.errors import DomainError
 from shared.web import service_context
 
@@ -97,7 +97,11 @@ FIELD_LABELS = {
     "dress_code": _l("Dress code"),
     "arrival_instructions": _l("Arrival instructions"),
 }
-CATEGORY_LABELS = {"dignitary": _l("Dignitary"), "speaker": _l("Speaker")}
+CATEGORY_LABELS = {
+    "dignitary": _l("Dignitary"),
+    "speaker": _l("Speaker"),
+    "participant": _l("Graduating participant"),
+}
 CHANNEL_LABELS = {
     "phone": _l("By phone"),
     "letter": _l("By letter"),
@@ -210,7 +214,7 @@ def _invitee_options(ceremony) -> dict:
     languages = list(dict.fromkeys([ceremony.default_language, *(ceremony.languages or [])]))
     return {
         "languages": [(code, code) for code in languages],
-        "categories": [(name, CATEGORY_LABELS[name]) for name in VIP_CATEGORIES],
+        "categories": [(name, CATEGORY_LABELS[name]) for name in INVITEE_CATEGORIES],
     }
 
 

@@ -10,10 +10,10 @@ from shared.auth import GATE_MAX_CHARS
 from shared.contract import (
     CATEGORIES,
     INVITATION_STATUSES,
+    INVITEE_CATEGORIES,
     REGISTRATION_MODES,
     REGISTRATION_STATUSES,
     REQUEST_STATUSES,
-    VIP_CATEGORIES,
     CeremonyTime,
     InvitationTranslations,
     Language,
@@ -224,7 +224,7 @@ class RegistrationQuerySchema(Schema):
 class InviteeSchema(PersonInSchema):
     """One person to invite, and what the invitation allows and tells them."""
 
-    category = fields.String(validate=validate.OneOf(VIP_CATEGORIES), load_default="dignitary")
+    category = fields.String(validate=validate.OneOf(INVITEE_CATEGORIES), load_default="dignitary")
     companions_allowed = fields.Integer(
         strict=True,
         load_default=0,
