@@ -106,19 +106,43 @@ def sign_code(private_key: Ed25519PrivateKey, ceremony_id: uuid.UUID, serial: by
     return base64.b32encode(raw).decode("ascii")
 
 
-def parse_code(text: str) -> ParsedCode:
-    """Decode a scanned code; raise InvalidCode if it is not a well-formed code."""
-    if len(text) > MAX_INPUT_CHARS:
-        raise InvalidCode("too_long")
+def base32_text(text: str, max_chars: int, error: type[InvalidCode] = InvalidCode) -> str:
+    """A scanned text as the upper-case base32 it should be; raises ``error(reason)``.
+
+    Reasons: ``too_long`` (checked first, so a huge input costs nothing), ``empty``,
+    ``not_ascii``, ``bad_base32``.
+    """
+    if len(text) > max_chars:
+        raise error("too_long")
     text = text.strip()
     if not text:
-        raise InvalidCode("empty")
+        raise error("empty")
     if not text.isascii():
-        raise InvalidCode("not_ascii")
+        raise error("not_ascii")
     # Some USB scanners type with the wrong case; base32 has one case, so fold it.
     text = text.upper()
     if not set(text) <= _BASE32_ALPHABET:
-        raise InvalidCode("bad_base32")
+        raise error("bad_base32")
+    return text
+
+
+def signature_holds(
+    kid: str, signed_bytes: bytes, signature: bytes, public_key: Ed25519PublicKey
+) -> bool:
+    """True if a code naming ``kid`` was signed by ``public_key``: it names this key and its
+    signature over ``signed_bytes`` is valid under it."""
+    if kid != key_id(public_key):
+        return False
+    try:
+        public_key.verify(signature, signed_bytes)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def parse_code(text: str) -> ParsedCode:
+    """Decode a scanned code; raise InvalidCode if it is not a well-formed code."""
+    text = base32_text(text, MAX_INPUT_CHARS)
     if len(text) != CODE_CHARS:
         raise InvalidCode("wrong_length")
     raw = base64.b32decode(text)
@@ -136,10 +160,4 @@ def parse_code(text: str) -> ParsedCode:
 
 def verify_code(parsed: ParsedCode, public_key: Ed25519PublicKey) -> bool:
     """True if the code names this key and its signature is valid under it."""
-    if parsed.kid != key_id(public_key):
-        return False
-    try:
-        public_key.verify(parsed.signature, parsed.signed_bytes)
-    except InvalidSignature:
-        return False
-    return True
+    return signature_holds(parsed.kid, parsed.signed_bytes, parsed.signature, public_key)
