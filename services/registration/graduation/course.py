@@ -42,6 +42,8 @@ _LANGUAGE_TAG = validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", error="N
 class CourseInputSchema(CourseSchema):
     """A course as an organiser gives it: images come through their own uploads, not here."""
 
+    #: A number (or a numeric string) in the API; the contract's decimal string is for events.
+    hours = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=10000))
     organisations = fields.List(
         fields.Nested(OrganisationSchema(exclude=("logo",))),
         load_default=list,
@@ -138,7 +140,7 @@ def set_course(
     course.title = " ".join(data["title"].split())
     course.starts_on = data["starts_on"]
     course.ends_on = data["ends_on"]
-    course.hours_tenths = int((Decimal(data["hours"]) * 10).to_integral_value())
+    course.hours_tenths = int((Decimal(str(data["hours"])) * 10).to_integral_value())
     course.translations = {
         tag.lower(): {"title": " ".join(words["title"].split())}
         for tag, words in (data.get("translations") or {}).items()
