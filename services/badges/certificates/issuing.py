@@ -126,6 +126,15 @@ def reconcile(session: Session, keys: KeyRing, registration_id: uuid.UUID) -> di
     registration = session.execute(
         select(registrations).where(registrations.c.id == registration_id)
     ).first()
+    if registration is not None:
+        # The ceremony's row is the lock a release takes: a result arriving while the
+        # organiser releases waits for the release (and then sees it), or the release waits
+        # for the result (and then sees it), so neither misses the other.
+        session.execute(
+            select(ceremonies.c.id)
+            .where(ceremonies.c.id == registration.ceremony_id)
+            .with_for_update()
+        )
     held = list(
         session.execute(
             select(certificates)

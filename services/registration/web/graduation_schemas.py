@@ -44,7 +44,7 @@ class CourseOutSchema(Schema):
     title = fields.String()
     starts_on = fields.Date()
     ends_on = fields.Date()
-    hours = fields.Decimal(places=1, as_string=True)
+    hours = fields.Float()
     translations = fields.Dict(keys=fields.String(), values=fields.Dict())
     organisations = fields.List(fields.Nested(OrganisationOutSchema))
     signatories = fields.List(fields.Nested(SignatoryOutSchema))
