@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import weakref
 
 
 class CuttableProxy:
@@ -17,10 +18,12 @@ class CuttableProxy:
 
     def __init__(self, target: tuple[str, int]):
         self.target = target
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
+        # Bound for the proxy's life and never listening: while down, connections are refused
+        # and no other process can take the port (an ephemeral one) before the next ``up``.
+        holder = _reusable_socket()
+        holder.bind(("127.0.0.1", 0))
+        self.port = holder.getsockname()[1]
+        weakref.finalize(self, holder.close)
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -35,8 +38,7 @@ class CuttableProxy:
 
     def up(self) -> None:
         """Start accepting and forwarding connections."""
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener = _reusable_socket()
         listener.bind(("127.0.0.1", self.port))
         listener.listen(16)
         self._listener = listener
@@ -116,3 +118,11 @@ class CuttableProxy:
                 if not ended.is_set():
                     ended.set()
                     self.open_connections -= 1
+
+
+def _reusable_socket() -> socket.socket:
+    """A TCP socket that may share its port with the proxy's other sockets (SO_REUSEPORT)."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    return sock

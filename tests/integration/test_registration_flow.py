@@ -18,10 +18,11 @@ from services.registration.models import Ceremony, Registration, outbox
 from services.registration.registrations import register_in_transaction as register_guest
 from services.registration.service import SERVICE as REGISTRATION
 from shared import topology
+from shared.auth import Signer
 from shared.bus import connect, declare_topology
 from shared.relay import Relay
 from shared.worker import ServiceWorker
-from tests.conftest import make_settings, migrated, rabbitmqctl, wait_for
+from tests.conftest import SECRET, make_settings, migrated, rabbitmqctl, wait_for
 from tests.integration.proxy import CuttableProxy
 from tests.registration.bad_inputs import ALL_CASES, field_named, send
 from tests.registration.conftest import ceremony_body, register
@@ -225,19 +226,58 @@ def test_the_same_email_registering_twice_at_once_gets_one_registration(app, cli
         assert session.execute(select(func.count()).select_from(Registration)).scalar_one() == 1
 
 
+@pytest.fixture(scope="module")
+def refusing_app(tmp_path_factory, postgres_databases):
+    """One app on PostgreSQL for the whole bad-input table, without a bus: every row is
+    refused and must write nothing (each row checks), so the rows can share it and a ceremony."""
+    settings = migrated(
+        REGISTRATION,
+        make_settings(
+            "registration",
+            tmp_path_factory.mktemp("bad-input") / "var",
+            database_url=postgres_databases("reg_bad_input"),
+        ),
+    )
+    app = create_app(settings)
+    yield app
+    app.extensions["ceremony"].database.dispose()
+
+
+@pytest.fixture(scope="module")
+def refusing_ceremony(refusing_app) -> dict:
+    headers = {"Authorization": f"Bearer {Signer(SECRET).issue_token('admin')}"}
+    response = refusing_app.test_client().post(
+        "/api/ceremonies", json=ceremony_body(), headers=headers
+    )
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def written(app) -> tuple[int, int]:
+    """How many registrations and outbox events the database holds."""
+    with app.extensions["ceremony"].database.sessions() as session:
+        return (
+            session.execute(select(func.count()).select_from(Registration)).scalar_one(),
+            session.execute(select(func.count()).select_from(outbox)).scalar_one(),
+        )
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "code", "field"),
     [case[1:] for case in ALL_CASES],
     ids=[case[0] for case in ALL_CASES],
 )
 def test_bad_input_on_postgresql_is_refused_by_name(
-    client, ceremony, organiser_headers, method, path, body, status, code, field
+    refusing_app, refusing_ceremony, organiser_headers, method, path, body, status, code, field
 ):
-    response = send(client, organiser_headers, ceremony["id"], method, path, body)
+    before = written(refusing_app)
+    client = refusing_app.test_client()
+    response = send(client, organiser_headers, refusing_ceremony["id"], method, path, body)
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.json["code"] == code
     if field:
         assert field_named(response.json["errors"], field)
+    assert written(refusing_app) == before
 
 
 def test_the_worker_survives_a_broker_restart(
