@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 from shared.auth import Signer
 from shared.cli import main
 from tests.conftest import SECRET, wait_for
+from tests.ports import free_port
 
 
 def test_token_issue_prints_a_valid_token_on_its_last_line(capsys, monkeypatch, tmp_path):
@@ -142,9 +142,7 @@ def test_the_embedded_suite_runs_end_to_end_and_stops_cleanly(tmp_path):
 
 
 def test_a_worker_serves_its_metrics_on_the_port_it_is_given(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CEREMONY_")}
     env.update(
         CEREMONY_VAR_DIR=str(tmp_path / "var"),

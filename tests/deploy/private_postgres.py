@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from tests.conftest import service_missing
+from tests.ports import free_port
 
 
 def server_program(name: str) -> str | None:
@@ -28,12 +28,6 @@ def server_program(name: str) -> str | None:
 
 def _version(path: str) -> int:
     return int(Path(path).parts[-3]) if Path(path).parts[-3].isdigit() else 0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -47,7 +41,7 @@ def private_postgres(hba: list[str] | None = None) -> Iterator[SimpleNamespace]:
     as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_owner:
         shutil.chown(folder, "postgres")
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     try:
         subprocess.run(
             [*as_owner, initdb, "-D", str(data), "-U", "postgres", "--auth-local=trust",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from gunicorn.http.message import MAX_REQUEST_LINE
 
 from tests.conftest import SECRET, wait_for
 from tests.deploy.contract import GUNICORN_CONF, REPO, gunicorn_settings
+from tests.ports import free_port
 
 APP = "services.registration.app:create_app()"
 
@@ -114,7 +114,7 @@ def test_gunicorn_accepts_the_settings(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--check-config", "-c", str(GUNICORN_CONF), APP],
         cwd=REPO,
-        env=_environment(tmp_path, port=_free_port()),
+        env=_environment(tmp_path, port=free_port()),
         capture_output=True,
         text=True,
         timeout=60,
@@ -125,7 +125,7 @@ def test_gunicorn_accepts_the_settings(tmp_path):
 @pytest.fixture
 def served(tmp_path):
     """gunicorn serving the registration app with deploy/gunicorn.conf.py on a free port."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), APP],
         cwd=REPO,
@@ -170,12 +170,6 @@ def _environment(tmp_path, *, port: int) -> dict[str, str]:
         "CEREMONY_VAR_DIR": str(tmp_path / "var"),
         "PORT": str(port),
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(url: str) -> bool:

@@ -7,7 +7,6 @@ them as a mail client would.
 
 from __future__ import annotations
 
-import socket
 import threading
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from shared.auth import Signer
 from shared.config import Settings
 from shared.worker import ServiceWorker
 from tests.conftest import SECRET, make_settings, migrated
+from tests.ports import free_port
 
 SERVICES = {"registration": REGISTRATION, "badges": BADGES, "notifications": NOTIFICATIONS}
 APPS = {
@@ -33,17 +33,11 @@ APPS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class LiveSuite:
     """The three services served and working until ``close``."""
 
     def __init__(self, var_dir: Path, amqp_url: str, databases, smtp_url: str) -> None:
-        ports = {name: _free_port() for name in SERVICES}
+        ports = {name: free_port() for name in SERVICES}
         self.urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         self.settings: dict[str, Settings] = {}
         for name, service in SERVICES.items():

@@ -9,7 +9,6 @@ thank a speaker once the ceremony is over.
 
 from __future__ import annotations
 
-import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from tests.conftest import SECRET, make_settings, migrated, wait_for
 from tests.notifications.bus_events import ceremony_data, registration_data
 from tests.notifications.graduation import CertificateBadges, certificate_data, course_data
 from tests.notifications.on_the_bus import ceremony_created, publish
+from tests.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -103,16 +103,10 @@ def worker(settings):
         yield running
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def live_badges(tmp_path, amqp_url, postgres_databases):
     """The badges service served on loopback, with its worker, on its own database."""
-    port = _free_port()
+    port = free_port()
     public_urls = {
         **make_settings("badges", tmp_path).public_urls,
         "badges": f"http://127.0.0.1:{port}",

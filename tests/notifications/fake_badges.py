@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +20,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from shared.auth import AuthError, Signer
+from tests.ports import free_port
 
 _PATH = re.compile(r"^/api/registrations/([0-9a-f-]{36})/badge\.pdf$")
 
@@ -46,18 +46,12 @@ def decode_badge(pdf: bytes) -> str:
     return barcode.text
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class FakeBadges:
     """Badges by registration id, served over HTTP on a fixed local port."""
 
     def __init__(self, secret: str) -> None:
         self.signer = Signer(secret)
-        self.port = _free_port()
+        self.port = free_port()
         self.badges: dict[str, tuple[str, bytes]] = {}
         self.requests = 0
         self._server: ThreadingHTTPServer | None = None

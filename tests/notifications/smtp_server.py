@@ -6,7 +6,7 @@ and crash tests need.
 """
 
 import asyncio
-import socket
+import errno
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -16,6 +16,8 @@ from email.policy import default
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from tests.ports import free_port
 
 _REPLIES = {
     451: "451 4.3.0 Temporary local problem, please try again later",
@@ -111,12 +113,6 @@ class RecordingHandler:
         return "250 2.0.0 Message accepted"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class SmtpTestServer:
     """An aiosmtpd server on a fixed local port that keeps its records across restarts.
 
@@ -127,10 +123,11 @@ class SmtpTestServer:
     host = "127.0.0.1"
 
     def __init__(self, credentials: tuple[str, str] | None = None) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.handler = RecordingHandler()
         self.credentials = credentials
         self._controller: Controller | None = None
+        self._started = False
 
     def _authenticate(
         self,
@@ -183,12 +180,29 @@ class SmtpTestServer:
         return [message.parsed()["Message-ID"] for message in self.received]
 
     def start(self) -> None:
-        """Listen (again) on the same port."""
-        # A stopped controller has closed its event loop, so each start needs a new one.
-        self._controller = Controller(
-            self.handler, hostname=self.host, port=self.port, **self._auth_options()
-        )
-        self._controller.start()
+        """Listen (again) on the same port.
+
+        The first start takes another free port if the one chosen was taken meanwhile (a port
+        free when probed can be handed to another process's outgoing connection before it is
+        bound); a restart keeps its port, which senders already know.
+        """
+        for _ in range(5):
+            # A stopped controller has closed its event loop, so each start needs a new one.
+            controller = Controller(
+                self.handler, hostname=self.host, port=self.port, **self._auth_options()
+            )
+            try:
+                controller.start()
+            except OSError as exc:
+                controller.loop.close()
+                if exc.errno != errno.EADDRINUSE or self._started:
+                    raise
+                self.port = free_port()
+                continue
+            self._controller = controller
+            self._started = True
+            return
+        raise RuntimeError("no free port for the test SMTP server")
 
     def stop(self) -> None:
         """Stop listening and drop open connections."""

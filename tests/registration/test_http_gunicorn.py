@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,16 +18,11 @@ import requests
 from services.registration.service import SERVICE
 from tests.conftest import SECRET, make_settings, migrated, wait_for
 from tests.fuzz.harness import caller_headers
+from tests.ports import free_port
 from tests.registration.conftest import ceremony_body
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT = 16_384
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(url: str) -> bool:
@@ -45,7 +39,7 @@ def served(tmp_path) -> Iterator[SimpleNamespace]:
     limit of 16 KiB and a ceremony to import invitees into."""
     var_dir = tmp_path / "var"
     migrated(SERVICE, make_settings("registration", var_dir))
-    port = _free_port()
+    port = free_port()
     environment = {
         "PATH": os.environ["PATH"],
         "CEREMONY_SECRET_KEY": SECRET,
