@@ -20,7 +20,7 @@ from shared.contract import NAME_PARTS, email_digest
 from shared.outbox import publish_event
 
 from .ceremonies import get_ceremony
-from .graduation import erase_graduation
+from .graduation import erase_graduation, graduation_of
 from .models import Ceremony, Invitation, Registration, RegistrationRequest, audit, outbox
 from .registration_events import SOURCE
 from .registrations import cancel, get_registration
@@ -69,6 +69,28 @@ def personal_data(session: Session, registration_id: uuid.UUID) -> dict[str, Any
                 "answered_at": _iso(invitation.answered_at),
             }
             for invitation in invitations
+        ],
+        "graduation": _graduation_data(session, registration_id),
+    }
+
+
+def _graduation_data(session: Session, registration_id: uuid.UUID) -> dict[str, Any] | None:
+    """The holder's result, group, pronunciation and certificates, if they have any."""
+    graduation = graduation_of(session, registration_id)
+    if graduation is None:
+        return None
+    return {
+        **{name: graduation[name] for name in ("result", "group", "phonetic", "appreciation")},
+        "certificates": [
+            {
+                "id": str(certificate["id"]),
+                "kind": certificate["kind"],
+                "result": certificate["result"],
+                "status": certificate["status"],
+                "issued_at": _iso(certificate["issued_at"]),
+                "revoked_at": _iso(certificate["revoked_at"]),
+            }
+            for certificate in graduation["certificates"]
         ],
     }
 

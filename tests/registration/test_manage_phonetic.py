@@ -160,3 +160,29 @@ def test_a_revoked_certificate_is_not_offered(client, database, graduate, ceremo
     issue(database, graduate, ceremony, "revoked")
 
     assert "data-certificate" not in client.get(graduate["path"]).get_data(as_text=True)
+
+
+def test_the_graduates_data_download_holds_their_pronunciation(client, graduate):
+    assert client.get(graduate["path"] + "/data.json").json["graduation"] is None
+    say(client, graduate, "ah-MEE-nah dee-AH-loh")
+
+    kept = client.get(graduate["path"] + "/data.json").json["graduation"]
+    assert kept == {
+        "result": None,
+        "group": None,
+        "phonetic": "ah-MEE-nah dee-AH-loh",
+        "appreciation": False,
+        "certificates": [],
+    }
+
+
+def test_the_data_download_lists_the_graduates_certificates(client, database, graduate, ceremony):
+    issue(database, graduate, ceremony, "issued")
+
+    (certificate,) = client.get(graduate["path"] + "/data.json").json["graduation"]["certificates"]
+    assert (certificate["kind"], certificate["result"], certificate["status"]) == (
+        "completion",
+        "completed",
+        "issued",
+    )
+    assert certificate["issued_at"] and certificate["revoked_at"] is None
