@@ -5,13 +5,11 @@ errors included."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
 
 from services.registration.models import Account
 from shared.console.languages import LANGUAGE_COOKIE
@@ -53,16 +51,8 @@ def world(tmp_path_factory):
         f"/api/ceremonies/{world.ceremony_id}/invitations",
         json={"invitees": [{"full_name": "Amina Diallo", "email": "amina@example.sn"}]},
     )
-    world.servers, world.urls = [], {}
-    for name, app in world.apps.items():
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        world.servers.append(server)
-        world.urls[name] = f"http://127.0.0.1:{server.server_port}"
+    world.serve()
     yield world
-    for server in world.servers:
-        server.shutdown()
-        server.server_close()
     world.close()
 
 

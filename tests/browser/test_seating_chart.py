@@ -8,7 +8,6 @@ same without a pointer; the venue, zones and seating pages pass axe at phone and
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 
 import pytest
@@ -16,7 +15,6 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from services.registration.models import SeatAssignment, outbox
 from shared.sessions import SESSION_COOKIE
@@ -37,16 +35,8 @@ def seated_world(tmp_path_factory):
         data=world.form(registration_id=world.guests["Amina Diallo"], seat="A:1:2"),
     )
     assert answer.status_code == 303
-    world.servers, world.urls = [], {}
-    for name, app in world.apps.items():
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        world.servers.append(server)
-        world.urls[name] = f"http://127.0.0.1:{server.server_port}"
+    world.serve()
     yield world
-    for server in world.servers:
-        server.shutdown()
-        server.server_close()
     world.close()
 
 

@@ -6,7 +6,6 @@ decoded from the rendered page, opens a page that says it is genuine."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pypdfium2
@@ -14,7 +13,6 @@ import pytest
 import zxingcpp
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from services.badges.certificates.documents import certificate_document
 from services.badges.models import certificates
@@ -46,16 +44,8 @@ def world(tmp_path_factory):
     set_result(world, "jean@example.org", "attended")
     check_in(world, "amina@example.org")
     check_in(world, "li@example.cn")
-    world.servers, world.urls = [], {}
-    for name, app in world.apps.items():
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        world.servers.append(server)
-        world.urls[name] = f"http://127.0.0.1:{server.server_port}"
+    world.serve()
     yield world
-    for server in world.servers:
-        server.shutdown()
-        server.server_close()
     world.close()
 
 

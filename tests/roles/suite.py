@@ -7,9 +7,11 @@ workers would (``pump``), so that each service knows the ceremony, its people an
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from services.badges.app import create_app as badges_app
 from services.badges.service import SERVICE as BADGES
@@ -56,6 +58,9 @@ class InProcessSuite:
         }
         self.signer = Signer(SECRET)
         self._pumped = 0
+        self.servers: list = []
+        #: Each service's address once ``serve`` has put it on loopback (for a browser).
+        self.urls: dict[str, str] = {}
 
     def client(self, name: str):
         return self.apps[name].test_client()
@@ -80,7 +85,18 @@ class InProcessSuite:
             app.extensions["ceremony"].credentials.forget()
         return len(rows)
 
+    def serve(self) -> None:
+        """Serve every service on its own loopback port (``urls``) until ``close``."""
+        for name, app in self.apps.items():
+            server = make_server("127.0.0.1", 0, app, threaded=True)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+            self.urls[name] = f"http://127.0.0.1:{server.server_port}"
+
     def close(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
         for worker in self.workers.values():
             worker.close()
         for app in self.apps.values():
