@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from services.badges.models import checkins, outbox, presence
+from services.badges.models import certificates, checkins, outbox, presence
 from tests.registration.bad_inputs import DEEP_JSON, Body
 
 C = "{ceremony}"
@@ -16,8 +16,40 @@ SCAN = {"code": "X", "nonce": "a", "scanned_at": "2020-01-01T10:00:00+00:00"}
 A_YEAR_AGO = (datetime.now(UTC) - timedelta(days=365)).isoformat()
 TOMORROW = (datetime.now(UTC) + timedelta(days=1)).isoformat()
 
+RELEASE = f"/api/ceremonies/{C}/certificates/release"
+NO_CERTIFICATE = "/api/certificates/00000000-0000-0000-0000-000000000001"
+
 # (case, method, path, JSON body or raw bytes, status, error code, field named)
 CASES = [
+    (
+        "release with a word for only_admitted",
+        "POST",
+        RELEASE,
+        {"only_admitted": "perhaps"},
+        422,
+        "validation_error",
+        "only_admitted",
+    ),
+    ("release without a course", "POST", RELEASE, {}, 409, "course_not_found", "course"),
+    (
+        "revoke with a reason over 64 characters",
+        "POST",
+        f"{NO_CERTIFICATE}/revoke",
+        {"reason": "x" * 65},
+        422,
+        "validation_error",
+        "reason",
+    ),
+    (
+        "revoke with a reason on two lines",
+        "POST",
+        f"{NO_CERTIFICATE}/revoke",
+        {"reason": "name\ncorrected"},
+        422,
+        "validation_error",
+        "reason",
+    ),
+    ("verify a code too long", "GET", "/api/verify/" + "A" * 257, None, 422, None, "code"),
     ("check-in without code", "POST", "/api/checkins", {}, 422, "validation_error", "code"),
     (
         "check-in with a list for the code",
@@ -234,7 +266,7 @@ def written(database) -> tuple[int, ...]:
     with database.transaction() as session:
         return tuple(
             session.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in (checkins, outbox, presence)
+            for table in (checkins, outbox, presence, certificates)
         )
 
 
@@ -256,7 +288,8 @@ def test_bad_input_is_refused_by_name(
     client, database, headers, ceremony_id, method, path, body, status, code, field
 ):
     before = written(database)
-    kwargs = {"headers": headers["organiser" if method == "GET" else "staff"]}
+    organiser = method == "GET" or "/certificates" in path
+    kwargs = {"headers": headers["organiser" if organiser else "staff"]}
     if isinstance(body, Body):
         kwargs.update(body.request_kwargs(kwargs["headers"]))
     elif isinstance(body, bytes):

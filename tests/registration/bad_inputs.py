@@ -963,7 +963,115 @@ VENUE_CASES = [
     ),
 ]
 
-ALL_CASES = CEREMONY_CASES + REGISTRATION_CASES + INVITATION_CASES + HTTP_CASES + VENUE_CASES
+COURSE = f"/api/ceremonies/{C}/course"
+A_COURSE = {
+    "title": "Senior Officers' Course",
+    "starts_on": "2026-10-05",
+    "ends_on": "2026-11-13",
+    "hours": 240,
+}
+
+GRADUATION_CASES = [
+    (
+        "course ending before it starts",
+        "PUT",
+        COURSE,
+        {**A_COURSE, "ends_on": "2026-10-04"},
+        422,
+        "validation_error",
+        "ends_on",
+    ),
+    (
+        "course day past the end of the calendar",
+        "PUT",
+        COURSE,
+        {**A_COURSE, "ends_on": "10000-01-01"},
+        422,
+        "validation_error",
+        "ends_on",
+    ),
+    (
+        "course negative hours",
+        "PUT",
+        COURSE,
+        {**A_COURSE, "hours": -1},
+        422,
+        "validation_error",
+        "hours",
+    ),
+    (
+        "course hours not a number",
+        "PUT",
+        COURSE,
+        {**A_COURSE, "hours": "NaN"},
+        422,
+        "validation_error",
+        "hours",
+    ),
+    (
+        "course title with a bidi override",
+        "PUT",
+        COURSE,
+        {**A_COURSE, "title": "Course \u202egnirts"},
+        422,
+        "validation_error",
+        "title",
+    ),
+    (
+        "course roll in an unknown order",
+        "PUT",
+        COURSE,
+        {**A_COURSE, "roll_order": "by_height"},
+        422,
+        "validation_error",
+        "roll_order",
+    ),
+    (
+        "course with five signatories",
+        "PUT",
+        COURSE,
+        {**A_COURSE, "signatories": [{"name": f"Signatory {n}"} for n in range(5)]},
+        422,
+        "validation_error",
+        "signatories",
+    ),
+    (
+        "course title translated into no language",
+        "PUT",
+        COURSE,
+        {**A_COURSE, "translations": {"not a tag": {"title": "x"}}},
+        422,
+        "validation_error",
+        "translations",
+    ),
+    (
+        "roll in an unknown order",
+        "PUT",
+        f"/api/ceremonies/{C}/roll",
+        {"order": "by_height"},
+        422,
+        "validation_error",
+        "order",
+    ),
+    (
+        "results file for an address not registered",
+        "POST",
+        f"/api/ceremonies/{C}/results",
+        Body(b"email,result\nnobody@example.org,passed\n", "text/csv"),
+        422,
+        "invalid_import",
+        "rows.2.email",
+    ),
+]
+
+ALL_CASES = (
+    CEREMONY_CASES
+    + REGISTRATION_CASES
+    + INVITATION_CASES
+    + HTTP_CASES
+    + VENUE_CASES
+    + GRADUATION_CASES
+)
 
 
 def send(client, headers, ceremony_id, method, path, body):
