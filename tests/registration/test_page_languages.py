@@ -9,7 +9,7 @@ from string import Formatter
 
 import pytest
 
-from services.registration.web import account_words, enrol_pages, rsvp, sso
+from services.registration.web import account_words, enrol_pages, manage_words, rsvp, sso
 from services.registration.web.translations import LANGUAGE_NAMES, PAGE_LANGUAGES, STRINGS
 from tests.registration.conftest import ceremony_body, register
 from tests.registration.test_devices import enrol, path_of
@@ -23,6 +23,7 @@ WORD_TABLES = {
     "account pages": account_words.WORDS,
     "single sign-on pages": sso.WORDS,
     "device enrolment pages": enrol_pages.WORDS,
+    "graduate's own page": manage_words.WORDS,
 }
 NOTICE = re.compile(r"data-language-notice>([^<]*)<")
 
