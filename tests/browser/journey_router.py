@@ -83,6 +83,9 @@ class JourneySuite(InProcessSuite):
         }
         self.signer = Signer(SECRET)
         self._pumped = 0
+        # The suite's own servers (``serve``) are not used: one origin serves all three apps.
+        self.servers: list = []
+        self.urls = urls
         notifications = self.settings["notifications"]
         sender = build_sender(notifications, RateLimiter(None))
         self.agent = build_agent(notifications, self.database("notifications"), sender)
