@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from services.registration.graduation import graduation_of, set_phonetic
+from services.registration.printing.roll import result_words
 from shared.errors import DomainError
 from shared.events import parse_envelope
 from tests.registration.test_graduation_course import course_ceremony as course_ceremony
@@ -194,6 +195,23 @@ def test_a_semicolon_file_with_a_byte_order_mark_from_european_excel(
     assert response.status_code == 200, response.json
     jose = shown(client, people["jose"], organiser_headers)
     assert (jose["result"], jose["group"]) == ("not_completed", "Équipe Ç")
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "zh", "ru", "ar"])
+def test_results_in_the_words_the_printed_roll_gives_them_in_each_language(
+    client, course_ceremony, people, organiser_headers, language
+):
+    words = result_words(language)
+    assert words["distinction"] != "Completed with distinction"  # the catalog has them
+    for first, second in (("distinction", "not_completed"), ("completed", "attended")):
+        raw = (
+            f"email;result\r\namina@example.org;{words[first].upper()}\r\n"
+            f"jose@example.org; {words[second]} \r\n"
+        ).encode()
+        response = post_file(client, course_ceremony, raw, organiser_headers)
+        assert response.status_code == 200, response.json
+        assert shown(client, people["amina"], organiser_headers)["result"] == first
+        assert shown(client, people["jose"], organiser_headers)["result"] == second
 
 
 def test_a_windows_1252_file(client, course_ceremony, people, organiser_headers):

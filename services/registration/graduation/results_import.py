@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from functools import cache
 from typing import Any
 
 from marshmallow import ValidationError
@@ -18,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.audit import SYSTEM, record
+from shared.console.catalogs import translations_for
+from shared.console.languages import CONSOLE_LANGUAGES
 from shared.contract import Line, fold
 from shared.errors import DomainError
 from shared.graduation import GRADUATE_CATEGORY, RESULTS
@@ -49,6 +52,15 @@ RESULT_WORDS = {
     "incomplete": "not_completed",
     "not complete": "not_completed",
     "did not complete": "not_completed",
+}
+#: The words the console, the printed roll and the verification page give each result
+#: (their catalogs' message ids): a file typed from a French roll says "Achevée avec mention",
+#: and is read in each of the suite's languages.
+RESULT_LABELS = {
+    "completed": ("Completed",),
+    "distinction": ("Completed with distinction",),
+    "attended": ("Attended only", "Attended"),
+    "not_completed": ("Not completed",),
 }
 #: Yes and no in the suite's six languages (folded: "sí" is "si").
 YES = {"yes", "y", "true", "1", "x", "oui", "si", "да", "是", "نعم"}
@@ -133,8 +145,25 @@ def import_results(
 
 
 def result_of(word: str) -> str | None:
-    """The result a cell names ("Completed with distinction" is ``distinction``), or None."""
-    return RESULT_WORDS.get(" ".join(re.split(r"[\s_-]+", fold(word).strip())))
+    """The result a cell names ("Completed with distinction" or "Achevée avec mention" is
+    ``distinction``), or None."""
+    return _result_words().get(_word_key(word))
+
+
+def _word_key(word: str) -> str:
+    return " ".join(re.split(r"[\s_-]+", fold(word).strip()))
+
+
+@cache
+def _result_words() -> dict[str, str]:
+    """Every word read as a result: the English ones people write, then each language's labels."""
+    words = dict(RESULT_WORDS)
+    for language in CONSOLE_LANGUAGES:
+        gettext = translations_for(language).gettext
+        for result, labels in RESULT_LABELS.items():
+            for label in labels:
+                words.setdefault(_word_key(gettext(label)), result)
+    return words
 
 
 def _columns(header: list[str]) -> dict[str, int]:
