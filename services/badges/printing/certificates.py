@@ -39,7 +39,7 @@ from .certificate_layout import (
     layout_certificate,
 )
 from .layout import BADGE_HEIGHT_MM
-from .rendering import _draw_pdf_qr, _draw_pdf_text, _pdf_font
+from .rendering import draw_pdf_qr, draw_pdf_text, pdf_font
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _draw_background(canvas: Canvas, layout: CertificateLayout, images: _ImageFo
         canvas.line(left * mm, (PAGE_HEIGHT_MM - y) * mm, right * mm, (PAGE_HEIGHT_MM - y) * mm)
     with _page_coordinates(canvas):
         for block in layout.background_texts:
-            _draw_pdf_text(canvas, block)
+            draw_pdf_text(canvas, block)
 
 
 class _Backgrounds:
@@ -169,8 +169,8 @@ def _draw_page(canvas: Canvas, layout: CertificateLayout, backgrounds: _Backgrou
     backgrounds.draw(layout)
     with _page_coordinates(canvas):
         for block in layout.holder_texts:
-            _draw_pdf_text(canvas, block)
-        _draw_pdf_qr(canvas, layout.qr, layout.qr_modules)
+            draw_pdf_text(canvas, block)
+        draw_pdf_qr(canvas, layout.qr, layout.qr_modules)
 
 
 def _warn_uncovered(doc: CertificateDocument) -> None:
@@ -200,7 +200,7 @@ def render_certificates(docs: Iterable[CertificateDocument]) -> bytes:
         count += 1
     if not count:
         canvas.setTitle("Certificates")
-        canvas.setFont(_pdf_font("latin", False), 14)
+        canvas.setFont(pdf_font("latin", False), 14)
         canvas.drawCentredString(PAGE_SIZE[0] / 2, PAGE_SIZE[1] / 2, "No certificates to print.")
         canvas.showPage()
     elif count > 1:

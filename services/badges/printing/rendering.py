@@ -151,7 +151,8 @@ def render_png(view: BadgeView, dpi: int = PNG_DPI) -> bytes:
 
 
 @cache
-def _pdf_font(script: str, bold: bool) -> str:
+def pdf_font(script: str, bold: bool) -> str:
+    """The name of the registered PDF font that draws ``script`` (badges and certificates)."""
     path = find_font(script, _weight(bold))
     # Registered once per file, so a file serving two weights is embedded once.
     if path.stem not in pdfmetrics.getRegisteredFontNames():
@@ -164,7 +165,7 @@ def _pdf_runs(line: str, bold: bool) -> tuple[tuple[str, str, bool], ...]:
     """Each run of a line as (registered font name, text in drawing order, faux bold)."""
     weight = _weight(bold)
     return tuple(
-        (_pdf_font(run.script, bold), visual_text(run), synthetic_bold(run.script, weight))
+        (pdf_font(run.script, bold), visual_text(run), synthetic_bold(run.script, weight))
         for run in text_runs(line, weight)
     )
 
@@ -174,7 +175,9 @@ def _pdf_measure(line: str, size_pt: float, bold: bool) -> float:
     return width / mm
 
 
-def _draw_pdf_text(canvas: Canvas, block: TextBlock) -> None:
+def draw_pdf_text(canvas: Canvas, block: TextBlock) -> None:
+    """A laid-out block of text, shaped and fitted to its box (millimetres from the top of a
+    badge-high page: a taller page translates the canvas first)."""
     size, lines = place_text(block, _pdf_measure)
     colour = HexColor(block.colour)
     canvas.saveState()
@@ -193,7 +196,8 @@ def _draw_pdf_text(canvas: Canvas, block: TextBlock) -> None:
     canvas.restoreState()
 
 
-def _draw_pdf_qr(canvas: Canvas, box: Box, modules) -> None:
+def draw_pdf_qr(canvas: Canvas, box: Box, modules) -> None:
+    """A QR code's dark modules as one vector path filling ``box``."""
     module = box.width * mm / len(modules)
     left, top = box.x * mm, (BADGE_HEIGHT_MM - box.y) * mm
     path = canvas.beginPath()
@@ -224,8 +228,8 @@ def _draw_pdf_badge(canvas: Canvas, layout: BadgeLayout) -> None:
         fill=1,
     )
     for block in layout.texts:
-        _draw_pdf_text(canvas, block)
-    _draw_pdf_qr(canvas, layout.qr, layout.qr_modules)
+        draw_pdf_text(canvas, block)
+    draw_pdf_qr(canvas, layout.qr, layout.qr_modules)
 
 
 def render_pdf(view: BadgeView) -> bytes:
@@ -282,7 +286,7 @@ def render_sheets(views: Iterable[BadgeView], title: str = "Badges") -> bytes:
             canvas.restoreState()
         canvas.showPage()
     if not views:
-        canvas.setFont(_pdf_font("latin", False), 14)
+        canvas.setFont(pdf_font("latin", False), 14)
         canvas.drawCentredString(width / 2, height / 2, "No badges to print.")
         canvas.showPage()
     canvas.save()
