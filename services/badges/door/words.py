@@ -117,6 +117,13 @@ def script_words() -> dict[str, str]:
             "The staff token was refused: sign out and sign in again."
         ),
         "Search failed (%(status)s).": gettext("Search failed (%(status)s)."),
+        # A request the server refused, on a page not in English (its message is English).
+        "Too many requests from this device: wait a moment and try again.": gettext(
+            "Too many requests from this device: wait a moment and try again."
+        ),
+        "What this device sent is too large for the server.": gettext(
+            "What this device sent is too large for the server."
+        ),
         # Signing out, asked or by the server.
         "Scans waiting to upload: %(count)s. They stay on this device. Sign out?": gettext(
             "Scans waiting to upload: %(count)s. They stay on this device. Sign out?"

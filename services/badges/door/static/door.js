@@ -13,7 +13,7 @@ import { parseCode, serialOf } from "./codes.js";
 import { LocalDoor, UploadRefused } from "./offline.js";
 import { clearSession, writeSession } from "./session.js";
 import { Store } from "./store.js";
-import { t } from "./words.js";
+import { serverRefusal, t } from "./words.js";
 
 const CHECKIN_TIMEOUT_MS = 2500;
 // How long after its ceremony ended a guest list may stay on the device.
@@ -169,7 +169,7 @@ export class Door extends EventTarget {
       try {
         const { status, body } = await this.#api.request("GET", url);
         if (status === 200) return { guests: body.guests, offline: false, error: null };
-        return { guests: [], offline: false, error: body?.message || t("Search failed (%(status)s).", { status }) };
+        return { guests: [], offline: false, error: serverRefusal(status, body, t("Search failed (%(status)s).", { status })) };
       } catch (error) {
         if (!(error instanceof Unreachable)) throw error;
         this.goOffline();
@@ -239,7 +239,7 @@ export class Door extends EventTarget {
     const message =
       status === 401 || status === 403
         ? t("The staff token was refused: sign out and sign in again.")
-        : body?.message || t("The server answered %(status)s.", { status });
+        : serverRefusal(status, body, t("The server answered %(status)s.", { status }));
     this.#show({ result: "error", message }, { startedAt });
   }
 

@@ -4,7 +4,7 @@
 
 import { CodeError, Verifier, canVerify } from "./codes.js";
 import { folded, nameMatches } from "./search.js";
-import { t } from "./words.js";
+import { serverRefusal, t } from "./words.js";
 
 const UPLOAD_BATCH = 200;
 
@@ -60,7 +60,7 @@ export class LocalDoor {
   /** Fetch a fresh bundle and keep it. */
   async refresh(api) {
     const { status, body } = await api.request("GET", `/api/ceremonies/${this.ceremonyId}/scanner-bundle`);
-    if (status !== 200) throw new UploadRefused(body?.message || t("The guest list could not be loaded (%(status)s).", { status }));
+    if (status !== 200) throw new UploadRefused(serverRefusal(status, body, t("The guest list could not be loaded (%(status)s).", { status })));
     await this.store.saveBundle(body);
     await this.adopt(body);
   }
@@ -199,7 +199,7 @@ export class LocalDoor {
       }));
       const url = `/api/ceremonies/${this.ceremonyId}/offline-scans`;
       const { status, body } = await api.request("POST", url, { scans: payload }, 20000);
-      if (status !== 200) throw new UploadRefused(body?.message || t("The server answered %(status)s.", { status }));
+      if (status !== 200) throw new UploadRefused(serverRefusal(status, body, t("The server answered %(status)s.", { status })));
       // A scan the server failed to record (5xx) stays queued: its nonce makes sending it
       // again safe. Every other answer is final.
       const recorded = batch.filter((scan, index) => body.results[index].status < 500);

@@ -21,6 +21,18 @@ export function t(english, values = {}) {
   );
 }
 
+/**
+ * What a request the server refused (a 4xx without a verdict) means, in the page's language.
+ * The server's own message is English: it is shown on an English page, where it says most;
+ * elsewhere `fallback`, the caller's sentence in the page's language with the status.
+ */
+export function serverRefusal(status, body, fallback) {
+  if (status === 429) return t("Too many requests from this device: wait a moment and try again.");
+  if (status === 413) return t("What this device sent is too large for the server.");
+  if (pageLanguage === "en" && typeof body?.message === "string" && body.message) return body.message;
+  return fallback;
+}
+
 /** `text` kept in its own direction within a line written either way. */
 export function isolated(text) {
   return `${ISOLATE}${text}${END_ISOLATE}`;
