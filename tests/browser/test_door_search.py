@@ -107,9 +107,7 @@ def test_one_latin_letter_asks_for_more(door, ceremony):
     # The status is isolated (U+2068 … U+2069), as every value in a sentence is.
     [("fr", "La recherche a échoué (\u2068422\u2069)."), ("en", "Invalid input: name")],
 )
-def test_a_search_the_server_refuses_is_told_in_the_doors_language(
-    door, ceremony, language, shown
-):
+def test_a_search_the_server_refuses_is_told_in_the_doors_language(door, ceremony, language, shown):
     # A name longer than the server takes (200 characters) is a 422 without a list; its
     # message is English, so a page in another language says it in its own words.
     door.sign_in(ceremony.staff_token(), lang=language)
