@@ -6,9 +6,10 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import swagger_ui_bundle
 from apispec import BasePlugin
@@ -268,6 +269,30 @@ def harden(response: Response, *, docs: bool = False) -> None:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+
+
+def from_another_site(own_origins: Iterable[str] = ()) -> bool:
+    """Whether this request was sent by a page of another site: a form there posting here.
+
+    Browsers say so in ``Sec-Fetch-Site`` (``cross-site``; a sibling service of the suite on
+    another subdomain is ``same-site``). One that does not send it is judged by ``Origin``,
+    which must be this request's own origin or one of ``own_origins``; under this suite's
+    no-referrer policy a browser's own forms send ``Origin: null``, which proves nothing either
+    way, and a client that is not a browser sends neither header.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site.strip().lower() == "cross-site"
+    origin = (request.headers.get("Origin") or "").strip().rstrip("/")
+    if not origin or origin == "null":
+        return False
+    own = {request.host_url.rstrip("/"), *(url.rstrip("/") for url in own_origins)}
+    return origin not in {_origin_of(url) for url in own}
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
 
 
 def _view_method() -> Callable | None:

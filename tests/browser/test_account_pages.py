@@ -9,7 +9,9 @@ the field the page focuses.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -18,6 +20,7 @@ from selenium.webdriver.common.keys import Keys
 
 from services.registration.service import SERVICE
 from services.registration.web.account_pages import WORDS
+from shared.sessions import SESSION_COOKIE
 from tests.browser.guest_harness import (
     DESKTOP,
     PHONE,
@@ -212,3 +215,46 @@ def test_a_teammates_welcome_page_and_a_used_link(person, live, size):
     person.open(link)
     person.check("en")
     assert WORDS["en"]["link_used"] in person.text()
+
+
+@pytest.fixture
+def other_site(live):
+    """A page of another site (the address ``127.0.0.2`` is not the site ``127.0.0.1``) whose form signs
+    whoever opens it in to the sender's account on the suite, as soon as it loads."""
+    email = new_account(live)
+    form = (
+        "<!doctype html><html lang='en'><title>Prize draw</title><body>"
+        f"<form method='post' action='{live.url}/sign-in'>"
+        f"<input name='email' value='{email}'><input name='password' value='{PASSWORD}'>"
+        "</form><script>document.forms[0].submit()</script></body></html>"
+    ).encode()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(form)))
+            self.end_headers()
+            self.wfile.write(form)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.2", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.2:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("size", ["desktop"])
+def test_a_page_of_another_site_cannot_sign_the_browser_in(person, live, other_site, size):
+    person.follow(lambda: person.driver.get(other_site))
+    assert person.driver.current_url == f"{live.url}/sign-in"
+    assert person.find("main").text.startswith(words("en")["csrf_failed"])
+    person.check("en")
+    assert SESSION_COOKIE not in {cookie["name"] for cookie in person.driver.get_cookies()}
+    me = person.driver.execute_async_script(
+        "const done = arguments[0]; fetch('/api/auth/me').then((r) => done(r.status));"
+    )
+    assert me == 401  # nobody is signed in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -139,7 +140,11 @@ def test_signing_out_takes_the_pages_csrf_token(browser, account):
     forged = browser.post("/sign-out", data={"csrf_token": "forged"})
     assert forged.status_code == 403
     assert browser.get("/api/auth/me").status_code == 200  # still signed in
-    done = browser.post("/sign-out", data={"csrf_token": csrf})
+    # The consoles of the other services post it from their own origins, which may be
+    # another site: the token is what proves the form is the suite's.
+    done = browser.post(
+        "/sign-out", data={"csrf_token": csrf}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert done.status_code == 303 and done.headers["Location"].startswith("/sign-in?signed_out")
     assert EN["signed_out"] in page(browser.get(done.headers["Location"]))
     assert browser.get("/api/auth/me").status_code == 401
@@ -217,3 +222,61 @@ def test_a_teammates_welcome_link_greets_them_in_their_language(app, browser, or
     # The name and the address are isolated, so that they keep their direction in any script.
     welcome = WORDS["zh"]["password_intro_welcome"]
     assert welcome.format(name="<bdi>Li Wei</bdi>", email="<bdi>li@example.org</bdi>") in html
+
+
+# Forms sent from another site's page (login cross-site request forgery)
+
+OTHER_SITE = [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "cross-site", "Origin": "null"},
+    # A browser that does not send Sec-Fetch-Site, judged by its Origin.
+    {"Origin": "https://evil.example"},
+    {"Origin": "http://127.0.0.1:8009"},
+]
+THIS_SITE = [
+    {},  # a client that is not a browser
+    {"Sec-Fetch-Site": "same-origin", "Origin": "null"},  # this suite's forms (no referrer)
+    {"Sec-Fetch-Site": "same-site"},  # a page of another of the suite's services
+    {"Sec-Fetch-Site": "none"},  # typed or bookmarked
+    {"Origin": "http://localhost"},  # the request's own origin
+    {"Origin": "http://127.0.0.1:8002"},  # the badges service's public URL
+]
+
+
+@pytest.mark.parametrize("headers", OTHER_SITE)
+def test_a_sign_in_sent_from_another_sites_page_is_refused_and_signs_nobody_in(
+    app, browser, account, headers
+):
+    response = browser.post(
+        "/sign-in", data={"email": EMAIL, "password": PASSWORD}, headers=headers
+    )
+    assert response.status_code == 403
+    assert EN["csrf_failed"] in page(response)
+    assert session_cookie(response) is None
+    assert browser.get("/api/auth/me").status_code == 401
+    # The other pages' forms too: no reset email is asked for from elsewhere.
+    forgot = browser.post("/account/forgot", data={"email": EMAIL}, headers=headers)
+    assert forgot.status_code == 403
+    assert events(app, "account.password_reset_requested") == []
+
+
+@pytest.mark.parametrize("headers", THIS_SITE)
+def test_a_sign_in_from_this_suites_pages_or_a_client_that_is_no_browser_goes_through(
+    browser, account, headers
+):
+    response = browser.post(
+        "/sign-in", data={"email": EMAIL, "password": PASSWORD}, headers=headers
+    )
+    assert response.status_code == 303
+    assert session_cookie(response) is not None
+
+
+def test_the_refusal_is_in_the_pages_language(browser, account):
+    response = browser.post(
+        "/sign-in?lang=fr",
+        data={"email": EMAIL, "password": PASSWORD},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 403
+    shown = html.unescape(page(response))
+    assert '<html lang="fr">' in shown and WORDS["fr"]["csrf_failed"] in shown

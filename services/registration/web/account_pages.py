@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from shared.access import current_principal
 from shared.auth import AuthError
 from shared.errors import DomainError
-from shared.web import service_context
+from shared.web import from_another_site, service_context
 
 from ..accounts import (
     PASSWORD_MIN_CHARS,
@@ -52,6 +52,20 @@ PUBLIC_ENDPOINTS: dict[str, tuple[str, ...]] = {
 SECOND_STEP = "sign-in-second-step"
 SECOND_STEP_SECONDS = 300
 SSO_PATH = "/sign-in/sso"
+
+
+@bp.before_request
+def refuse_forms_from_other_sites():
+    """A form sent to the pages anyone may reach (sign-in, forgotten password, set password)
+    from another site's page is refused before it reaches an account: else a page elsewhere
+    could sign this browser in to the sender's account (and what the organiser then types
+    would be the sender's to read), or send reset emails. Signing out is not among them: the
+    console's pages of every service post it, with the session's CSRF token."""
+    if request.method != "POST" or request.endpoint not in PUBLIC_ENDPOINTS:
+        return None
+    if not from_another_site(service_context().settings.public_urls.values()):
+        return None
+    return _message(page_language(), "csrf_failed", 403, links=[("sign_in", "/sign-in")])
 
 
 def page_language(preferred: str | None = None) -> str:
