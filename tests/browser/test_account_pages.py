@@ -219,8 +219,8 @@ def test_a_teammates_welcome_page_and_a_used_link(person, live, size):
 
 @pytest.fixture
 def other_site(live):
-    """A page of another site (the address ``127.0.0.2`` is not the site ``127.0.0.1``) whose form signs
-    whoever opens it in to the sender's account on the suite, as soon as it loads."""
+    """A page of another site (the address ``127.0.0.2`` is not the site ``127.0.0.1``) whose
+    form signs whoever opens it in to the sender's account on the suite, as soon as it loads."""
     email = new_account(live)
     form = (
         "<!doctype html><html lang='en'><title>Prize draw</title><body>"
