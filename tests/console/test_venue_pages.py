@@ -306,6 +306,91 @@ def test_a_bad_block_is_named_beside_its_field_and_nothing_is_saved(world, chang
     assert stored(world).blocks == []
 
 
+def register(world, full_name: str, email: str, category: str = "guest") -> str:
+    return world.api(
+        "POST",
+        f"/api/ceremonies/{world.ceremony_id}/registrations",
+        json={"full_name": full_name, "email": email, "category": category},
+    ).json["id"]
+
+
+def test_a_block_for_named_guests_takes_their_emails_and_shows_them_again(world):
+    save_grid(world)
+    amina = register(world, "Amina Diallo", "amina@example.org")
+    jose = register(world, "José Fernández", "jose@example.org", "press")
+    browser = world.browser("registration")
+    answer = browser.post(
+        world.venue + "/blocks",
+        data=world.form(
+            **{
+                "blocks.0.name": "Family of the laureate",
+                "blocks.0.section": "A",
+                "blocks.0.rows": "1",
+                "blocks.0.people": " JOSE@example.org, amina@example.org ,jose@example.org",
+            }
+        ),
+    )
+
+    assert answer.status_code == 303
+    [block] = stored(world).blocks
+    assert (block["categories"], block["people"]) == ([], [jose, amina])
+    page = browser.get(world.venue)
+    assert 'value="jose@example.org, amina@example.org"' in page.text
+
+
+def test_saving_the_blocks_keeps_the_named_guests_a_block_was_given_through_the_api(world):
+    save_grid(world)
+    amina = register(world, "Amina Diallo", "amina@example.org")
+    world.api(
+        "PUT",
+        f"/api/ceremonies/{world.ceremony_id}/blocks",
+        json={"blocks": [{"name": "Family", "section": "A", "rows": ["1"], "people": [amina]}]},
+    )
+    browser = world.browser("registration")
+    page = browser.get(world.venue)
+    shown = re.search(r'name="blocks\.0\.people"[^>]*value="([^"]*)"', page.text)
+    assert shown and shown.group(1) == "amina@example.org"
+
+    # Sent back as shown, with a category added: the named guest is still there.
+    answer = browser.post(
+        world.venue + "/blocks",
+        data=world.form(
+            **{
+                "blocks.0.name": "Family",
+                "blocks.0.categories": "guest",
+                "blocks.0.section": "A",
+                "blocks.0.rows": "1",
+                "blocks.0.people": shown.group(1),
+            }
+        ),
+    )
+    assert answer.status_code == 303
+    [block] = stored(world).blocks
+    assert (block["categories"], block["people"]) == (["guest"], [amina])
+
+
+def test_an_email_that_is_no_guest_of_the_ceremony_is_named_beside_the_field(world):
+    save_grid(world)
+    register(world, "Amina Diallo", "amina@example.org")
+    answer = world.browser("registration").post(
+        world.venue + "/blocks",
+        data=world.form(
+            **{
+                "blocks.0.name": "Family",
+                "blocks.0.section": "A",
+                "blocks.0.people": "amina@example.org, nobody@example.org",
+            }
+        ),
+    )
+
+    assert answer.status_code == 422
+    assert error_beside(answer.text, "blocks.0.people") == (
+        "No guest of this ceremony has the email nobody@example.org."
+    )
+    assert "amina@example.org, nobody@example.org" in answer.text  # kept as typed
+    assert stored(world).blocks == []
+
+
 def test_the_seat_of_honour_at_the_hosts_right_needs_a_host(world):
     host = world.api(
         "POST",

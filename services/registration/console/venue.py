@@ -173,7 +173,7 @@ def _layout_errors(error: ValidationError | DomainError) -> dict[str, str]:
 # -- the venue page --------------------------------------------------------------------------
 
 
-def _blocks_form(blocks: list) -> MultiDict:
+def _blocks_form(blocks: list, emails: dict[str, str]) -> MultiDict:
     form = MultiDict()
     for line, block in enumerate(blocks or []):
         key = f"blocks.{line}."
@@ -182,11 +182,33 @@ def _blocks_form(blocks: list) -> MultiDict:
         form[key + "section"] = block.get("section") or ""
         form[key + "rows"] = ", ".join(block.get("rows") or [])
         form[key + "seats"] = ", ".join(block.get("seats") or [])
+        # A person erased since is no longer anyone's to seat: their line is left out.
+        people = [
+            emails[str(person)] for person in block.get("people") or [] if str(person) in emails
+        ]
+        form[key + "people"] = ", ".join(people)
     return form
 
 
+def _emails_of(ceremony_id: uuid.UUID, blocks: list) -> dict[str, str]:
+    """The email of each person the blocks name, by registration id."""
+    named = {str(person) for block in blocks or [] for person in block.get("people") or []}
+    if not named:
+        return {}
+    with service_context().database.transaction() as session:
+        found = session.execute(
+            select(Registration.id, Registration.email).where(
+                Registration.ceremony_id == ceremony_id,
+                Registration.id.in_([uuid.UUID(person) for person in named]),
+                Registration.erased_at.is_(None),
+            )
+        )
+        return {str(ident): email for ident, email in found if email}
+
+
 def blocks_from_form(form) -> list[dict]:
-    """The blocks as ``BlockSchema`` takes them; empty lines are left out."""
+    """The blocks as ``BlockSchema`` takes them, named people still as emails (``people_of``
+    finds them); empty lines are left out."""
     blocks = []
     for line in range(len(form_lines(form, "blocks"))):
         key = f"blocks.{line}."
@@ -196,10 +218,52 @@ def blocks_from_form(form) -> list[dict]:
             "section": form.get(key + "section", "").strip() or None,
             "rows": words_of(form.get(key + "rows", "")),
             "seats": words_of(form.get(key + "seats", "")),
+            "people": words_of(form.get(key + "people", "")),
         }
         if any(block.values()):
             blocks.append({name: value for name, value in block.items() if value is not None})
     return blocks
+
+
+def people_of(session, ceremony_id: uuid.UUID, blocks: list[dict]) -> list[dict]:
+    """The blocks with each named person's email replaced by their registration's id; an
+    email that is no registration of the ceremony is a ``ValidationError`` naming its block's
+    field (nothing is saved)."""
+    wanted = {email.lower() for block in blocks for email in block.get("people") or []}
+    found = {}
+    if wanted:
+        found = {
+            email.lower(): str(ident)
+            for ident, email in session.execute(
+                select(Registration.id, Registration.email).where(
+                    Registration.ceremony_id == ceremony_id,
+                    Registration.email_key.in_(wanted),
+                    Registration.erased_at.is_(None),
+                    Registration.status != "cancelled",
+                )
+            )
+        }
+    problems, resolved = {}, []
+    for index, block in enumerate(blocks):
+        emails = block.get("people") or []
+        unknown = [email for email in emails if email.lower() not in found]
+        if unknown:
+            problems[index] = {
+                "people": [
+                    _("No guest of this ceremony has the email %(email)s.", email=unknown[0])
+                ]
+            }
+        resolved.append(
+            {
+                **block,
+                "people": list(
+                    dict.fromkeys(found.get(e.lower()) for e in emails if e.lower() in found)
+                ),
+            }
+        )
+    if problems:
+        raise ValidationError(problems)
+    return resolved
 
 
 def _rules_form(rules: dict | None) -> MultiDict:
@@ -234,7 +298,9 @@ def _venue_page(ceremony, failed: str | None = None, typed=None, errors=None, st
         kept = saved_layouts(session)
     layout = ceremony.layout or None
     grid = typed.get("grid") or grid_of(layout)
-    blocks = typed.get("blocks") or _blocks_form(ceremony.blocks)
+    blocks = typed.get("blocks") or _blocks_form(
+        ceremony.blocks, _emails_of(ceremony.id, ceremony.blocks)
+    )
     sections = [section["name"] for section in (layout or {}).get("sections", [])]
     return render_page(
         "registration/venue.html",
@@ -408,7 +474,7 @@ def apply_layout(ceremony_id: uuid.UUID):
     return _change(ceremony_id, "saved", typed, change, _("The kept layout is applied."))
 
 
-BLOCK_FIELDS = ("name", "section", "rows", "seats")
+BLOCK_FIELDS = ("name", "section", "rows", "seats", "people")
 
 
 @bp.post(VENUE + "/blocks")
@@ -427,7 +493,7 @@ def change_blocks(ceremony_id: uuid.UUID):
         "blocks",
         typed,
         lambda session, ceremony: set_blocks(
-            session, ceremony, _BLOCKS.load(blocks), actor=actor()
+            session, ceremony, _BLOCKS.load(people_of(session, ceremony.id, blocks)), actor=actor()
         ),
         _("The blocks are saved."),
     )
