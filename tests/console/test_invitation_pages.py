@@ -235,6 +235,15 @@ def test_inviting_one_person_as_a_draft_or_at_once(world):
     assert [e["email"] for e in events(world, "invitation.created")] == ["oh@example.org"]
 
 
+def test_the_invitation_form_offers_the_ceremonys_languages_by_name(world):
+    english = world.browser("registration").get(base(world) + "/new").get_data(as_text=True)
+    assert '<option value="en" label="English">' in english
+    french = world.browser("registration").get(
+        base(world) + "/new", headers={"Accept-Language": "fr"}
+    )
+    assert '<option value="en" label="Anglais">' in french.get_data(as_text=True)
+
+
 def test_inviting_one_person_with_bad_input_keeps_what_was_typed(world):
     invite(world, DIGNITARIES[:1])
     client = world.browser("registration")

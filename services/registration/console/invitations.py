@@ -60,6 +60,7 @@ from ..invitations import (
 )
 from ..links import links
 from ..web.schemas import AnswerSchema, InviteeSchema
+from .ceremonies import LANGUAGES
 
 bp = Blueprint(
     "console_invitations",
@@ -213,7 +214,8 @@ def invite_one(ceremony_id: uuid.UUID):
 def _invitee_options(ceremony) -> dict:
     languages = list(dict.fromkeys([ceremony.default_language, *(ceremony.languages or [])]))
     return {
-        "languages": [(code, code) for code in languages],
+        # Each offered by its tag, which is what the field takes, named in the console's language.
+        "languages": [(code, str(LANGUAGES.get(code.split("-")[0], code))) for code in languages],
         "categories": [(name, CATEGORY_LABELS[name]) for name in INVITEE_CATEGORIES],
     }
 
