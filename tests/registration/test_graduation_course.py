@@ -16,6 +16,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from services.registration.graduation.course import moved_images
 from services.registration.models import CourseImage, audit, outbox
 from shared.events import parse_envelope
 from shared.graduation import image_bytes
@@ -286,6 +287,74 @@ def test_images_stay_at_positions_still_there_and_go_with_their_signatory(
     assert [s["has_signature"] for s in grown["signatories"]] == [True, False]
     with app.extensions["ceremony"].database.transaction() as session:
         assert len(session.scalars(select(CourseImage)).all()) == 1
+
+
+def signature_of(client, ceremony, index, headers) -> bytes:
+    response = client.get(course_url(ceremony, f"/signatories/{index}/signature"), headers=headers)
+    assert response.status_code == 200
+    return response.data
+
+
+def test_a_signatory_removed_above_another_takes_their_signature_away_with_them(
+    client, course_ceremony, organiser_headers
+):
+    """The Director General leaves the list: the Course Director, now first, keeps his own
+    signature, and nobody signs with hers."""
+    with_course(client, course_ceremony, organiser_headers)
+    for index, colour in ((0, (200, 0, 0, 255)), (1, (0, 0, 200, 255))):
+        tail = f"/signatories/{index}/signature"
+        raw = png_of(colour=colour)
+        assert upload(client, course_ceremony, tail, raw, organiser_headers).status_code == 200
+    his = signature_of(client, course_ceremony, 1, organiser_headers)
+
+    shown = with_course(
+        client, course_ceremony, organiser_headers, signatories=COURSE["signatories"][1:]
+    )
+
+    assert [(s["name"], s["has_signature"]) for s in shown["signatories"]] == [
+        ("Col. Jean Martin", True)
+    ]
+    assert signature_of(client, course_ceremony, 0, organiser_headers) == his
+
+
+def test_signatures_follow_their_signatories_when_the_list_is_reordered_or_corrected(
+    client, course_ceremony, organiser_headers
+):
+    with_course(client, course_ceremony, organiser_headers)
+    for index, colour in ((0, (200, 0, 0, 255)), (1, (0, 0, 200, 255))):
+        tail = f"/signatories/{index}/signature"
+        raw = png_of(colour=colour)
+        assert upload(client, course_ceremony, tail, raw, organiser_headers).status_code == 200
+    hers, his = (signature_of(client, course_ceremony, i, organiser_headers) for i in (0, 1))
+    amina, jean = COURSE["signatories"]
+
+    with_course(client, course_ceremony, organiser_headers, signatories=[jean, amina])
+    assert [signature_of(client, course_ceremony, i, organiser_headers) for i in (0, 1)] == [
+        his,
+        hers,
+    ]
+    # A name corrected where it stands keeps its signature.
+    corrected = {**amina, "name": "Dr Aminata Diallo"}
+    with_course(client, course_ceremony, organiser_headers, signatories=[jean, corrected])
+    assert signature_of(client, course_ceremony, 1, organiser_headers) == hers
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "moves"),
+    [
+        (["A", "B"], ["A", "B"], {0: 0, 1: 1}),
+        (["A", "B"], ["B"], {1: 0}),  # A removed: B keeps B's
+        (["A", "B"], ["B", "A"], {0: 1, 1: 0}),
+        (["A", "B"], ["A  ", "b"], {0: 0, 1: 1}),  # spaces and case are the same name
+        (["A", "B"], ["C", "B"], {0: 0, 1: 1}),  # A corrected to C in place
+        (["A", "B", "C"], ["B", "D"], {1: 0}),  # A gone, B moved up, D is no one's
+        (["A", "B"], ["A", "B", "C"], {0: 0, 1: 1}),
+        (["A", "A"], ["A"], {0: 0}),
+        ([], ["A"], {}),
+    ],
+)
+def test_where_each_image_goes_when_a_list_changes(before, after, moves):
+    assert moved_images(before, after) == moves
 
 
 def test_an_image_is_removed(client, course_ceremony, organiser_headers):

@@ -128,12 +128,16 @@ def require_course(session: Session, ceremony_id: uuid.UUID) -> Course:
 def set_course(
     session: Session, ceremony_id: uuid.UUID, data: dict[str, Any], actor: dict = SYSTEM
 ) -> dict[str, Any]:
-    """Set the course (``load_course`` data); images stay with the signatories and
-    organisations still at their positions, those past the new lists go."""
+    """Set the course (``load_course`` data); each signature and logo follows its signatory
+    or organisation by name (``moved_images``), and those of the entries gone are deleted."""
     ceremony = lock_ceremony(session, ceremony_id)
     hand_order = checked_hand_order(session, ceremony_id, data.get("hand_order") or [])
     course = session.get(Course, ceremony_id)
     before = _audited(course)
+    named_before = {
+        "logo": [o["name"] for o in (course.organisations if course else None) or []],
+        "signature": [s["name"] for s in (course.signatories if course else None) or []],
+    }
     if course is None:
         course = Course(ceremony_id=ceremony_id)
         session.add(course)
@@ -154,16 +158,12 @@ def set_course(
     ]
     course.roll_order = data.get("roll_order") or "family_name"
     course.hand_order = hand_order
-    session.execute(
-        delete(CourseImage).where(
-            CourseImage.ceremony_id == ceremony_id,
-            ((CourseImage.kind == "logo") & (CourseImage.position >= len(course.organisations)))
-            | (
-                (CourseImage.kind == "signature")
-                & (CourseImage.position >= len(course.signatories))
-            ),
-        )
-    )
+    named_after = {
+        "logo": [o["name"] for o in course.organisations],
+        "signature": [s["name"] for s in course.signatories],
+    }
+    for kind, names in named_before.items():
+        _move_images(session, ceremony_id, kind, moved_images(names, named_after[kind]))
     announce_course(session, ceremony, course)
     record(
         session,
@@ -320,6 +320,65 @@ def announce_course(session: Session, ceremony: Ceremony, course: Course | None)
         course.updated_at = datetime.now(UTC)
     session.flush()
     publish_event(session, outbox, "course.updated", course_data(session, ceremony, course), SOURCE)
+
+
+def moved_images(before: list[str], after: list[str]) -> dict[int, int]:
+    """Where the image of each position of ``before`` goes in ``after``: to the entry of the
+    same name (a signatory removed above another, or the list reordered, does not hand their
+    signature to someone else), else to its own position if the name there is new (a name
+    corrected in place keeps its signature). A position not in the answer loses its image."""
+    old = [_name_key(name) for name in before]
+    new = [_name_key(name) for name in after]
+    moves: dict[int, int] = {}
+    taken: set[int] = set()
+    for position, name in enumerate(old):
+        if position < len(new) and new[position] == name:
+            moves[position] = position
+            taken.add(position)
+    for position, name in enumerate(old):
+        if position in moves:
+            continue
+        found = next((j for j, other in enumerate(new) if other == name and j not in taken), None)
+        if found is not None:
+            moves[position] = found
+            taken.add(found)
+    known = set(old)
+    for position in range(min(len(old), len(new))):
+        if position not in moves and position not in taken and new[position] not in known:
+            moves[position] = position
+            taken.add(position)
+    return moves
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _move_images(
+    session: Session, ceremony_id: uuid.UUID, kind: str, moves: dict[int, int]
+) -> None:
+    """Give each image of ``kind`` its new position (``moved_images``); delete the others."""
+    rows = list(
+        session.scalars(
+            select(CourseImage).where(
+                CourseImage.ceremony_id == ceremony_id, CourseImage.kind == kind
+            )
+        )
+    )
+    kept = []
+    for row in rows:
+        if row.position in moves:
+            kept.append(row)
+        else:
+            session.delete(row)
+    session.flush()
+    # Through positions no entry has, so that two images changing places never meet.
+    for row in kept:
+        row.position = -1 - moves[row.position]
+    session.flush()
+    for row in kept:
+        row.position = -1 - row.position
+    session.flush()
 
 
 def _images(session: Session, ceremony_id: uuid.UUID) -> dict[tuple[str, int], bytes]:
