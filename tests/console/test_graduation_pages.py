@@ -154,6 +154,27 @@ def test_a_wrong_course_field_is_refused_beside_it_keeping_what_was_typed(world,
     assert stored_course(world) is None
 
 
+def test_a_title_given_through_the_api_in_another_language_is_shown_and_kept(world):
+    course = {
+        "title": "Protocol Officers' Course",
+        "starts_on": "2026-10-19",
+        "ends_on": "2026-11-27",
+        "hours": 240,
+        "translations": {"fr": {"title": "Cours"}, "zh-Hant": {"title": "禮賓官員課程"}},
+    }
+    answer = world.api("PUT", f"/api/ceremonies/{world.ceremony_id}/course", json=course)
+    assert answer.status_code == 200, answer.json
+    page = world.browser("registration").get(world.page).get_data(as_text=True)
+    assert 'name="translations.zh-hant"' in page and 'value="禮賓官員課程"' in page
+
+    # Sent back as shown, with the hours changed: the title in that language is still there.
+    saved = save_course(world, hours="250", **{"translations.zh-hant": "禮賓官員課程"})
+
+    assert saved.status_code == 303
+    assert stored_course(world)["translations"]["zh-hant"] == {"title": "禮賓官員課程"}
+    assert stored_course(world)["hours"] == 250
+
+
 def test_a_date_at_the_end_of_the_calendar_is_no_server_error(world):
     answer = save_course(world, starts_on="9999-12-31", ends_on="9999-12-31")
 

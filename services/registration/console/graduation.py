@@ -99,10 +99,18 @@ def _words() -> dict:
 # -- the course's form -------------------------------------------------------------------------
 
 
-def title_languages(ceremony) -> list[str]:
-    """The languages the course's title may be given in besides its own."""
+def title_languages(ceremony, course: dict | None = None) -> list[str]:
+    """The languages the course's title may be given in besides its own: the ceremony's, and
+    any other the course already has a title in (given through the API), so that saving the
+    form keeps it."""
     offered = [lang for lang in (ceremony.languages or []) if lang != ceremony.default_language]
-    return offered or [lang for lang in TITLE_LANGUAGES if lang != ceremony.default_language]
+    offered = offered or [lang for lang in TITLE_LANGUAGES if lang != ceremony.default_language]
+    given = [
+        lang
+        for lang in ((course or {}).get("translations") or {})
+        if lang not in offered and lang != ceremony.default_language
+    ]
+    return offered + given
 
 
 def course_form(course: dict | None) -> MultiDict:
@@ -258,7 +266,7 @@ def graduation_page(
         course=course,
         hours=f"{course['hours']:g}" if course else "",
         form=form,
-        languages=title_languages(ceremony),
+        languages=title_languages(ceremony, course),
         language_names=LANGUAGE_NAMES,
         organisation_lines=_lines(form, "organisations", MAX_ORGANISATIONS),
         signatory_lines=_lines(form, "signatories", MAX_SIGNATORIES),
@@ -330,7 +338,7 @@ def change_course(ceremony_id: uuid.UUID):
 
     def change(session):
         course = get_course(session, ceremony_id)
-        body = course_body(typed, title_languages(ceremony), course)
+        body = course_body(typed, title_languages(ceremony, course), course)
         set_course(session, ceremony_id, load_course(body), actor=actor())
 
     return run_change(
