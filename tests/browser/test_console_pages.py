@@ -51,6 +51,13 @@ def world(tmp_path_factory):
         f"/api/ceremonies/{world.ceremony_id}/invitations",
         json={"invitees": [{"full_name": "Amina Diallo", "email": "amina@example.sn"}]},
     )
+    # A hall and a block kept for a named guest: the venue page draws its block's fields.
+    seats = [{"section": "A", "row": str(row), "number": n} for row in (1, 2) for n in (1, 2, 3)]
+    layout = {"name": "Grand Hall", "stage": "Stage", "sections": [{"name": "A"}], "seats": seats}
+    block = {"name": "Family", "section": "A", "rows": ["1"], "people": [world.guest_ids[0]]}
+    for tail, body in (("venue", layout), ("blocks", {"blocks": [block]})):
+        answer = world.api("PUT", f"/api/ceremonies/{world.ceremony_id}/{tail}", json=body)
+        assert answer.status_code == 200, answer.json
     world.serve()
     yield world
     world.close()
