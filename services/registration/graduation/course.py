@@ -365,18 +365,20 @@ def _move_images(
             )
         )
     )
-    kept = []
+    moving = []
     for row in rows:
-        if row.position in moves:
-            kept.append(row)
-        else:
+        if row.position not in moves:
             session.delete(row)
+        elif moves[row.position] != row.position:
+            moving.append(row)
+    if not moving:
+        return
     session.flush()
     # Through positions no entry has, so that two images changing places never meet.
-    for row in kept:
+    for row in moving:
         row.position = -1 - moves[row.position]
     session.flush()
-    for row in kept:
+    for row in moving:
         row.position = -1 - row.position
     session.flush()
 
